@@ -1,0 +1,1 @@
+"""REST API (DRF): an interface over services, nothing more."""

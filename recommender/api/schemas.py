@@ -1,0 +1,73 @@
+"""OpenAPI descriptions of the JSON documents (the contract in ../shared/BRIEF.md)."""
+from rest_framework import serializers
+
+
+class UseCaseDocumentField(serializers.Serializer):
+    """A use-case document; validated by rules.usecase, errors keyed by dotted path."""
+
+    name = serializers.CharField(required=False)
+    workload = serializers.ChoiceField(choices=[
+        "llm_training", "cv_training", "llm_inference", "rag", "video_analytics", "tabular_ml",
+        "data_ingest"])
+    model = serializers.JSONField(required=False, help_text='{"preset": "llama3.1-70b"} or dims or {"parameters": N}')
+    precision = serializers.ChoiceField(choices=["fp32", "bf16", "fp16", "fp8"], required=False)
+    optimizer = serializers.ChoiceField(
+        choices=["adam", "adamw", "sgd", "sgd_momentum", "adafactor", "adam_8bit", "none"], required=False)
+    framework = serializers.ChoiceField(choices=["megatron", "deepspeed", "fsdp", "hf_trainer"], required=False)
+    parallelism = serializers.JSONField(required=False)
+    gpus = serializers.IntegerField(min_value=1)
+    gpu_model = serializers.CharField(required=False)
+    data = serializers.JSONField(required=False)
+    inference = serializers.JSONField(required=False)
+    priority = serializers.ChoiceField(choices=["balanced", "performance", "cost"], required=False)
+
+
+class FindingSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    text = serializers.CharField()
+    inputs = serializers.JSONField(required=False)
+    result = serializers.JSONField(required=False)
+    formula = serializers.CharField(required=False)
+    sources = serializers.ListField(child=serializers.CharField())
+
+
+class BomLineSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    name = serializers.CharField()
+    tier = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price_usd = serializers.FloatField()
+    subtotal_usd = serializers.FloatField()
+    price_is_estimate = serializers.BooleanField()
+
+
+class RankedProposalSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    architecture = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.FloatField()
+    cost_usd = serializers.FloatField()
+    meets_requirements = serializers.BooleanField()
+    first_unmet = serializers.CharField(allow_null=True)
+    bom = BomLineSerializer(many=True)
+    headroom = serializers.DictField(child=serializers.FloatField())
+
+
+class TierSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    capacity_bytes = serializers.IntegerField()
+    read_bytes_per_s = serializers.FloatField()
+    write_bytes_per_s = serializers.FloatField()
+    iops = serializers.FloatField()
+    needs = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class ProposalDocumentSerializer(serializers.Serializer):
+    use_case = serializers.JSONField()
+    requirements = serializers.JSONField(help_text="need → {field_with_unit: value}")
+    tiers = TierSerializer(many=True)
+    proposals = RankedProposalSerializer(many=True)
+    findings = FindingSerializer(many=True)
+    priority = serializers.CharField()
+    generated_at = serializers.DateTimeField()

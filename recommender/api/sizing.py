@@ -1,0 +1,51 @@
+"""POST /api/v1/sizing: the proposal for a use case, computed and returned, never stored."""
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from recommender import services
+
+from .schemas import ProposalDocumentSerializer, UseCaseDocumentField
+
+LLAMA3_8B_EXAMPLE = {
+    "workload": "llm_training",
+    "model": {"layers": 32, "hidden_size": 4096, "ffn_hidden_size": 14336, "attention_heads": 32,
+              "kv_heads": 8, "vocab_size": 128256},
+    "precision": "fp16", "optimizer": "adam",
+    "parallelism": {"tensor": 1, "pipeline": 1, "data": 8, "zero_stage": 3},
+    "gpus": 8, "gpu_model": "h100",
+}
+
+
+class SizingView(APIView):
+    @extend_schema(
+        request=UseCaseDocumentField,
+        responses={200: ProposalDocumentSerializer},
+        examples=[OpenApiExample("MLPerf Storage Llama3-8B checkpoint", value=LLAMA3_8B_EXAMPLE,
+                                 request_only=True)],
+        summary="Size a use case (stateless)",
+        description="Returns requirements, tiers, ranked proposals and findings; stores nothing. "
+                    "Bad input gets 400 with messages keyed by the dotted field path.",
+    )
+    def post(self, request):
+        document = request.data
+        if not isinstance(document, dict):
+            raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
+        return Response(services.use_case_evaluate(document))
+
+
+class SweepView(APIView):
+    @extend_schema(
+        request=UseCaseDocumentField, summary="GPU-count sweep of a use case (stateless)",
+        description="Requirements and top proposals over a sweep of GPU counts; for each "
+                    "architecture, the GPU count at which it stops meeting the needs.",
+    )
+    def post(self, request):
+        from recommender import ranking
+        from recommender.catalog import selectors as catalog_selectors
+
+        document = request.data
+        if not isinstance(document, dict):
+            raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
+        return Response(ranking.sweep(document, catalog_selectors.catalog_current()))

@@ -1,0 +1,1 @@
+"""Validation runs: micro-benchmarks that replay a use case's I/O on a registered target."""

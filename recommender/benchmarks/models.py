@@ -1,0 +1,59 @@
+"""Validation targets (where runs may write) and job-shaped validation run records."""
+from django.conf import settings
+from django.db import models
+
+
+class Target(models.Model):
+    """A registered directory on a storage client host; runs never write outside `path`."""
+
+    name = models.SlugField(max_length=80, unique=True)
+    host_queue = models.CharField(
+        max_length=120, default="advisor",
+        help_text="Celery queue consumed by the worker on the host that mounts this path",
+    )
+    path = models.CharField(max_length=1000, help_text="Absolute directory on that host")
+    block = models.CharField(
+        max_length=80, blank=True,
+        help_text="Catalog building block id this target stands for (used for calibration)",
+    )
+    size_cap_bytes = models.BigIntegerField(help_text="Most bytes a run may keep on the target at once")
+    free_floor_bytes = models.BigIntegerField(help_text="Stop writing when free space drops below this")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ValidationRun(models.Model):
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
+    STATUS_CHOICES = [(s, s) for s in (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)]
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="validation_runs")
+    use_case = models.ForeignKey("recommender.UseCase", on_delete=models.CASCADE, related_name="validation_runs")
+    targets = models.ManyToManyField(Target, related_name="runs")
+    budget_s = models.FloatField(default=60.0)
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0.0 .. 1.0")
+    stage = models.CharField(max_length=80, blank=True)
+    log = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    results = models.JSONField(default=dict, blank=True)
+    task_id = models.CharField(max_length=80, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Validation {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.SUCCEEDED, self.FAILED, self.CANCELLED)

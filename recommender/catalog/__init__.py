@@ -1,0 +1,1 @@
+"""Storage building blocks and the architectures composed from them."""

@@ -1,0 +1,1 @@
+"""Rendering of stored proposals: PDF, CSV, JSON."""

@@ -1,0 +1,1 @@
+"""Browser interface: the wizard, result pages, validation runs, comparisons."""
