@@ -1,0 +1,51 @@
+"""Knowledge-base plumbing: the facts rules match on, and the base engine that records needs,
+tier placements and findings. Family modules (training, inference, ...) subclass nothing here
+directly; they define experta rule mixins that engine.py composes."""
+from experta import Fact, KnowledgeEngine
+
+from . import explain
+
+
+class Workload(Fact):
+    """One workload family present in the use case, e.g. Workload(kind="llm_training")."""
+
+
+class Need(Fact):
+    """A requirement that has been computed: Need(name="checkpoint", ...scalar fields)."""
+
+
+class Decision(Fact):
+    """A choice a rule made that other rules build on, e.g. Decision(kv_tier="host_memory")."""
+
+
+class AdvisorBase(KnowledgeEngine):
+    """Holds the normalized use case and collects what rules conclude."""
+
+    def __init__(self, use_case):
+        super().__init__()
+        self.use_case = use_case
+        self.requirements = {}
+        self.placements = []
+        self.findings = []
+
+    def need(self, name, **fields):
+        """Record (or extend) requirement `name`; declares a Need fact with its scalar fields."""
+        self.requirements.setdefault(name, {}).update(fields)
+        scalars = {k: v for k, v in fields.items() if isinstance(v, (int, float, str, bool))}
+        self.declare(Need(name=name, **scalars))
+
+    def finding(self, rule, inputs, result, formula, sources):
+        """Record why a number is what it is; the sentence comes from rules/explain.py."""
+        item = {"rule": rule, "inputs": inputs, "result": result, "formula": formula,
+                "sources": list(sources)}
+        item["text"] = explain.sentence(item)
+        self.findings.append(item)
+
+    def place(self, need, tier, reason, sources, capacity_bytes=0, read_bytes_per_s=0.0,
+              write_bytes_per_s=0.0, iops=0.0, latency_s=None):
+        """Put (part of) a need on a tier; tiers.py adds up everything placed on the same tier."""
+        self.placements.append({
+            "need": need, "tier": tier, "reason": reason, "sources": list(sources),
+            "capacity_bytes": int(capacity_bytes), "read_bytes_per_s": float(read_bytes_per_s),
+            "write_bytes_per_s": float(write_bytes_per_s), "iops": float(iops), "latency_s": latency_s,
+        })
