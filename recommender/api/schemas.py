@@ -71,3 +71,15 @@ class ProposalDocumentSerializer(serializers.Serializer):
     findings = FindingSerializer(many=True)
     priority = serializers.CharField()
     generated_at = serializers.DateTimeField()
+
+
+# Routes accept an optional trailing slash ("/?"); the schema shows each path in its canonical form.
+NO_SLASH_SUFFIXES = ("/sizing/", "/sweep/", ".pdf/", ".csv/")
+
+
+def canonical_paths(result, generator, request, public):
+    """drf-spectacular post-processing hook: `/api/v1/sizing/` → `/api/v1/sizing`, etc."""
+    result["paths"] = {
+        (p[:-1] if p.endswith(NO_SLASH_SUFFIXES) else p): item for p, item in result["paths"].items()
+    }
+    return result

@@ -1,5 +1,5 @@
 """POST /api/v1/sizing: the proposal for a use case, computed and returned, never stored."""
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,7 +37,8 @@ class SizingView(APIView):
 
 class SweepView(APIView):
     @extend_schema(
-        request=UseCaseDocumentField, summary="GPU-count sweep of a use case (stateless)",
+        request=UseCaseDocumentField, responses={200: OpenApiResponse(description="points and breaks")},
+        summary="GPU-count sweep of a use case (stateless)",
         description="Requirements and top proposals over a sweep of GPU counts; for each "
                     "architecture, the GPU count at which it stops meeting the needs.",
     )

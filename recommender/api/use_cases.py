@@ -39,6 +39,7 @@ def request_document(request):
 class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = UseCaseSerializer
+    queryset = UseCase.objects.none()  # for the schema; get_queryset scopes to the caller
 
     def get_queryset(self):
         return selectors.use_cases_for(self.request.user).prefetch_related("proposals")

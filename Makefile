@@ -1,0 +1,44 @@
+# The two commands: `make run` (embedded default: SQLite + bundled Redis + Celery worker + web)
+# and `make test` (everything the suite needs, then the whole suite).
+SHELL := /bin/bash
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+# Debian packages: browser for the wizard tests, fio for the reference runs, poppler for PDF
+# checks, pango/harfbuzz/fonts for WeasyPrint (research/stack-check.md §2, §4, §5).
+APT_PACKAGES := chromium fio poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+
+.PHONY: run test setup system-packages bench check-contract clean
+
+run: setup
+	PORT=$(PORT) $(UV) run --frozen python scripts/run.py
+
+test: system-packages setup
+	$(UV) run --frozen pytest
+
+setup: $(UV)
+	$(UV) sync --frozen
+
+# uv itself, when the machine has none: a private venv under .tools/ (PyPI only).
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "missing system packages (run as root or install): $$missing" >&2; \
+	fi
+
+bench: setup
+	$(UV) run --frozen python benchmarks/run_all.py
+
+check-contract: setup
+	python3 ../shared/checks/contract.py
+
+clean:
+	rm -rf .venv .tools var

@@ -1,0 +1,62 @@
+"""`manage.py demo`: idempotent demo data — a demo user with an API token, the catalog, a default
+local validation target under the data folder, and the sample use cases from fixtures/usecases/."""
+import json
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from rest_framework.authtoken.models import Token
+
+from recommender import services
+from recommender.benchmarks.models import Target
+
+DEMO_USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = "Create the demo user, catalog, default validation target and sample use cases."
+
+    def handle(self, *args, **options):
+        user = demo_user()
+        call_command("catalog", "load", verbosity=0)
+        target = default_target()
+        created = demo_use_cases(user, self.stderr)
+        token = Token.objects.get_or_create(user=user)[0]
+        self.stdout.write(f"demo user '{user.username}', API token {token.key}; "
+                          f"target '{target.name}' at {target.path}; {created} sample use cases added")
+
+
+def demo_user():
+    password = os.environ.get("DEMO_PASSWORD") or "demo-advisor"
+    user, created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+    if created or os.environ.get("DEMO_PASSWORD"):
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def default_target():
+    path = settings.VALIDATION_DEFAULT_TARGET_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    target, _ = Target.objects.get_or_create(name="default", defaults={
+        "path": str(path), "host_queue": "advisor", "block": "",
+        "size_cap_bytes": settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES,
+        "free_floor_bytes": settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES,
+    })
+    return target
+
+
+def demo_use_cases(user, stderr):
+    if user.use_cases.exists():
+        return 0
+    created = 0
+    for path in sorted((settings.FIXTURES_DIR / "usecases").glob("*.json")):
+        document = json.loads(path.read_text())
+        try:
+            services.use_case_create(user, document)
+            created += 1
+        except services.UseCaseError as exc:
+            stderr.write(f"skipped {path.name}: {exc}")
+    return created
