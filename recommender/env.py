@@ -41,11 +41,12 @@ def envlist(name, default):
 
 
 def database_from_url(url):
-    """DATABASE_URL → Django DATABASES entry: sqlite:///path or postgres://user:pw@host:port/db."""
+    """DATABASE_URL → Django DATABASES entry: postgres://user:pw@host:port/db, or sqlite:///relative
+    and sqlite:////absolute paths (the SQLAlchemy / dj-database-url convention)."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if not path or path == "/":
+        path = unquote(parsed.path)[1:]
+        if not path:
             raise ImproperlyConfigured(f"DATABASE_URL={url!r}: sqlite URL needs a file path")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
     if parsed.scheme in ("postgres", "postgresql", "pgsql"):
