@@ -1,13 +1,94 @@
-"""Catalog API (placeholder until the catalog work lands)."""
-from rest_framework import viewsets
+"""Catalog API: read-only blocks and architectures; staff-only CSV import and CSV export of blocks."""
+from django.http import HttpResponse
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import parsers, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from recommender.catalog import services
+from recommender.catalog.models import Architecture, Block
+from recommender.catalog.selectors import architecture_dict, block_dict
+from recommender.catalog.validation import CatalogError
 
-class BlockViewSet(viewsets.ViewSet):
-    def list(self, request):
-        return Response([])
+
+class BlockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Block
+        exclude = ["updated_at"]
+
+    def to_representation(self, instance):
+        return block_dict(instance)
 
 
-class ArchitectureViewSet(viewsets.ViewSet):
-    def list(self, request):
-        return Response([])
+class ArchitectureSerializer(serializers.ModelSerializer):
+    tiers = serializers.DictField(child=serializers.CharField(), help_text="tier id → block id")
+
+    class Meta:
+        model = Architecture
+        fields = ["id", "name", "description", "tiers", "sources"]
+
+    def to_representation(self, instance):
+        return architecture_dict(instance)
+
+
+class CSVTextParser(parsers.BaseParser):
+    """A raw text/csv request body."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read().decode("utf-8-sig")
+
+
+def _csv_text(request):
+    """The CSV from a text/csv body or a multipart 'file' field."""
+    if isinstance(request.data, str):
+        return request.data
+    upload = request.data.get("file") if hasattr(request.data, "get") else None
+    if upload is None:
+        raise CatalogError(["file: send a text/csv body or a multipart field named 'file'"])
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CatalogError(["file: not UTF-8 text"]) from None
+
+
+class BlockViewSet(viewsets.ReadOnlyModelViewSet):
+    """Storage building blocks with their sourced per-unit figures."""
+
+    queryset = Block.objects.all()
+    serializer_class = BlockSerializer
+
+    @extend_schema(request={"text/csv": str}, responses={200: dict, 400: dict},
+                   summary="Import blocks from CSV (staff only; all rows or none)")
+    @action(detail=False, methods=["post"], url_path="import", permission_classes=[permissions.IsAdminUser],
+            parser_classes=[CSVTextParser, parsers.MultiPartParser, parsers.FormParser])
+    def import_csv(self, request):
+        try:
+            count = services.blocks_import_csv(_csv_text(request))
+        except CatalogError as error:
+            return Response({"errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"imported": count})
+
+    @extend_schema(responses={(200, "text/csv"): str}, summary="Export blocks as CSV")
+    @action(detail=False, methods=["get"], url_path=r"export\.csv")
+    def export_csv(self, request):
+        response = HttpResponse(services.blocks_export_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="catalog-blocks.csv"'
+        return response
+
+
+class ArchitectureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Architectures: which block holds each tier."""
+
+    queryset = Architecture.objects.prefetch_related("tiers")
+    serializer_class = ArchitectureSerializer
+
+
+# The brief's spelling without the router's trailing slash.
+extra_urlpatterns = [
+    # the action's own kwargs (staff-only permission, CSV parser) must come along
+    path("catalog/blocks/import", BlockViewSet.as_view({"post": "import_csv"}, **BlockViewSet.import_csv.kwargs)),
+    path("catalog/blocks/export.csv", BlockViewSet.as_view({"get": "export_csv"}, **BlockViewSet.export_csv.kwargs)),
+]

@@ -15,5 +15,6 @@ urlpatterns = [
     re_path(r"^sizing/?$", sizing.SizingView.as_view(), name="sizing"),
     re_path(r"^sizing/sweep/?$", sizing.SweepView.as_view(), name="sizing-sweep"),
     *validations.extra_urlpatterns,
+    *catalog.extra_urlpatterns,
     *router.urls,
 ]

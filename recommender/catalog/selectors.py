@@ -1,5 +1,51 @@
-"""Catalog reads (placeholder until the catalog work lands)."""
+"""Catalog reads: the catalog dict ranking uses, from the database or straight from the fixtures."""
+import json
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import Max
+
+from .models import Architecture, Block
+from .validation import BLOCK_FIELDS
+
+
+def catalog_fixtures():
+    """The catalog as shipped in fixtures/catalog/*.json."""
+    folder = settings.FIXTURES_DIR / "catalog"
+    blocks = json.loads((folder / "blocks.json").read_text())
+    architectures = json.loads((folder / "architectures.json").read_text())
+    return {"blocks": blocks["blocks"], "architectures": architectures["architectures"],
+            "version": f"fixtures:{blocks['version']}"}
 
 
 def catalog_current():
-    return {"blocks": [], "architectures": [], "version": ""}
+    """The database catalog when it holds blocks, else the fixtures (advise works with no database)."""
+    try:
+        if not Block.objects.exists():
+            return catalog_fixtures()
+    except DatabaseError:  # no tables yet (fresh machine before `migrate`)
+        return catalog_fixtures()
+    return catalog_from_db()
+
+
+def block_dict(block):
+    result = {field: getattr(block, field) for field in BLOCK_FIELDS}
+    result["price_date"] = block.price_date.isoformat() if block.price_date else None
+    result["network_port_block"] = block.network_port_block or None
+    return result
+
+
+def architecture_dict(architecture):
+    return {"id": architecture.id, "name": architecture.name, "description": architecture.description,
+            "tiers": {t.tier: t.block_id for t in architecture.tiers.all()},
+            "sources": list(architecture.sources)}
+
+
+def catalog_from_db():
+    blocks = [block_dict(b) for b in Block.objects.all()]
+    architectures = [architecture_dict(a) for a in Architecture.objects.prefetch_related("tiers")]
+    stamps = [Block.objects.aggregate(m=Max("updated_at"))["m"],
+              Architecture.objects.aggregate(m=Max("updated_at"))["m"]]
+    latest = max((s for s in stamps if s), default=None)
+    return {"blocks": blocks, "architectures": architectures,
+            "version": f"db:{latest.isoformat(timespec='seconds') if latest else ''}"}

@@ -1,0 +1,46 @@
+"""`manage.py catalog load | import FILE.csv | export FILE.csv` — a thin shell over catalog services."""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recommender.catalog import services
+from recommender.catalog.validation import CatalogError
+
+
+class Command(BaseCommand):
+    help = "Load the fixture catalog into the database, or import/export building blocks as CSV."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("load", help="load fixtures/catalog/*.json into the database")
+        sub.add_parser("import", help="import blocks from a CSV file (all rows or none)").add_argument("file")
+        sub.add_parser("export", help="export blocks to a CSV file ('-' for stdout)").add_argument("file")
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, f"_{action}")(options.get("file"))
+        except CatalogError as error:
+            raise CommandError("\n".join(["catalog unchanged:"] + error.errors), returncode=2) from None
+
+    def _load(self, _):
+        blocks, architectures = services.catalog_load()
+        self.stdout.write(f"loaded {blocks} blocks and {architectures} architectures")
+
+    def _import(self, file):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"file: {file} does not exist", returncode=2)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise CommandError(f"file: {file} is not UTF-8 text", returncode=2) from None
+        count = services.blocks_import_csv(text)
+        self.stdout.write(f"imported {count} blocks")
+
+    def _export(self, file):
+        text = services.blocks_export_csv()
+        if file == "-":
+            self.stdout.write(text, ending="")
+        else:
+            Path(file).write_text(text)
+            self.stdout.write(f"exported to {file}")

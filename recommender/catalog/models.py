@@ -1,0 +1,69 @@
+"""Storage building blocks and the architectures composed from them (one block per tier)."""
+from django.db import models
+
+from .validation import KINDS, TIERS
+
+
+class Block(models.Model):
+    """One purchasable unit with its per-unit figures; every figure carries its sources."""
+
+    id = models.CharField(primary_key=True, max_length=80)
+    kind = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    name = models.CharField(max_length=200)
+    capacity_bytes = models.BigIntegerField()
+    usable_fraction = models.FloatField(help_text="usable ÷ raw after protection overhead")
+    usable_basis = models.TextField(blank=True)
+    read_bytes_per_s = models.FloatField()
+    write_bytes_per_s = models.FloatField()
+    iops = models.FloatField(null=True, blank=True, help_text="4 KiB random read; empty = gap")
+    latency_s = models.FloatField(null=True, blank=True, help_text="empty = gap")
+    rack_units = models.FloatField(null=True, blank=True)
+    power_w = models.FloatField(null=True, blank=True)
+    price_usd = models.FloatField(null=True, blank=True, help_text="empty = no public price")
+    price_date = models.DateField(null=True, blank=True)
+    price_is_estimate = models.BooleanField(default=True)
+    price_basis = models.TextField(blank=True)
+    per_node = models.BooleanField(default=False, help_text="goes into each GPU server (DAS, DRAM, CXL)")
+    max_units_per_node = models.PositiveIntegerField(null=True, blank=True)
+    max_units = models.PositiveIntegerField(null=True, blank=True, help_text="largest system size; empty = no limit")
+    network_port_block = models.CharField(max_length=80, blank=True, default="")
+    network_ports = models.PositiveIntegerField(default=0)
+    derating = models.FloatField(default=1.0)
+    derating_basis = models.TextField(blank=True)
+    sources = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Architecture(models.Model):
+    id = models.CharField(primary_key=True, max_length=80)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArchitectureTier(models.Model):
+    """Which block holds one tier of an architecture."""
+
+    architecture = models.ForeignKey(Architecture, on_delete=models.CASCADE, related_name="tiers")
+    tier = models.CharField(max_length=20, choices=[(t, t.replace("_", " ")) for t in TIERS])
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="architecture_tiers")
+
+    class Meta:
+        ordering = ["architecture", "tier"]
+        constraints = [models.UniqueConstraint(fields=["architecture", "tier"], name="one_block_per_tier")]
+
+    def __str__(self):
+        return f"{self.architecture_id}: {self.tier} → {self.block_id}"

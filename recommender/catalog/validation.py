@@ -1,0 +1,236 @@
+"""Pure checks of catalog rows (blocks, architectures): one cleaned dict or field-level messages.
+
+No Django here: the CSV import, the fixture loader and the tests all use the same checks.
+"""
+import datetime
+import re
+
+TIERS = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
+PER_NODE_TIERS = frozenset({"gpu_local_nvme", "host_memory"})
+KINDS = ("das_nvme_tlc", "das_nvme_qlc", "pfs_flash", "nas_flash", "object_flash", "object_hdd",
+         "tape_archive", "host_dram", "cxl_memory", "network_port")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SOURCES_SEPARATOR = " | "
+
+# field → (kind of value, required). Order is the CSV column order.
+BLOCK_FIELDS = {
+    "id": ("id", True), "kind": ("kind", True), "name": ("text", True),
+    "capacity_bytes": ("nonneg_int", True), "usable_fraction": ("fraction", True),
+    "usable_basis": ("text", False),
+    "read_bytes_per_s": ("positive", True), "write_bytes_per_s": ("positive", True),
+    "iops": ("positive", False), "latency_s": ("positive", False),
+    "rack_units": ("nonneg", False), "power_w": ("nonneg", False),
+    "price_usd": ("nonneg", False), "price_date": ("date", False),
+    "price_is_estimate": ("bool", True), "price_basis": ("text", False),
+    "per_node": ("bool", True), "max_units_per_node": ("positive_int", False),
+    "max_units": ("positive_int", False), "network_port_block": ("ref", False),
+    "network_ports": ("nonneg_int", True), "derating": ("fraction", True),
+    "derating_basis": ("text", False), "sources": ("sources", True),
+}
+TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
+
+
+class CatalogError(ValueError):
+    """Bad catalog rows; `.errors` is a list of 'row N, field: message' strings."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(errors))
+        self.errors = list(errors)
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number(value):
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError
+    return number
+
+
+def _integer(value):
+    number = _number(value)
+    if number != int(number):
+        raise ValueError
+    return int(number)
+
+
+def _check_positive(value):
+    number = _number(value)
+    if number <= 0:
+        raise ValueError
+    return number
+
+
+def _check_nonneg(value):
+    number = _number(value)
+    if number < 0:
+        raise ValueError
+    return number
+
+
+def _check_positive_int(value):
+    number = _integer(value)
+    if number <= 0:
+        raise ValueError
+    return number
+
+
+def _check_nonneg_int(value):
+    number = _integer(value)
+    if number < 0:
+        raise ValueError
+    return number
+
+
+def _check_fraction(value):
+    number = _number(value)
+    if not 0 < number <= 1:
+        raise ValueError
+    return number
+
+
+def _check_bool(value):
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError
+    return word in TRUE_WORDS
+
+
+def _check_date(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return datetime.date.fromisoformat(str(value).strip()).isoformat()
+
+
+def _check_id(value):
+    value = str(value).strip()
+    if not ID_PATTERN.match(value):
+        raise ValueError
+    return value
+
+
+def _check_kind(value):
+    value = str(value).strip()
+    if value not in KINDS:
+        raise ValueError
+    return value
+
+
+def _check_sources(value):
+    items = value if isinstance(value, list) else str(value).split(SOURCES_SEPARATOR.strip())
+    items = [str(s).strip() for s in items if str(s).strip()]
+    if not items:
+        raise ValueError
+    return items
+
+
+CHECKS = {
+    "id": (_check_id, "must be lowercase letters, digits and '-', at most 80 characters"),
+    "kind": (_check_kind, f"must be one of {', '.join(KINDS)}"),
+    "text": (lambda v: str(v).strip(), "must be text"),
+    "ref": (_check_id, "must be the id of a network_port block"),
+    "positive": (_check_positive, "must be a positive number"),
+    "nonneg": (_check_nonneg, "must be a number, zero or more"),
+    "positive_int": (_check_positive_int, "must be a positive whole number"),
+    "nonneg_int": (_check_nonneg_int, "must be a whole number, zero or more"),
+    "fraction": (_check_fraction, "must be a number above 0 and at most 1"),
+    "bool": (_check_bool, "must be true or false"),
+    "date": (_check_date, "must be a date as YYYY-MM-DD"),
+    "sources": (_check_sources, f"must name at least one source (several separated by '{SOURCES_SEPARATOR}')"),
+}
+
+
+def block_clean(row):
+    """(cleaned block, {field: message}) for one row; blank optional cells become None."""
+    clean, errors = {}, {}
+    for field, (kind, required) in BLOCK_FIELDS.items():
+        value = row.get(field)
+        if _blank(value) or value == []:
+            if required:
+                errors[field] = "is required"
+            clean[field] = None
+            continue
+        check, message = CHECKS[kind]
+        try:
+            clean[field] = check(value)
+        except (TypeError, ValueError):
+            errors[field] = message
+    errors.update(_block_rules(clean, errors))
+    return clean, errors
+
+
+def _block_rules(block, errors):
+    """Checks across fields of one block."""
+    result = {}
+    if block.get("kind") != "network_port" and "capacity_bytes" not in errors and not block.get("capacity_bytes"):
+        result["capacity_bytes"] = "must be a positive number for a storage block"
+    if block.get("network_ports") and not block.get("network_port_block"):
+        result["network_port_block"] = "is required when network_ports is above 0"
+    if block.get("max_units_per_node") and block.get("per_node") is False:
+        result["max_units_per_node"] = "applies to per-node blocks only (per_node true)"
+    if block.get("price_usd") is not None and not block.get("price_date"):
+        result["price_date"] = "is required with a price (prices moved sharply in 2025-2026)"
+    return result
+
+
+def blocks_check(rows, known_ids=()):
+    """Cleaned blocks, or CatalogError listing every bad row as 'row N, field: message'.
+
+    `rows` is a list of (row_label, row_dict); `known_ids` are blocks that already exist.
+    """
+    cleaned, errors, seen = [], [], {}
+    for label, row in rows:
+        block, row_errors = block_clean(row)
+        if block.get("id") in seen:
+            row_errors["id"] = f"duplicates row {seen[block['id']]}"
+        seen.setdefault(block.get("id"), label)
+        errors += [f"row {label}, {field}: {message}" for field, message in row_errors.items()]
+        cleaned.append((label, block))
+    errors += _port_references(cleaned, set(known_ids))
+    if errors:
+        raise CatalogError(errors)
+    return [block for _, block in cleaned]
+
+
+def _port_references(cleaned, known_ids):
+    ports = {b["id"] for _, b in cleaned if b.get("kind") == "network_port"} | known_ids
+    return [f"row {label}, network_port_block: no network_port block '{b['network_port_block']}'"
+            for label, b in cleaned if b.get("network_port_block") and b["network_port_block"] not in ports]
+
+
+def architecture_errors(architecture, blocks_by_id):
+    """Messages for one architecture: every tier mapped to a known block that fits the tier."""
+    errors = []
+    if not ID_PATTERN.match(str(architecture.get("id", ""))):
+        errors.append("id: must be lowercase letters, digits and '-', at most 80 characters")
+    if not str(architecture.get("name", "")).strip():
+        errors.append("name: is required")
+    tiers = architecture.get("tiers") or {}
+    for tier in TIERS:
+        block = blocks_by_id.get(tiers.get(tier))
+        if block is None:
+            errors.append(f"tiers.{tier}: must name a block in the catalog")
+        elif block["kind"] == "network_port":
+            errors.append(f"tiers.{tier}: a network port cannot hold a tier")
+        elif block["per_node"] and tier not in PER_NODE_TIERS:
+            errors.append(f"tiers.{tier}: per-node block '{block['id']}' can only hold "
+                          f"{' or '.join(sorted(PER_NODE_TIERS))}")
+    errors += [f"tiers.{tier}: unknown tier" for tier in tiers if tier not in TIERS]
+    return errors
+
+
+def catalog_check(catalog):
+    """Raise CatalogError when a catalog dict (blocks + architectures) is inconsistent."""
+    blocks = blocks_check([(b.get("id", i + 1), b) for i, b in enumerate(catalog["blocks"])])
+    by_id = {b["id"]: b for b in blocks}
+    errors = [f"architecture {a.get('id')}, {message}" for a in catalog["architectures"]
+              for message in architecture_errors(a, by_id)]
+    if errors:
+        raise CatalogError(errors)
+    return {"blocks": blocks, "architectures": catalog["architectures"]}
