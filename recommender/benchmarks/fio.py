@@ -1,0 +1,143 @@
+"""fio as the reference: build fio command lines for our patterns, run them, parse fio's JSON."""
+import json
+import shutil
+import subprocess
+
+from . import probes
+
+# fio's JSON keeps latency in nanoseconds ("clat_ns") and bandwidth in bytes/s ("bw_bytes")
+# since fio 3.x (fio HOWTO, "JSON output"); stack-check §5 captured fio-3.33 here.
+NS = 1e-9
+
+
+class FioError(Exception):
+    """fio is missing, failed, or printed something that is not its JSON report."""
+
+
+def fio_path():
+    return shutil.which("fio")
+
+
+def common_args(name, work, runtime_s):
+    # psync + iodepth 1: one blocking request per job, the same as our probes' os.pwrite/preadv.
+    return [f"--name={name}", f"--directory={work}", "--ioengine=psync", "--iodepth=1",
+            "--group_reporting=1", "--output-format=json", f"--runtime={max(1, int(round(runtime_s)))}"]
+
+
+def pattern_args(pattern, work, runtime_s):
+    """fio arguments for one of our probe patterns (same files, sizes, block sizes, jobs)."""
+    kind = pattern["kind"]
+    args = common_args(pattern.get("name", kind), work, runtime_s)
+    if kind == "checkpoint_write":
+        return args + ["--rw=write", f"--bs={pattern['block_bytes']}", f"--numjobs={pattern['writers']}",
+                       f"--size={pattern['file_bytes']}", "--direct=1", "--end_fsync=1"]
+    if kind == "checkpoint_restore":
+        return args + ["--rw=read", f"--bs={pattern['block_bytes']}", f"--numjobs={pattern['readers']}",
+                       f"--size={pattern['file_bytes']}", "--direct=1"]
+    if kind == "random_read":
+        return args + ["--rw=randread", f"--bs={pattern['read_bytes']}", f"--numjobs={pattern['threads']}",
+                       f"--size={pattern['file_bytes']}", "--direct=1", "--time_based=1",
+                       "--norandommap=1", "--randrepeat=0"]
+    if kind == "synced_write":
+        return args + ["--rw=write", f"--bs={pattern['record_bytes']}", f"--numjobs={pattern['threads']}",
+                       f"--size={pattern['file_bytes']}", "--fsync=1", "--direct=0"]
+    raise FioError(f"no fio pattern for {kind!r}")
+
+
+def run(args, timeout_s):
+    """Run fio; returns the parsed report."""
+    binary = fio_path()
+    if not binary:
+        raise FioError("fio is not installed")
+    try:
+        done = subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        raise FioError(f"fio ran longer than {timeout_s:.0f} s") from None
+    if done.returncode != 0:
+        raise FioError(f"fio exited {done.returncode}: {(done.stderr or done.stdout).strip()[-400:]}")
+    return parse(done.stdout)
+
+
+def parse(text):
+    """fio --output-format=json → {version, jobs: [...], read: {...}, write: {...}}.
+
+    fio may print warnings before the JSON object ("fio: ..."), so parsing starts at the first "{".
+    """
+    start = text.find("{")
+    if start < 0:
+        raise FioError("no JSON object in fio output")
+    try:
+        report = json.loads(text[start:])
+    except json.JSONDecodeError as exc:
+        raise FioError(f"fio output is not valid JSON: {exc}") from None
+    jobs = [job_figures(job) for job in report.get("jobs", [])]
+    if not jobs:
+        raise FioError("fio report has no jobs")
+    return {"version": report.get("fio version", ""), "jobs": jobs,
+            "read": combine([j["read"] for j in jobs]), "write": combine([j["write"] for j in jobs])}
+
+
+def job_figures(job):
+    return {"name": job.get("jobname", ""), "error": job.get("error", 0),
+            "read": direction(job.get("read", {})), "write": direction(job.get("write", {})),
+            "sync": sync_figures(job.get("sync", {}))}
+
+
+def direction(d):
+    """One direction of one fio job in base units: bytes, bytes/s, ops/s, latency in s."""
+    clat = d.get("clat_ns", {})
+    pct = clat.get("percentile", {})
+    return {"bytes": d.get("io_bytes", 0), "bytes_per_s": float(d.get("bw_bytes", 0)),
+            "iops": float(d.get("iops", 0.0)), "runtime_s": d.get("runtime", 0) / 1000.0,
+            "latency_s": {"p50_s": _pct(pct, "50.000000"), "p90_s": _pct(pct, "90.000000"),
+                          "p99_s": _pct(pct, "99.000000"), "max_s": clat.get("max", 0) * NS,
+                          "mean_s": clat.get("mean", 0.0) * NS}}
+
+
+def sync_figures(s):
+    lat = s.get("lat_ns", {})
+    return {"ops": s.get("total_ios", 0), "mean_s": lat.get("mean", 0.0) * NS,
+            "p99_s": _pct(lat.get("percentile", {}), "99.000000")}
+
+
+def _pct(pct, key):
+    return pct[key] * NS if key in pct else None
+
+
+def combine(directions):
+    """Jobs that ran side by side add up; latency is taken from the first (group_reporting
+    already merged them into one job)."""
+    active = [d for d in directions if d["bytes"] > 0]
+    if not active:
+        return None
+    return {"bytes": sum(d["bytes"] for d in active),
+            "bytes_per_s": sum(d["bytes_per_s"] for d in active),
+            "iops": sum(d["iops"] for d in active),
+            "runtime_s": max(d["runtime_s"] for d in active),
+            "latency_s": active[0]["latency_s"]}
+
+
+def reference(pattern, work, guard, runtime_s):
+    """Run the fio twin of a probe pattern inside `work` and return the direction that matters."""
+    nbytes = pattern_bytes(pattern)
+    guard.reserve(nbytes)
+    try:
+        report = run(pattern_args(pattern, work, runtime_s), timeout_s=runtime_s * 4 + 60)
+    finally:
+        guard.release(nbytes)
+    side = "write" if pattern["kind"] in ("checkpoint_write", "synced_write") else "read"
+    figures = report[side]
+    if figures is None:
+        raise FioError(f"fio reported no {side} I/O")
+    return {**figures, "fio_version": report["version"], "args": pattern_args(pattern, "<work>", runtime_s)}
+
+
+def pattern_bytes(pattern):
+    jobs = pattern.get("writers") or pattern.get("readers") or pattern.get("threads") or 1
+    return jobs * pattern["file_bytes"]
+
+
+def ratio(ours, theirs):
+    """ours ÷ fio for bytes/s (None when fio measured nothing)."""
+    return ours / theirs if theirs else None
+

@@ -1,0 +1,637 @@
+"""Pure validation micro-benchmarks: checkpoint burst/restore, sample reads, scans, KV reads, synced writes.
+
+Each probe takes a safe work directory (inside a target, see safety.py), its pattern parameters
+and a `progress(fraction, note)` callback (which may raise to cancel), and returns a dict of
+figures in base units plus a time series. No Django here.
+"""
+import json
+import math
+import mmap
+import os
+import queue
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import safety
+
+MiB = 1 << 20
+# 1 MiB requests: the size stack-check §5 measured with fio and Python on this kind of disk.
+BLOCK_BYTES = MiB
+# O_DIRECT needs buffer, offset and length aligned to the logical block size; 4 KiB covers
+# 512-byte and 4Kn devices (open(2), "O_DIRECT" notes).
+ALIGN_BYTES = 4096
+# Free space is re-checked every this many bytes written by one writer.
+FREE_CHECK_EVERY_BYTES = 64 * MiB
+# PyTorch DataLoader's default prefetch_factor (torch.utils.data.DataLoader docs).
+PREFETCH_BATCHES = 2
+# Most accelerators emulated at once on one client: threads beyond this measure the Python
+# interpreter, not the storage; beyond it "accelerators supported" is extrapolated (and says so).
+MAX_EMULATED_ACCELERATORS = 16
+PROGRESS_EVERY_S = 0.2
+PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+
+DIRECT = "o_direct"
+FADVISE = "posix_fadvise_dontneed"
+COLD_METHOD_TEXT = {
+    DIRECT: "O_DIRECT: reads and writes bypass the page cache",
+    FADVISE: "O_DIRECT refused by this filesystem; written data was fsynced and its cached pages "
+             "dropped with posix_fadvise(POSIX_FADV_DONTNEED) before reading",
+}
+
+
+class ProbeError(Exception):
+    """A probe could not run as asked (reason in the message)."""
+
+
+def align_up(nbytes, align=ALIGN_BYTES):
+    return max(align, int(math.ceil(nbytes / align)) * align)
+
+
+def align_down(nbytes, align=ALIGN_BYTES):
+    return max(align, int(nbytes // align) * align)
+
+
+def aligned_buffer(nbytes):
+    """A page-aligned buffer (anonymous mmap) filled with incompressible bytes."""
+    buf = mmap.mmap(-1, nbytes)
+    buf.write(os.urandom(min(nbytes, MiB)) * max(1, nbytes // MiB))
+    return buf
+
+
+def direct_io_method(work):
+    """O_DIRECT if this filesystem accepts an aligned direct write, else the fadvise fallback."""
+    probe = safety.inside(work, ".direct-probe")
+    buf = aligned_buffer(ALIGN_BYTES)
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_DIRECT | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, buf)
+        finally:
+            os.close(fd)
+        return DIRECT
+    except OSError:
+        return FADVISE
+    finally:
+        buf.close()
+        probe.unlink(missing_ok=True)
+
+
+def open_write(path, method):
+    fd = safety.open_new(path)
+    if method == DIRECT:
+        os.close(fd)
+        fd = os.open(path, os.O_WRONLY | os.O_DIRECT | os.O_NOFOLLOW)
+    return fd
+
+
+def open_read(path, method):
+    """Open for a cold read: O_DIRECT, or drop this file's cached pages first."""
+    if method == DIRECT:
+        return os.open(path, os.O_RDONLY | os.O_DIRECT | os.O_NOFOLLOW)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    return fd
+
+
+# ---------------------------------------------------------------- figures
+
+def percentiles(values):
+    """Latency summary in seconds (nearest-rank percentiles)."""
+    if not values:
+        return {"p50_s": None, "p90_s": None, "p99_s": None, "max_s": None, "mean_s": None}
+    ordered = sorted(values)
+
+    def rank(p):
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+    return {"p50_s": rank(50), "p90_s": rank(90), "p99_s": rank(99), "max_s": ordered[-1],
+            "mean_s": sum(ordered) / len(ordered)}
+
+
+def series(ops, start, end):
+    """Time series of (t_end, nbytes, latency) ops: bytes/s and ops/s per bucket."""
+    duration = max(end - start, 1e-9)
+    width = max(0.1, duration / 100)
+    buckets = [[0, 0] for _ in range(int(duration / width) + 1)]
+    for t_end, nbytes, _ in ops:
+        i = min(len(buckets) - 1, max(0, int((t_end - start) / width)))
+        buckets[i][0] += nbytes
+        buckets[i][1] += 1
+    return [{"t_s": round((i + 1) * width, 3), "bytes_per_s": b / width, "iops": n / width}
+            for i, (b, n) in enumerate(buckets)]
+
+
+def summary(ops, start, end, **extra):
+    """The figures every probe reports: bytes, seconds, bytes/s, IOPS, latency, time series."""
+    elapsed = max(end - start, 1e-9)
+    total = sum(op[1] for op in ops)
+    return {"bytes": total, "seconds": elapsed, "bytes_per_s": total / elapsed,
+            "iops": len(ops) / elapsed, "ops": len(ops),
+            "latency_s": percentiles([op[2] for op in ops]),
+            "series": series(ops, start, end), **extra}
+
+
+# ---------------------------------------------------------------- ranks (processes)
+
+def _free_check(root, floor_bytes):
+    free = os.statvfs(root)
+    if free.f_bavail * free.f_frsize < floor_bytes:
+        raise safety.SafetyError("free_floor_bytes", f"free space on {root} fell below {floor_bytes} bytes")
+
+
+def rank_io(kind, fd, nbytes, block_bytes, deadline, stop, counter, free_check):
+    """One rank's loop of block writes or reads; returns its ops and bytes done."""
+    buf = aligned_buffer(block_bytes)
+    ops, done = [], 0
+    while done < nbytes and not stop.is_set() and time.monotonic() < deadline:
+        t0 = time.monotonic()
+        n = os.write(fd, buf) if kind == "write" else os.preadv(fd, [buf], done)
+        t1 = time.monotonic()
+        if n <= 0:
+            break
+        ops.append((t1, n, t1 - t0))
+        done += n
+        counter(done)
+        if kind == "write" and done % FREE_CHECK_EVERY_BYTES == 0:
+            free_check()
+    buf.close()
+    return ops, done
+
+
+def _start_ranks(kind, paths, nbytes, block_bytes, method, deadline_s, free_args):
+    """One OS process per rank (like DLIO's MPI ranks): `python -m recommender.benchmarks.rank`."""
+    lines = queue.Queue()
+    procs = []
+    for i, path in enumerate(paths):
+        spec = {"kind": kind, "index": i, "path": str(path), "nbytes": nbytes,
+                "block_bytes": block_bytes, "method": method, "deadline_s": deadline_s,
+                "free_root": free_args[0], "free_floor_bytes": free_args[1]}
+        proc = subprocess.Popen([sys.executable, "-m", "recommender.benchmarks.rank", json.dumps(spec)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                cwd=PROJECT_ROOT, env=_rank_env())
+        threading.Thread(target=_pump, args=(i, proc.stdout, lines), daemon=True).start()
+        procs.append(proc)
+    return {"procs": procs, "lines": lines, "counters": [0] * len(paths), "concurrency": "processes"}
+
+
+def _rank_env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [PROJECT_ROOT, env.get("PYTHONPATH")]))
+    return env
+
+
+def _pump(index, stream, lines):
+    for line in stream:
+        lines.put((index, line.rstrip("\n")))
+    lines.put((index, "eof"))
+
+
+def _send_all(procs, word):
+    for proc in procs:
+        try:
+            proc.stdin.write(word + "\n")
+            proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+
+def _wait_ranks(ranks, total_bytes, progress, guard):
+    """Start barrier (all ranks ready, then "go"), progress and free space while they run,
+    one result per rank."""
+    procs, n = ranks["procs"], len(ranks["procs"])
+    ready, got, last = set(), {}, 0.0
+    try:
+        while len(got) < n:
+            try:
+                index, line = ranks["lines"].get(timeout=PROGRESS_EVERY_S)
+            except queue.Empty:
+                line = None
+            if line is not None:
+                _rank_line(index, line, ranks, ready, got, procs)
+            if time.monotonic() - last >= PROGRESS_EVERY_S:
+                last = time.monotonic()
+                progress(min(1.0, sum(ranks["counters"]) / max(total_bytes, 1)), "")
+                if guard is not None:
+                    guard.check_free()
+    except BaseException:
+        _send_all(procs, "stop")
+        raise
+    finally:
+        for proc in procs:
+            _reap(proc)
+    errors = [r["error"] for r in got.values() if "error" in r]
+    if errors:
+        raise ProbeError("; ".join(errors))
+    return [got[i] for i in range(n)]
+
+
+def _rank_line(index, line, ranks, ready, got, procs):
+    if line == "ready":
+        ready.add(index)
+        if len(ready) == len(procs):
+            _send_all(procs, "go")
+    elif line.startswith("progress "):
+        ranks["counters"][index] = int(line.split()[1])
+    elif line.startswith("result "):
+        got[index] = json.loads(line[len("result "):])
+        if "error" in got[index]:
+            _send_all(procs, "stop")  # release the others from the barrier
+    elif line == "eof" and index not in got:
+        got[index] = {"error": f"rank {index} exited (code {procs[index].wait()}) without a result"}
+
+
+def _reap(proc):
+    try:
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _ranks_summary(rank_results, **extra):
+    ops = [op for r in rank_results for op in r["ops"]]
+    start = min(r["start"] for r in rank_results)
+    end = max(r["end"] for r in rank_results)  # MLPerf: duration is the slowest rank's
+    per_rank = [r["bytes"] / max(r["end"] - r["start"], 1e-9) for r in rank_results]
+    return summary(ops, start, end, min_rank_bytes_per_s=min(per_rank),
+                   fsync_s_max=max(r["fsync_s"] for r in rank_results), **extra)
+
+
+def checkpoint_write(work, guard, writers, file_bytes, deadline_s, progress,
+                     block_bytes=BLOCK_BYTES):
+    """N writers each write one shard in large sequential blocks, then fsync (DLIO/MLPerf)."""
+    file_bytes = max(block_bytes, (int(file_bytes) // block_bytes) * block_bytes)
+    guard.reserve(writers * file_bytes)
+    method = direct_io_method(work)
+    paths = [safety.inside(work, f"rank{i:04d}.ckpt") for i in range(writers)]
+    ranks = _start_ranks("write", paths, file_bytes, block_bytes, method, deadline_s,
+                         (str(guard.root), guard.free_floor_bytes))
+    results = _wait_ranks(ranks, writers * file_bytes, progress, guard)
+    figures = _ranks_summary(results, writers=writers, file_bytes=file_bytes,
+                             block_bytes=block_bytes, fsync=True, method=method,
+                             method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"])
+    figures["files"] = [{"path": p.name, "bytes": r["bytes"]} for p, r in zip(paths, results)]
+    return figures, paths
+
+
+def checkpoint_restore(work, paths, deadline_s, progress, method=None, block_bytes=BLOCK_BYTES):
+    """Read every shard back, one reader per shard, cold (O_DIRECT or cache dropped)."""
+    method = method or direct_io_method(work)
+    sizes = [p.stat().st_size for p in paths]
+    nbytes = max(sizes)
+    ranks = _start_ranks("read", paths, nbytes, block_bytes, method, deadline_s, (str(work), 0))
+    results = _wait_ranks(ranks, sum(sizes), progress, None)
+    return _ranks_summary(results, readers=len(paths), block_bytes=block_bytes, method=method,
+                          method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"])
+
+
+# ---------------------------------------------------------------- files for read probes
+
+def write_file(path, nbytes, method, guard):
+    """Create a data file of `nbytes` (a multiple of ALIGN_BYTES), synced to the device."""
+    guard.reserve(nbytes)
+    buf = aligned_buffer(min(BLOCK_BYTES, nbytes))
+    fd = open_write(path, method)
+    try:
+        left = nbytes
+        while left > 0:
+            chunk = min(left, len(buf))
+            os.write(fd, buf if chunk == len(buf) else memoryview(buf)[:chunk])
+            left -= chunk
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        buf.close()
+    return path
+
+
+class RandomReader:
+    """Threads issuing random aligned reads over (fd, offset) slots until told to stop."""
+
+    def __init__(self, fds, slots, read_bytes):
+        self.fds, self.slots, self.read_bytes = fds, slots, read_bytes
+        self.lock, self.ops = threading.Lock(), []
+
+    def read_one(self, buf, rng):
+        f, offset = self.slots[rng.randrange(len(self.slots))]
+        t0 = time.monotonic()
+        n = os.preadv(self.fds[f], [buf], offset)
+        t1 = time.monotonic()
+        return (t1, n, t1 - t0)
+
+    def loop(self, stop, deadline, seed):
+        buf, rng, mine = aligned_buffer(self.read_bytes), random.Random(seed), []
+        while not stop.is_set() and time.monotonic() < deadline:
+            mine.append(self.read_one(buf, rng))
+        buf.close()
+        with self.lock:
+            self.ops.extend(mine)
+
+
+def run_threads(targets, deadline, progress, stop=None):
+    """Run thread targets(stop) until the deadline, reporting time-based progress."""
+    stop = stop or threading.Event()
+    start = time.monotonic()
+    threads = [threading.Thread(target=t, args=(stop,), daemon=True) for t in targets]
+    for t in threads:
+        t.start()
+    try:
+        while any(t.is_alive() for t in threads):
+            progress(min(1.0, (time.monotonic() - start) / max(deadline - start, 1e-9)), "")
+            time.sleep(PROGRESS_EVERY_S)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    return start, time.monotonic()
+
+
+def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0):
+    reader = RandomReader(fds, slots, read_bytes)
+    deadline = time.monotonic() + deadline_s
+    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i) for i in range(threads)]
+    start, end = run_threads(loops, deadline, progress)
+    return summary(reader.ops, start, end, threads=threads, read_bytes=read_bytes)
+
+
+def open_all(paths, method):
+    return [open_read(p, method) for p in paths]
+
+
+def close_all(fds):
+    for fd in fds:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- training reads
+
+def make_dataset(work, guard, sample_bytes, samples_per_file, files, method):
+    """Sample files with `samples_per_file` aligned samples each; returns paths and slots."""
+    sample_bytes = align_up(sample_bytes)
+    paths = [write_file(safety.inside(work, f"sample{i:05d}.dat"), sample_bytes * samples_per_file,
+                        method, guard) for i in range(files)]
+    slots = [(f, s * sample_bytes) for f in range(files) for s in range(samples_per_file)]
+    return paths, slots, sample_bytes
+
+
+def emulate_accelerators(fds, slots, sample_bytes, batch_size, compute_s, read_threads,
+                         accelerators, deadline_s, progress, seed=0):
+    """DLIO-style loop: per accelerator, reader threads prefetch batches while a sleep stands in
+    for compute; AU = compute time / wall time after the first step (DLIO statscounter.py)."""
+    reader = RandomReader(fds, slots, sample_bytes)
+    deadline = time.monotonic() + deadline_s
+    stats = [None] * accelerators
+
+    def accelerator(stop, a):
+        stats[a] = _accelerator_loop(reader, batch_size, compute_s, read_threads, stop, deadline,
+                                     seed + 1000 * a)
+
+    start, end = run_threads([lambda stop, a=a: accelerator(stop, a) for a in range(accelerators)],
+                             deadline, progress)
+    done = [s for s in stats if s and s["steps"] > 1]
+    au = sum(s["au"] for s in done) / len(done) if done else 0.0
+    return {"accelerators": accelerators, "au": au, "steps": sum(s["steps"] for s in stats if s),
+            "samples": sum(s["samples"] for s in stats if s),
+            **summary(reader.ops, start, end, read_bytes=sample_bytes)}
+
+
+def _accelerator_loop(reader, batch_size, compute_s, read_threads, stop, deadline, seed):
+    batches = queue.Queue(maxsize=PREFETCH_BATCHES)
+    loader_stop = threading.Event()
+    loaders = [threading.Thread(target=_loader, daemon=True,
+                                args=(reader, batches, batch_size, read_threads, loader_stop, seed))]
+    for t in loaders:
+        t.start()
+    steps, compute_total, first_step_end, samples = 0, 0.0, None, 0
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            samples += batches.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        time.sleep(compute_s)
+        steps += 1
+        if first_step_end is None:
+            first_step_end = time.monotonic()  # DLIO excludes step 0 (metric_exclude_start_steps=1)
+        else:
+            compute_total += compute_s
+    loader_stop.set()
+    end = time.monotonic()
+    au = compute_total / (end - first_step_end) if first_step_end and end > first_step_end else 0.0
+    return {"steps": steps, "au": min(1.0, au), "samples": samples}
+
+
+def _loader(reader, batches, batch_size, read_threads, stop, seed):
+    """Reads one batch with `read_threads` parallel sample reads, queues it, repeats."""
+    bufs = [aligned_buffer(reader.read_bytes) for _ in range(read_threads)]
+    rngs = [random.Random(seed + i) for i in range(read_threads)]
+    pool_ops = []
+    while not stop.is_set():
+        ops = _read_batch(reader, bufs, rngs, batch_size)
+        pool_ops.extend(ops)
+        while not stop.is_set():
+            try:
+                batches.put(len(ops), timeout=0.2)
+                break
+            except queue.Full:
+                continue
+    with reader.lock:
+        reader.ops.extend(pool_ops)
+    for b in bufs:
+        b.close()
+
+
+def _read_batch(reader, bufs, rngs, batch_size):
+    results = [[] for _ in bufs]
+
+    def part(i):
+        for _ in range(i, batch_size, len(bufs)):
+            results[i].append(reader.read_one(bufs[i], rngs[i]))
+
+    threads = [threading.Thread(target=part, args=(i,)) for i in range(len(bufs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [op for r in results for op in r]
+
+
+def accelerators_supported(read_bytes_per_s, batch_size, sample_bytes, compute_s, au_min):
+    """Accelerators whose demand the measured rate covers at the AU floor.
+
+    Demand per accelerator = batch × sample bytes ÷ step time (research/mlperf-storage.md §2.3);
+    with I/O overlapping compute, AU ≈ delivered ÷ demanded, so AU ≥ au_min holds while
+    accelerators ≤ rate ÷ (au_min × demand).
+    """
+    demand = batch_size * sample_bytes / compute_s
+    return int(read_bytes_per_s // (au_min * demand)), demand
+
+
+def training_reads(work, guard, sample_bytes, samples_per_file, files, batch_size, compute_s,
+                   read_threads, au_min, deadline_s, progress, method=None):
+    """Sample-sized random reads, then the emulated training loop that checks AU."""
+    method = method or direct_io_method(work)
+    paths, slots, aligned = make_dataset(work, guard, sample_bytes, samples_per_file, files, method)
+    fds = open_all(paths, method)
+    try:
+        saturated = random_reads(fds, slots, aligned, read_threads, deadline_s * 0.4,
+                                 lambda f, n: progress(0.4 * f, "sample reads"))
+        estimate, demand = accelerators_supported(saturated["bytes_per_s"], batch_size, aligned,
+                                                  compute_s, au_min)
+        emulated = min(max(1, estimate), MAX_EMULATED_ACCELERATORS)
+        loop = emulate_accelerators(fds, slots, aligned, batch_size, compute_s, read_threads,
+                                    emulated, deadline_s * 0.6,
+                                    lambda f, n: progress(0.4 + 0.6 * f, "emulated training"))
+    finally:
+        close_all(fds)
+    supported = _supported(estimate, emulated, loop["au"], au_min)
+    return {**saturated, "method": method, "method_text": COLD_METHOD_TEXT[method],
+            "sample_bytes": sample_bytes, "read_bytes_per_sample": aligned,
+            "dataset_bytes": aligned * len(slots), "files": files,
+            "batch_size": batch_size, "compute_s": compute_s, "au_min": au_min,
+            "demand_bytes_per_s_per_accelerator": demand, "estimate_accelerators": estimate,
+            "emulation": {k: v for k, v in loop.items() if k != "series"},
+            "accelerators_supported": supported["count"], "accelerators_basis": supported["basis"]}
+
+
+def _supported(estimate, emulated, au, au_min):
+    if au >= au_min and estimate > emulated:
+        return {"count": estimate, "basis": f"{emulated} accelerators emulated at AU {au:.2f} "
+                f"(≥ {au_min}); {estimate} extrapolated from the saturated sample-read rate"}
+    if au >= au_min:
+        return {"count": emulated, "basis": f"{emulated} accelerators emulated at AU {au:.2f} (≥ {au_min})"}
+    scaled = int(emulated * au / au_min)
+    return {"count": scaled, "basis": f"{emulated} accelerators emulated reached AU {au:.2f} "
+            f"< {au_min}; scaled to {scaled} (AU ∝ 1/accelerators when storage-bound)"}
+
+
+# ---------------------------------------------------------------- KV blocks, scans, synced writes
+
+def kv_block_reads(work, guard, block_bytes, blocks, threads, deadline_s, progress, method=None):
+    """Random reads of whole KV-cache blocks from one block file; p50/p99 latency per block."""
+    method = method or direct_io_method(work)
+    block_bytes = align_up(block_bytes)
+    path = write_file(safety.inside(work, "kv-blocks.dat"), block_bytes * blocks, method, guard)
+    fds = open_all([path], method)
+    try:
+        figures = random_reads(fds, [(0, i * block_bytes) for i in range(blocks)], block_bytes,
+                               threads, deadline_s, progress, seed=7)
+    finally:
+        close_all(fds)
+    return {**figures, "block_bytes": block_bytes, "blocks": blocks, "method": method,
+            "method_text": COLD_METHOD_TEXT[method]}
+
+
+def small_synced_writes(work, guard, record_bytes, threads, max_bytes, deadline_s, progress):
+    """Append small records, fsync after each (results persistence, like fio --fsync=1)."""
+    guard.reserve(max_bytes)
+    per_thread = max_bytes // threads
+    deadline = time.monotonic() + deadline_s
+    lock, all_ops = threading.Lock(), []
+
+    def writer(stop, i):
+        ops = _synced_appends(safety.inside(work, f"results{i:03d}.log"), record_bytes,
+                              per_thread, deadline, stop)
+        with lock:
+            all_ops.extend(ops)
+
+    start, end = run_threads([lambda stop, i=i: writer(stop, i) for i in range(threads)],
+                             deadline, progress)
+    return summary(all_ops, start, end, record_bytes=record_bytes, threads=threads, fsync="every write",
+                   method="buffered write + fsync per record")
+
+
+def _synced_appends(path, record_bytes, max_bytes, deadline, stop):
+    record, ops, done = os.urandom(record_bytes), [], 0
+    fd = safety.open_new(path)
+    try:
+        while done + record_bytes <= max_bytes and not stop.is_set() and time.monotonic() < deadline:
+            t0 = time.monotonic()
+            os.write(fd, record)
+            os.fsync(fd)
+            t1 = time.monotonic()
+            ops.append((t1, record_bytes, t1 - t0))
+            done += record_bytes
+    finally:
+        os.close(fd)
+    return ops
+
+
+def table_scan(work, guard, fmt, file_bytes, deadline_s, progress, method=None):
+    """Write a CSV or Parquet table, then read it cold (I/O timed) and parse it with pandas
+    (parse timed apart), as many passes as the deadline allows."""
+    import io
+
+    import pandas as pd
+
+    method = method or direct_io_method(work)
+    path, rows = _write_table(work, guard, fmt, file_bytes)
+    size = path.stat().st_size
+    deadline = time.monotonic() + deadline_s
+    passes, io_ops, parse_s = 0, [], 0.0
+    start = time.monotonic()
+    while passes == 0 or time.monotonic() < deadline:
+        data, ops = read_whole(path, method)
+        io_ops.extend(ops)
+        t0 = time.monotonic()
+        frame = pd.read_csv(io.BytesIO(data)) if fmt == "csv" else pd.read_parquet(io.BytesIO(data))
+        parse_s += time.monotonic() - t0
+        passes += 1
+        progress(min(1.0, (time.monotonic() - start) / deadline_s), f"{fmt} scan")
+    io_s = sum(op[2] for op in io_ops)
+    figures = summary(io_ops, start, time.monotonic())
+    return {**figures, "format": fmt, "file_bytes": size, "rows": len(frame), "passes": passes,
+            "io_s": io_s, "parse_s": parse_s, "read_bytes_per_s": size * passes / io_s,
+            "parse_bytes_per_s": size * passes / parse_s,
+            "rows_per_s": rows * passes / (io_s + parse_s), "method": method,
+            "method_text": COLD_METHOD_TEXT[method] + "; pandas parses from memory"}
+
+
+def _write_table(work, guard, fmt, file_bytes):
+    import numpy as np
+    import pandas as pd
+
+    # ~60 bytes per CSV row for these columns; Parquet compresses, so it gets the same rows.
+    rows = max(1000, int(file_bytes // 60))
+    rng = np.random.default_rng(42)
+    frame = pd.DataFrame({"id": np.arange(rows), "x": rng.random(rows), "y": rng.normal(size=rows),
+                          "label": rng.choice(["cat", "dog", "bird", "fish"], rows),
+                          "count": rng.integers(0, 10_000, rows)})
+    guard.reserve(int(file_bytes * 1.5))
+    path = safety.inside(work, f"table.{fmt}")
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    fd = os.open(path, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    return path, rows
+
+
+def read_whole(path, method):
+    """Read a file cold in 1 MiB requests; returns its bytes and the read ops."""
+    size = path.stat().st_size
+    fd = open_read(path, method)
+    buf, out, ops, offset = aligned_buffer(BLOCK_BYTES), bytearray(), [], 0
+    try:
+        while offset < size:
+            t0 = time.monotonic()
+            n = os.preadv(fd, [buf], offset)
+            t1 = time.monotonic()
+            if n <= 0:
+                break
+            out += buf[:n]
+            ops.append((t1, n, t1 - t0))
+            offset += n
+    finally:
+        os.close(fd)
+        buf.close()
+    return bytes(out[:size]), ops

@@ -1,0 +1,65 @@
+"""One checkpoint rank as its own OS process: write (then fsync) or read one shard.
+
+Protocol on stdin/stdout (driven by probes._wait_ranks): prints "ready" once the file is open,
+waits for "go" (the start barrier), prints "progress BYTES" while running and one
+"result {json}" at the end; "stop" on stdin or stdin closing stops it early.
+"""
+import json
+import os
+import sys
+import threading
+import time
+
+from recommender.benchmarks import probes
+
+PROGRESS_EVERY_S = 0.2
+
+
+def listen(stop, go):
+    for line in sys.stdin:
+        word = line.strip()
+        if word == "go":
+            go.set()
+        elif word == "stop":
+            break
+    stop.set()
+    go.set()
+
+
+def main(spec):
+    stop, go = threading.Event(), threading.Event()
+    threading.Thread(target=listen, args=(stop, go), daemon=True).start()
+    kind, method = spec["kind"], spec["method"]
+    fd = probes.open_write(spec["path"], method) if kind == "write" else probes.open_read(spec["path"], method)
+    print("ready", flush=True)
+    go.wait()
+    start = time.monotonic()
+    last = [0.0]
+
+    def counter(done):
+        if time.monotonic() - last[0] >= PROGRESS_EVERY_S:
+            last[0] = time.monotonic()
+            print(f"progress {done}", flush=True)
+
+    try:
+        ops, done = probes.rank_io(kind, fd, spec["nbytes"], spec["block_bytes"], start + spec["deadline_s"],
+                                   stop, counter,
+                                   lambda: probes._free_check(spec["free_root"], spec["free_floor_bytes"]))
+        fsync_s = 0.0
+        if kind == "write":
+            t0 = time.monotonic()
+            os.fsync(fd)  # MLPerf Storage requires fsync on checkpoint writes (Submission_guidelines §2.2)
+            fsync_s = time.monotonic() - t0
+    finally:
+        os.close(fd)
+    return {"index": spec["index"], "start": start, "end": time.monotonic(), "bytes": done,
+            "ops": ops, "fsync_s": fsync_s}
+
+
+if __name__ == "__main__":
+    spec = json.loads(sys.argv[1])
+    try:
+        result = main(spec)
+    except Exception as exc:  # the parent shows this as the probe's error
+        result = {"index": spec.get("index"), "error": f"{type(exc).__name__}: {exc}"}
+    print("result " + json.dumps(result), flush=True)
