@@ -1,0 +1,365 @@
+"""Wizard steps, one form per step: human units in, base units out, each field tied to its
+dotted path in the use-case document (the same document the API and CLI take)."""
+from django import forms
+
+from rules import presets
+
+from . import units
+
+WORKLOADS = [
+    ("llm_training", "LLM training / fine-tuning"),
+    ("cv_training", "CV / other training (MLPerf-style)"),
+    ("llm_inference", "LLM inference"),
+    ("rag", "Retrieval-augmented generation (vector index)"),
+    ("video_analytics", "Video analytics"),
+    ("tabular_ml", "Tabular ML"),
+    ("data_ingest", "Data ingest"),
+]
+PRIORITIES = [("balanced", "Balanced"), ("performance", "Performance first"), ("cost", "Cost first")]
+PRECISIONS = [("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"), ("fp32", "fp32")]
+OPTIMIZERS = [("adamw", "AdamW"), ("adam", "Adam"), ("sgd", "SGD"), ("sgd_momentum", "SGD with momentum"),
+              ("adafactor", "Adafactor"), ("adam_8bit", "8-bit Adam"), ("none", "none (weights only)")]
+FRAMEWORKS = [("", "default (Megatron/DeepSpeed mixed precision)"), ("megatron", "Megatron-LM"),
+              ("deepspeed", "DeepSpeed"), ("fsdp", "PyTorch FSDP"), ("hf_trainer", "Hugging Face Trainer")]
+
+
+def preset_choices(kind, empty):
+    """Choices from fixtures/presets (rules.presets), labelled with each preset's own name."""
+    def choices():
+        entries = [(name, presets.get(kind, name) or {}) for name in presets.names(kind)]
+        return [("", empty)] + [(name, f"{entry.get('name', name)} ({name})") for name, entry in entries]
+    return choices
+
+
+class QuantityField(forms.CharField):
+    """A number with a unit ('1.5 TB', '25 GB/s', '30 min') cleaned to base units."""
+
+    parsers = {"bytes": units.parse_bytes, "rate": units.parse_rate, "duration": units.parse_duration}
+
+    def __init__(self, kind, default_unit, **kwargs):
+        self.kind, self.default_unit = kind, default_unit
+        kwargs.setdefault("help_text", f"a bare number is in {default_unit}")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = self.parsers[self.kind](value, self.default_unit)
+        except units.UnitError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if parsed <= 0:
+            raise forms.ValidationError("must be greater than zero")
+        return parsed
+
+
+class CountField(forms.CharField):
+    """A large count: '70B', '1.2M', '3e9' or plain digits -> int."""
+
+    SUFFIXES = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            number, suffix = units.split_quantity(value)
+            factor = self.SUFFIXES[suffix]
+        except (units.UnitError, KeyError) as exc:
+            raise forms.ValidationError("write a count like 70B, 1.2M or 8000000") from exc
+        if number <= 0:
+            raise forms.ValidationError("must be greater than zero")
+        return round(number * factor)
+
+
+def positive_int(label, required=False, minimum=1, **kwargs):
+    return forms.IntegerField(label=label, required=required, min_value=minimum, **kwargs)
+
+
+def set_path(document, path, value):
+    """set_path(doc, "parallelism.tensor", 8) creates the nested objects on the way."""
+    *parents, last = path.split(".")
+    node = document
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+
+
+class StepForm(forms.Form):
+    """A wizard step. `paths` ties each field to its dotted path in the use-case document."""
+
+    title = ""
+    intro = ""
+    paths = {}
+
+    def contribute(self, document):
+        for field, path in self.paths.items():
+            value = self.cleaned_data.get(field)
+            if value not in (None, ""):
+                set_path(document, path, value)
+
+    def field_for_path(self, path):
+        """The field an error at `path` belongs to: exact match, else the nearest parent."""
+        by_path = {p: f for f, p in self.paths.items()}
+        while path:
+            if path in by_path:
+                return by_path[path]
+            path = path.rpartition(".")[0]
+        return None
+
+    def owns(self, path):
+        """True when an error at `path` concerns this step (a field of it, or a section it fills)."""
+        return any(p == path or p.startswith(path + ".") for p in self.paths.values()) or bool(
+            self.field_for_path(path))
+
+
+class BasicsForm(StepForm):
+    title = "Use case"
+    intro = "Name the use case and pick its workload family; the next steps ask what that family needs."
+    paths = {"name": "name", "workload": "workload", "priority": "priority"}
+    name = forms.CharField(max_length=200, required=False, help_text="shown in your list of use cases")
+    workload = forms.ChoiceField(choices=WORKLOADS, widget=forms.RadioSelect)
+    priority = forms.ChoiceField(choices=PRIORITIES, initial="balanced",
+                                 help_text="how proposals are ranked")
+
+
+class ClusterForm(StepForm):
+    title = "Cluster"
+    intro = "How many accelerators the use case runs on; failure rates and per-node tiers scale with it."
+    paths = {"gpus": "gpus", "gpu_model": "gpu_model"}
+    gpus = positive_int("GPUs", required=True, help_text="accelerators in the cluster")
+    gpu_model = forms.ChoiceField(label="GPU model", required=False,
+                                  choices=preset_choices("gpus", "unspecified"))
+
+
+class ModelForm(StepForm):
+    title = "Model"
+    intro = "A published preset, the model's dimensions, or just a parameter count."
+    paths = {"preset": "model.preset", "parameters": "model.parameters", "layers": "model.layers",
+             "hidden_size": "model.hidden_size", "ffn_hidden_size": "model.ffn_hidden_size",
+             "attention_heads": "model.attention_heads", "kv_heads": "model.kv_heads",
+             "vocab_size": "model.vocab_size", "head_dim": "model.head_dim",
+             "kv_lora_rank": "model.kv_lora_rank", "qk_rope_head_dim": "model.qk_rope_head_dim"}
+    DIMS = ["layers", "hidden_size", "ffn_hidden_size", "attention_heads", "kv_heads", "vocab_size"]
+    preset = forms.ChoiceField(required=False, choices=preset_choices("models", "— dimensions or a count below —"))
+    parameters = CountField(required=False, help_text="or a bare count, e.g. 70B")
+    layers = positive_int("Layers")
+    hidden_size = positive_int("Hidden size")
+    ffn_hidden_size = positive_int("FFN hidden size")
+    attention_heads = positive_int("Attention heads")
+    kv_heads = positive_int("KV heads", help_text="fewer than attention heads means GQA")
+    vocab_size = positive_int("Vocabulary size")
+    head_dim = positive_int("Head dim", help_text="optional")
+    kv_lora_rank = positive_int("KV LoRA rank", help_text="MLA models only (DeepSeek)")
+    qk_rope_head_dim = positive_int("RoPE head dim", help_text="MLA models only")
+
+    def clean(self):
+        data = super().clean()
+        given = [name for name in self.DIMS if data.get(name)]
+        ways = sum([bool(data.get("preset")), bool(data.get("parameters")), bool(given)])
+        if ways == 0:
+            raise forms.ValidationError("Give a preset, the model dimensions, or a parameter count.")
+        if ways > 1:
+            raise forms.ValidationError("Give only one of: a preset, the dimensions, a parameter count.")
+        for name in self.DIMS:
+            if given and not data.get(name) and name != "kv_heads":
+                self.add_error(name, "needed when you give the dimensions")
+        return data
+
+
+class TrainingForm(StepForm):
+    title = "Precision and optimizer"
+    intro = "These set the checkpoint bytes per parameter (14 B/param for mixed-precision Adam)."
+    paths = {"precision": "precision", "optimizer": "optimizer", "framework": "framework"}
+    precision = forms.ChoiceField(choices=PRECISIONS, initial="bf16")
+    optimizer = forms.ChoiceField(choices=OPTIMIZERS, initial="adamw")
+    framework = forms.ChoiceField(choices=FRAMEWORKS, required=False)
+
+
+class ParallelismForm(StepForm):
+    title = "Parallelism"
+    intro = "The layout decides how many checkpoint files there are and how big each is."
+    paths = {"tensor": "parallelism.tensor", "pipeline": "parallelism.pipeline", "data": "parallelism.data",
+             "context": "parallelism.context", "expert": "parallelism.expert",
+             "zero_stage": "parallelism.zero_stage"}
+    tensor = positive_int("Tensor parallel", initial=1)
+    pipeline = positive_int("Pipeline parallel", initial=1)
+    data = positive_int("Data parallel", help_text="empty: GPUs ÷ (tensor × pipeline × context)")
+    context = positive_int("Context parallel", initial=1)
+    expert = positive_int("Expert parallel", help_text="MoE models only")
+    zero_stage = forms.TypedChoiceField(choices=[(0, "0 (none)"), (1, "1"), (2, "2"), (3, "3")],
+                                        coerce=int, initial=0, label="ZeRO / FSDP stage")
+
+
+class CheckpointForm(StepForm):
+    title = "Checkpoint policy"
+    intro = "How much training time checkpoints may cost, and how fast a restart must be."
+    paths = {"mode": "checkpoint.mode", "overhead_fraction": "checkpoint.overhead_fraction",
+             "restore_time_s": "checkpoint.restore_time_s", "retained": "checkpoint.retained",
+             "interval_s": "checkpoint.interval_s", "node_mtbf_s": "checkpoint.node_mtbf_s"}
+    mode = forms.ChoiceField(choices=[("sync", "synchronous (training waits)"),
+                                      ("async", "asynchronous (persist before the next one)")])
+    overhead_percent = forms.FloatField(label="Stall budget (%)", min_value=0.01, max_value=50, initial=5,
+                                        help_text="share of training time checkpoint writes may stall")
+    restore_time_s = QuantityField("duration", "min", required=False, label="Restore within",
+                                   help_text="recovery-time objective, e.g. 10 min")
+    retained = positive_int("Checkpoints kept", help_text="retention; empty: the rules' default")
+    interval_s = QuantityField("duration", "min", required=False, label="Fixed interval",
+                               help_text="empty: Young/Daly optimum from the failure rate")
+    node_mtbf_s = QuantityField("duration", "h", required=False, label="Node MTBF",
+                                help_text="empty: sourced default (Llama 3 / Meta cluster study)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("overhead_percent") is not None:
+            data["overhead_fraction"] = data["overhead_percent"] / 100
+        return data
+
+    def field_for_path(self, path):
+        field = super().field_for_path(path)
+        return "overhead_percent" if field == "overhead_fraction" else field
+
+
+class TrainingDataForm(StepForm):
+    title = "Training data"
+    intro = "The dataset the job reads (optional for LLM training: leave empty to skip)."
+    paths = {"total_bytes": "data.total_bytes", "format": "data.format", "sample_bytes": "data.sample_bytes"}
+    total_bytes = QuantityField("bytes", "TB", required=False, label="Dataset size")
+    sample_bytes = QuantityField("bytes", "kB", required=False, label="Sample size")
+    format = forms.ChoiceField(required=False, choices=[("", "—"), ("tokens", "pre-tokenized shards"),
+                                                        ("jsonl", "JSONL"), ("parquet", "Parquet"),
+                                                        ("images", "images"), ("npz", "NPZ"),
+                                                        ("tfrecord", "TFRecord"), ("hdf5", "HDF5")])
+
+
+class CvForm(StepForm):
+    title = "Training workload"
+    intro = "An MLPerf Storage workload preset, or your own sample size, batch and step time."
+    paths = {"preset": "data.preset", "sample_bytes": "data.sample_bytes", "batch_size": "data.batch_size",
+             "step_time_s": "data.step_time_s", "total_bytes": "data.total_bytes",
+             "utilisation": "data.accelerator_utilisation"}
+    preset = forms.ChoiceField(choices=preset_choices("workloads", "custom — enter the figures below"),
+                               required=False, initial="unet3d")
+    sample_bytes = QuantityField("bytes", "MB", required=False, label="Sample size")
+    batch_size = positive_int("Batch size per accelerator")
+    step_time_s = QuantityField("duration", "s", required=False, label="Compute time per step",
+                                help_text="e.g. 0.323 s; a bare number is in s")
+    total_bytes = QuantityField("bytes", "TB", required=False, label="Dataset size")
+    utilisation_percent = forms.FloatField(label="Accelerator utilisation target (%)", required=False,
+                                           min_value=1, max_value=100, help_text="MLPerf requires 90 %")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("preset"):
+            for name in ("sample_bytes", "batch_size", "step_time_s"):
+                if not data.get(name):
+                    self.add_error(name, "needed without a preset")
+        if data.get("utilisation_percent") is not None:
+            data["utilisation"] = data["utilisation_percent"] / 100
+        return data
+
+
+class InferenceForm(StepForm):
+    title = "Serving"
+    intro = "Context and concurrency size the KV cache; the weights set the cold-start load."
+    paths = {"context_tokens": "inference.context_tokens",
+             "concurrent_sequences": "inference.concurrent_sequences", "kv_dtype": "inference.kv_dtype",
+             "replicas": "inference.replicas", "load_time_s": "inference.load_time_s",
+             "precision": "precision"}
+    context_tokens = CountField(label="Context (tokens)", help_text="e.g. 128k or 131072")
+    concurrent_sequences = positive_int("Concurrent sequences", required=True)
+    kv_dtype = forms.ChoiceField(choices=[("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"),
+                                          ("int8", "int8"), ("fp32", "fp32")], label="KV cache dtype")
+    precision = forms.ChoiceField(choices=PRECISIONS, label="Weights dtype", initial="bf16")
+    replicas = positive_int("Model replicas", help_text="empty: the rules' default")
+    load_time_s = QuantityField("duration", "s", required=False, label="Cold start within",
+                                help_text="target time to load the weights")
+
+
+class RagForm(StepForm):
+    title = "Vector index"
+    intro = "Index bytes come from vectors × dimensions × encoding; IOPS from queries per second."
+    paths = {"vectors": "rag.vectors", "dimensions": "rag.dimensions", "encoding": "rag.encoding",
+             "index": "rag.index", "qps": "rag.queries_per_s", "corpus_bytes": "rag.corpus_bytes"}
+    vectors = CountField(label="Vectors", help_text="e.g. 1B")
+    dimensions = positive_int("Dimensions", required=True)
+    encoding = forms.ChoiceField(choices=[("float32", "float32"), ("float16", "float16"), ("int8", "int8"),
+                                          ("binary", "binary")])
+    index = forms.ChoiceField(choices=[("hnsw", "HNSW (in memory)"), ("ivf_pq", "IVF-PQ"),
+                                       ("diskann", "DiskANN (on SSD)")])
+    qps = forms.FloatField(label="Queries per second", min_value=0.001)
+    corpus_bytes = QuantityField("bytes", "TB", required=False, label="Source corpus size")
+
+
+class VideoForm(StepForm):
+    title = "Video streams"
+    intro = "Streams × bitrate set the read rate; retention sets the capacity."
+    paths = {"streams": "video.streams", "bitrate": "video.bitrate_bits_per_s",
+             "retention_s": "video.retention_s", "results_per_s": "video.results_writes_per_s"}
+    streams = positive_int("Streams", required=True)
+    bitrate_mbit = forms.FloatField(label="Bitrate per stream (Mbit/s)", min_value=0.001,
+                                    help_text="e.g. 4 for 1080p H.264")
+    retention_s = QuantityField("duration", "d", label="Retention", help_text="e.g. 30 d")
+    results_per_s = forms.FloatField(label="Result writes per stream per second", required=False,
+                                     min_value=0, help_text="metadata / feature-vector rows (VDMS-style)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("bitrate_mbit") is not None:
+            data["bitrate"] = data["bitrate_mbit"] * 10**6  # bits per second, decimal mega
+        return data
+
+    def field_for_path(self, path):
+        field = super().field_for_path(path)
+        return "bitrate_mbit" if field == "bitrate" else field
+
+
+class TabularForm(StepForm):
+    title = "Tables"
+    intro = "CSV costs far more CPU to parse than Parquet; the scan target sets the read rate."
+    paths = {"format": "tabular.format", "total_bytes": "tabular.total_bytes",
+             "scan_time_s": "tabular.scan_time_s"}
+    format = forms.ChoiceField(choices=[("parquet", "Parquet"), ("csv", "CSV")])
+    total_bytes = QuantityField("bytes", "GB", label="Data size")
+    scan_time_s = QuantityField("duration", "min", label="Full scan within", help_text="e.g. 10 min")
+
+
+class IngestForm(StepForm):
+    title = "Ingest"
+    intro = "Batch jobs land large sets on cheaper tiers; streams need steady, low-latency writes."
+    paths = {"mode": "ingest.mode", "rate": "ingest.write_bytes_per_s", "landing_bytes": "ingest.landing_bytes",
+             "source": "ingest.source"}
+    mode = forms.ChoiceField(choices=[("batch", "batch / static"), ("streaming", "streaming / real time")])
+    rate = QuantityField("rate", "GB/s", label="Ingest rate", help_text="e.g. 2 GB/s")
+    landing_bytes = QuantityField("bytes", "TB", label="Landing capacity")
+    source = forms.ChoiceField(choices=[("file", "file"), ("object", "object"), ("block", "block")])
+
+
+class ReviewForm(StepForm):
+    title = "Review"
+    intro = "This is the use-case document the advisor will evaluate (the same JSON the API takes)."
+
+
+# Which steps each workload family goes through, in order (basics and review always).
+FAMILY_STEPS = {
+    "llm_training": ["model", "training", "cluster", "parallelism", "checkpoint", "data"],
+    "cv_training": ["cv", "cluster"],
+    "llm_inference": ["model", "inference", "cluster"],
+    "rag": ["rag", "cluster"],
+    "video_analytics": ["video", "cluster"],
+    "tabular_ml": ["tabular", "cluster"],
+    "data_ingest": ["ingest", "cluster"],
+}
+STEPS = [("basics", BasicsForm), ("model", ModelForm), ("training", TrainingForm), ("cv", CvForm),
+         ("inference", InferenceForm), ("rag", RagForm), ("video", VideoForm), ("tabular", TabularForm),
+         ("ingest", IngestForm), ("cluster", ClusterForm), ("parallelism", ParallelismForm),
+         ("checkpoint", CheckpointForm), ("data", TrainingDataForm), ("review", ReviewForm)]
+
+
+def build_document(forms_by_step):
+    """The use-case document from validated step forms (in step order)."""
+    document = {}
+    for form in forms_by_step.values():
+        form.contribute(document)
+    return document

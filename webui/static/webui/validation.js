@@ -1,0 +1,125 @@
+// Launch a validation run through the JSON API and poll its progress (no framework, no CDN).
+(function () {
+  "use strict";
+  var section = document.getElementById("validation");
+  if (!section) return;
+  var form = document.getElementById("validation-form");
+  var POLL_MS = 1000;
+
+  function csrfToken() {
+    var input = section.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function el(id) { return document.getElementById(id); }
+
+  function human(name, value) {
+    if (typeof value !== "number") return String(value);
+    var steps = [[1e15, "P"], [1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+    function scaled(v, unit) {
+      for (var i = 0; i < steps.length; i++) {
+        if (Math.abs(v) >= steps[i][0]) return (v / steps[i][0]).toPrecision(3) + " " + steps[i][1] + unit;
+      }
+      return v.toPrecision(3) + " " + unit;
+    }
+    if (/_bytes_per_s$/.test(name)) return scaled(value, "B/s");
+    if (/_bytes$/.test(name)) return scaled(value, "B");
+    if (/_s$/.test(name)) return value < 1 ? (value * 1000).toPrecision(3) + " ms" : value.toPrecision(3) + " s";
+    if (/iops$/.test(name)) return scaled(value, "IOPS");
+    return value.toPrecision(4);
+  }
+
+  function table(rows) {
+    var t = document.createElement("table");
+    t.className = "kv";
+    rows.forEach(function (r) {
+      var tr = t.insertRow();
+      r.forEach(function (cell, i) {
+        var c = document.createElement(i === 0 ? "th" : "td");
+        c.textContent = cell;
+        if (i > 0) c.className = "num";
+        tr.appendChild(c);
+      });
+    });
+    return t;
+  }
+
+  function showResults(run) {
+    var box = el("run-results");
+    box.textContent = "";
+    var results = run.results || {};
+    var measurements = results.measurements || {};
+    var names = Object.keys(measurements).filter(function (k) { return typeof measurements[k] === "number"; });
+    if (names.length) {
+      var h = document.createElement("h4"); h.textContent = "Measured"; box.appendChild(h);
+      box.appendChild(table(names.map(function (k) { return [k, human(k, measurements[k])]; })));
+    }
+    var checks = results.checks || [];
+    if (checks.length) {
+      var h2 = document.createElement("h4"); h2.textContent = "Checks against the requirements"; box.appendChild(h2);
+      box.appendChild(table(checks.map(function (c) {
+        var margin = typeof c.margin === "number" ? " (margin " + c.margin.toFixed(2) + ")" : "";
+        return [c.requirement || c.name || "check", (c.passed || c.pass ? "pass" : "fail") + margin];
+      })));
+    }
+    if (run.status === "succeeded") {
+      var a = document.createElement("a");
+      a.href = section.dataset.useCaseUrl;
+      a.className = "button primary";
+      a.id = "see-reranked";
+      a.textContent = "See the re-ranked proposal";
+      box.appendChild(a);
+    }
+  }
+
+  function render(run) {
+    el("run-status").hidden = false;
+    el("run-title").textContent = "Validation " + run.id;
+    el("run-state").textContent = run.status;
+    el("run-state").className = "badge " + (run.status === "succeeded" ? "ok" : run.status === "failed" ? "warn" : "");
+    el("run-stage").textContent = run.stage || "";
+    el("run-progress").value = run.progress || 0;
+    el("run-error").hidden = !run.error;
+    el("run-error").textContent = run.error || "";
+    if (["succeeded", "failed", "cancelled"].indexOf(run.status) >= 0) showResults(run);
+  }
+
+  function poll(id) {
+    fetch("/api/v1/validations/" + id + "/", {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (run) {
+        render(run);
+        if (["succeeded", "failed", "cancelled"].indexOf(run.status) < 0) setTimeout(function () { poll(id); }, POLL_MS);
+      })
+      .catch(function (err) { el("run-error").hidden = false; el("run-error").textContent = String(err); });
+  }
+
+  function launch(event) {
+    event.preventDefault();
+    var targets = Array.prototype.map.call(form.querySelectorAll("input[name=targets]:checked"), function (i) { return i.value; });
+    var body = {targets: targets, budget_s: Number(el("budget_s").value)};
+    el("launch").disabled = true;
+    fetch("/api/v1/use-cases/" + section.dataset.useCase + "/validations/", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json"},
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (data) { return {ok: r.ok, data: data}; });
+    }).then(function (answer) {
+      el("launch").disabled = false;
+      if (!answer.ok) {
+        el("run-status").hidden = false;
+        el("run-error").hidden = false;
+        el("run-error").textContent = Object.keys(answer.data).map(function (k) { return k + ": " + [].concat(answer.data[k]).join(" "); }).join("; ");
+        return;
+      }
+      render(answer.data);
+      poll(answer.data.id);
+    });
+  }
+
+  if (form) form.addEventListener("submit", launch);
+  section.querySelectorAll("a.watch").forEach(function (a) {
+    a.addEventListener("click", function () { poll(a.dataset.run); });
+  });
+})();

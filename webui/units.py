@@ -1,0 +1,135 @@
+"""Human units at the web edge: parse "1.5 TB" / "25 GB/s" / "30 min" into base units and back.
+
+Decimal prefixes by default (storage datasheets quote TB and GB/s in powers of ten, as
+python-humanize's naturalsize does); binary prefixes (GiB) only where a source is binary.
+"""
+import re
+
+DECIMAL = [("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)]
+BINARY = [("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)]
+BYTE_UNITS = {name.lower(): size for name, size in DECIMAL + BINARY} | {"b": 1, "kb": 10**3}
+DURATION_UNITS = {"ms": 1e-3, "s": 1, "sec": 1, "min": 60, "h": 3600, "hour": 3600, "hours": 3600,
+                  "d": 86400, "day": 86400, "days": 86400}
+NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([A-Za-z/]*)\s*$", re.IGNORECASE)
+
+
+class UnitError(ValueError):
+    """A value the user typed that is not a number with a known unit."""
+
+
+def split_quantity(text):
+    """'1.5 TB' -> (1.5, 'tb'); raises UnitError on anything else."""
+    match = NUMBER.match(str(text).replace(",", "").replace("_", ""))
+    if not match:
+        raise UnitError(f"'{text}' is not a number with a unit")
+    return float(match.group(1)), match.group(2).lower()
+
+
+def parse_bytes(text, default_unit="GB"):
+    """'1.5 TB' -> 1500000000000; a bare number is in default_unit.
+
+    >>> parse_bytes("800 GiB")
+    858993459200
+    """
+    value, unit = split_quantity(text)
+    factor = BYTE_UNITS.get(unit or default_unit.lower())
+    if factor is None:
+        raise UnitError(f"unknown unit '{unit}'; use one of B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB")
+    return round(value * factor)
+
+
+def parse_rate(text, default_unit="GB/s"):
+    """'25 GB/s' -> 25e9 bytes per second; a bare number is in default_unit."""
+    value, unit = split_quantity(text)
+    unit = unit or default_unit.lower()
+    factor = BYTE_UNITS.get(unit[:-2]) if unit.endswith("/s") else None
+    if factor is None:
+        raise UnitError(f"unknown unit '{unit}'; write a rate like 2.5 GB/s (MB/s, GB/s, TB/s, GiB/s)")
+    return value * factor
+
+
+def parse_duration(text, default_unit="s"):
+    """'30 min' -> 1800.0 seconds; a bare number is in default_unit."""
+    value, unit = split_quantity(text)
+    factor = DURATION_UNITS.get(unit or default_unit)
+    if factor is None:
+        raise UnitError(f"unknown unit '{unit}'; use one of ms, s, min, h, d")
+    return value * factor
+
+
+def _scaled(value, table, suffix=""):
+    for name, size in table:
+        if abs(value) >= size:
+            return f"{_digits(value / size)} {name}{suffix}"
+    return f"{_digits(value)} B{suffix}"
+
+
+def _digits(value):
+    """Three or four significant figures: 3.18, 80.8, 112.4, 1234.5."""
+    value = round(value, 9)
+    if value == int(value) and abs(value) < 1000:
+        return f"{int(value)}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def format_bytes(value, binary=False):
+    """112400000000 -> '112.4 GB'; binary=True -> '104.7 GiB'."""
+    if value is None:
+        return "—"
+    return _scaled(float(value), BINARY if binary else DECIMAL)
+
+
+def format_rate(value, binary=False):
+    """3.18e9 -> '3.18 GB/s'."""
+    if value is None:
+        return "—"
+    return _scaled(float(value), BINARY if binary else DECIMAL, "/s")
+
+
+def format_duration(seconds):
+    """720 -> '12 min'; 0.0004 -> '400 µs'; 200000 -> '2.3 d'."""
+    if seconds is None:
+        return "—"
+    s = float(seconds)
+    for limit, size, name in ((1e-3, 1e-6, "µs"), (1, 1e-3, "ms"), (120, 1, "s"),
+                              (7200, 60, "min"), (172800, 3600, "h")):
+        if abs(s) < limit:
+            return f"{_digits(s / size)} {name}"
+    return f"{_digits(s / 86400)} d"
+
+
+def format_count(value, suffix=""):
+    """91700 -> '91.7 k'; plain counts and ops/s."""
+    if value is None:
+        return "—"
+    v = float(value)
+    for size, name in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+        if abs(v) >= size:
+            return f"{_digits(v / size)}{name}{suffix}"
+    return f"{_digits(v)}{' ' + suffix.strip() if suffix else ''}"
+
+
+def format_usd(value):
+    """1234567.8 -> '$1,234,568'."""
+    if value is None:
+        return "—"
+    return f"${float(value):,.0f}" if abs(float(value)) >= 100 else f"${float(value):,.2f}"
+
+
+def format_field(name, value):
+    """Format a value by its base-unit field name (total_bytes, write_bytes_per_s, interval_s...)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "—" if value is None else str(value)
+    for ending, formatter in FIELD_FORMATS:
+        if name.endswith(ending):
+            return formatter(value)
+    if abs(value) >= 10**6:
+        return format_count(value)
+    return f"{int(value):,}" if float(value).is_integer() else _digits(float(value))
+
+
+FIELD_FORMATS = [
+    ("_bytes_per_s", format_rate), ("bytes_per_token", lambda v: format_bytes(v, binary=True)),
+    ("_bytes", format_bytes), ("_s", format_duration), ("iops", lambda v: format_count(v, " IOPS")),
+    ("_usd", format_usd), ("ops_per_s", lambda v: format_count(v, " ops/s")),
+]

@@ -1,0 +1,105 @@
+"""Pages: the user's use cases, a proposal's result page, scenario comparison, PDF download.
+Every query is scoped to the logged-in user (other users' objects are 404)."""
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from recommender import ranking, selectors
+from recommender.benchmarks.models import Target, ValidationRun
+from recommender.catalog import selectors as catalog_selectors
+from recommender.models import Proposal
+from recommender.reports import charts, export
+
+from . import present
+
+log = logging.getLogger(__name__)
+SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough for a page view
+
+
+@login_required
+def home(request):
+    use_cases = selectors.use_cases_for(request.user).prefetch_related("proposals")
+    rows = [(uc, uc.latest_proposal()) for uc in use_cases]
+    return render(request, "webui/home.html", {"rows": rows})
+
+
+def own_use_case(request, pk):
+    return get_object_or_404(selectors.use_cases_for(request.user), pk=pk)
+
+
+def own_proposal(request, pk):
+    try:
+        return selectors.proposal_for(request.user, pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404("no such proposal") from exc
+
+
+def gpu_sweep(use_case_document):
+    """The GPU-count sweep for the page, or None when the engine cannot sweep this use case."""
+    counts = sorted({round(8 * (100000 / 8) ** (i / (SWEEP_POINTS - 1))) for i in range(SWEEP_POINTS)})
+    try:
+        return ranking.sweep(use_case_document, catalog_selectors.catalog_current(), gpu_counts=counts)
+    except Exception:  # the sweep is an extra view; the stored proposal still renders without it
+        log.exception("GPU sweep failed")
+        return None
+
+
+@login_required
+def use_case_detail(request, pk):
+    use_case = own_use_case(request, pk)
+    proposal = use_case.latest_proposal()
+    if proposal is None:
+        raise Http404("this use case has no proposal")
+    return render_result(request, use_case, proposal)
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = own_proposal(request, pk)
+    return render_result(request, proposal.use_case, proposal)
+
+
+def render_result(request, use_case, proposal):
+    context = present.result_context(proposal.document)
+    context.update(charts.proposal_charts(proposal.document))
+    context["sweep"] = gpu_sweep(use_case.document) if use_case.document.get("gpus") else None
+    context["sweep_svg"] = charts.sweep_svg(context["sweep"])
+    context.update({
+        "use_case": use_case, "proposal": proposal,
+        "history": use_case.proposals.select_related("calibrated_by").all(),
+        "targets": Target.objects.all(),
+        "runs": ValidationRun.objects.filter(owner=request.user, use_case=use_case)[:10],
+    })
+    return render(request, "webui/result.html", context)
+
+
+@login_required
+def compare(request):
+    """Two or more of the user's own use cases side by side (latest proposal of each)."""
+    ids = [i for i in request.GET.getlist("ids") if i.isdigit()]
+    use_cases = list(selectors.use_cases_for(request.user).filter(pk__in=ids))
+    if len(use_cases) < len(set(ids)):
+        raise Http404("no such use case")
+    columns = [comparison_column(uc) for uc in use_cases if uc.latest_proposal()]
+    needs = sorted({(need, field) for c in columns for need, fields in c["requirements"].items()
+                    for field, value in fields.items() if isinstance(value, (int, float))})
+    return render(request, "webui/compare.html", {
+        "columns": columns, "needs": needs, "too_few": len(columns) < 2,
+        "all_use_cases": selectors.use_cases_for(request.user)})
+
+
+def comparison_column(use_case):
+    document = use_case.latest_proposal().document
+    top = (document.get("proposals") or [None])[0]
+    return {"use_case": use_case, "requirements": document.get("requirements") or {}, "top": top,
+            "tiers": {t["tier"]: t for t in document.get("tiers") or []}}
+
+
+@login_required
+def proposal_pdf(request, pk):
+    proposal = own_proposal(request, pk)
+    response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
+    return response

@@ -1,0 +1,98 @@
+"""The use-case wizard: one form per step, steps chosen by the workload family, the document
+built from the steps and handed to recommender.services.use_case_create (all or nothing)."""
+import json
+import secrets
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse
+from formtools.wizard.views import SessionWizardView
+
+from recommender import services
+
+from . import forms
+
+
+@login_required
+def wizard_start(request):
+    """Each wizard gets its own id, so two open wizards in one session never mix (formtools #126)."""
+    return redirect("wizard", wizard_id=secrets.token_urlsafe(6))
+
+
+def step_applies(step):
+    def condition(wizard):
+        if step in ("basics", "review"):
+            return True
+        workload = (wizard.storage.get_step_data("basics") or {}).get("basics-workload")
+        return step in forms.FAMILY_STEPS.get(workload, [])
+    return condition
+
+
+class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
+    form_list = forms.STEPS
+    condition_dict = {name: step_applies(name) for name, _ in forms.STEPS}
+    template_name = "webui/wizard.html"
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"usecase_wizard_{kwargs['wizard_id']}"
+
+    def get_form_list(self):
+        # formtools caches the list per request; the workload may just have changed in this POST.
+        self.__dict__.pop("_resolved_form_list", None)
+        return super().get_form_list()
+
+    def post(self, *args, **kwargs):
+        """'Back' keeps what was typed on the current step (formtools #284 drops it)."""
+        goto = self.request.POST.get("wizard_goto_step")
+        if goto and goto in self.get_form_list():
+            form = self.get_form(data=self.request.POST)
+            self.storage.set_step_data(self.steps.current, self.process_step(form))
+        return super().post(*args, **kwargs)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context["step_titles"] = [(name, self.form_list[name].title) for name in self.get_form_list()]
+        if self.steps.current == "review":
+            context["document_json"] = json.dumps(self.document(), indent=2)
+        return context
+
+    def valid_forms(self):
+        """The stored steps that still apply, bound and validated (None if one fails)."""
+        result = {}
+        for step in self.get_form_list():
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not form.is_valid():
+                return None
+            result[step] = form
+        return result
+
+    def document(self):
+        return forms.build_document(self.valid_forms() or {})
+
+    def render_done(self, form, **kwargs):
+        """Like formtools', but a rules error sends the user back to the step that owns the field."""
+        final = {}
+        for step in self.get_form_list():
+            form_obj = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not form_obj.is_valid():
+                return self.render_revalidation_failure(step, form_obj, **kwargs)
+            final[step] = form_obj
+        try:
+            use_case, _ = services.use_case_create(self.request.user, forms.build_document(final))
+        except services.UseCaseError as exc:
+            step, form_obj = self.place_errors(final, exc.errors)
+            return self.render_revalidation_failure(step, form_obj, **kwargs)
+        self.storage.reset()
+        return redirect(reverse("use-case", args=[use_case.pk]))
+
+    def place_errors(self, final, errors):
+        """Attach each dotted-path error to the step field it came from; return the first such step."""
+        for path, messages in errors.items():
+            step = next((s for s, f in final.items() if f.owns(path)), "review")
+            field = final[step].field_for_path(path)
+            for message in messages:
+                final[step].add_error(field, message if field else f"{path}: {message}")
+        order = list(final)
+        first = min((s for s in final if final[s].errors), key=order.index, default="review")
+        return first, final[first]
