@@ -1,11 +1,5 @@
-"""Knowledge base (owned by the rules work; placeholder until it lands)."""
+"""Knowledge base: use-case validation, presets, formulas, experta rules and explanations (no Django)."""
+from .engine import evaluate
+from .errors import UseCaseError
 
-
-class UseCaseError(ValueError):
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
-
-
-def evaluate(use_case):
-    raise UseCaseError({"workload": ["the knowledge base is not installed yet"]})
+__all__ = ["evaluate", "UseCaseError"]

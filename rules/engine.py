@@ -1,0 +1,32 @@
+"""The experta engine: composes every family's rules and runs one evaluation of a use case."""
+from . import explain, usecase
+from .cv import CvRules
+from .inference import InferenceRules
+from .ingest import IngestRules
+from .kb import AdvisorBase, Decision, Workload
+from .rag import RagRules
+from .tabular import TabularRules
+from .tiers import TierRules, shared_tier_findings, tiers_from_placements
+from .training import TrainingRules
+from .video import VideoRules
+
+
+class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, TabularRules, IngestRules,
+              TierRules, AdvisorBase):
+    """All families' rules over one normalized use case."""
+
+
+def evaluate(document):
+    """Use-case document → {use_case, requirements, tiers, findings}; UseCaseError on bad input."""
+    use_case = usecase.normalize(document)
+    engine = Advisor(use_case)
+    engine.reset()
+    for kind in use_case["workloads"]:
+        engine.declare(Workload(kind=kind))
+    model = use_case.get("model") or {}
+    if model.get("kind") in ("dims", "parameters"):
+        engine.declare(Decision(model="llm"))
+    engine.run()
+    tiers = tiers_from_placements(engine.placements, use_case)
+    findings = engine.findings + [dict(x, text=explain.sentence(x)) for x in shared_tier_findings(tiers)]
+    return {"use_case": use_case, "requirements": engine.requirements, "tiers": tiers, "findings": findings}

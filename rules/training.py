@@ -1,0 +1,247 @@
+"""LLM training rules: checkpoint size, layout, interval, write/restore bandwidth, retention, data reads."""
+from experta import MATCH, TEST, W, Rule
+
+from . import formulas as f
+from .kb import Decision, Need, Workload
+
+TRAINING = Workload(kind="llm_training")
+# Llama 3 pre-training used 8K-token sequences first (arXiv 2407.21783 §3.4.1).
+DEFAULT_SEQUENCE_TOKENS = 8192
+
+
+class TrainingRules:
+    """experta rule mixin for LLM training and fine-tuning."""
+
+    @Rule(Decision(model="llm"))
+    def parameters_from_model_dims(self):
+        """The parameter count drives every size, so it comes from the model's own dimensions."""
+        m = self.use_case["model"]
+        formula = ("given by the user" if m["parameters_source"] == "given" else
+                   "V·h embedding + L × (2 norms + attention + MLP or experts) + final norm + lm_head "
+                   "(DLIO get_num_parameters, generalised to head_dim, MLA and MoE)")
+        inputs = {k: m[k] for k in ("layers", "hidden_size", "ffn_hidden_size", "attention_heads", "kv_heads",
+                                    "vocab_size", "experts", "kv_lora_rank") if m.get(k) is not None}
+        self.finding("parameters_from_model_dims", dict(inputs, model=m.get("name") or m.get("preset") or "custom"),
+                     {"parameters": m["parameters"], "active_parameters": m["active_parameters"]},
+                     formula, [f.DLIO] + ([m["source"]] if m.get("source") else []))
+
+    @Rule(TRAINING)
+    def checkpoint_bytes_per_param_from_recipe(self):
+        """A resumable checkpoint holds weights, the fp32 master copy and optimizer state, not gradients."""
+        uc, policy = self.use_case, self.use_case["checkpoint"]
+        recipe = _recipe(uc)
+        self.need("checkpoint", bytes_per_param=recipe["bytes_per_param"], mode=policy["mode"],
+                  framework=uc["framework"], trainable_parameters=recipe["trainable_parameters"],
+                  weight_bytes_per_param=recipe["weight_bytes_per_param"])
+        self.finding("checkpoint_bytes_per_param_from_recipe",
+                     {"optimizer": uc["optimizer"], "precision": uc["precision"], "framework": uc["framework"],
+                      "weights_only": policy["weights_only"], "lora_rank": policy["lora_rank"]},
+                     {"bytes_per_param": recipe["bytes_per_param"]}, recipe["formula"], recipe["sources"])
+
+    @Rule(Need(name="checkpoint", bytes_per_param=MATCH.b, trainable_parameters=MATCH.p,
+               weight_bytes_per_param=MATCH.wb))
+    def checkpoint_size_from_parameters(self, b, p, wb):
+        """Checkpoint bytes are parameters times bytes per parameter (MoE: all experts, not the active ones)."""
+        total, weights = p * b, p * wb
+        self.need("checkpoint", total_bytes=int(round(total)), weights_bytes=int(round(weights)),
+                  optimizer_bytes=int(round(total - weights)))
+        self.finding("checkpoint_size_from_parameters", {"parameters": p, "bytes_per_param": b},
+                     {"total_bytes": total, "weights_bytes": weights},
+                     "total = parameters × bytes per parameter; weights = parameters × saved weight bytes",
+                     [f.MLPERF_CKPT, f.BLOOM])
+
+    @Rule(Need(name="checkpoint", total_bytes=MATCH.total, weights_bytes=MATCH.weights))
+    def checkpoint_files_from_layout(self, total, weights):
+        """The file layout mirrors the parallelism: who writes, how many files, how big the largest is."""
+        uc = self.use_case
+        m, par = uc["model"], uc["parallelism"]
+        layers = m.get("layers") or 1
+        vocab_h = (m.get("vocab_size") or 0) * (m.get("hidden_size") or 0) * DTYPE_OR_2(uc)
+        lay = f.checkpoint_layout(uc["framework"], total, weights, par, layers, vocab_h, uc["checkpoint"]["threads"])
+        self.need("checkpoint", files=lay["files"], writers=lay["writers"],
+                  per_rank_bytes=int(round(lay["per_rank_bytes"])),
+                  largest_file_bytes=int(round(lay["largest_file_bytes"])), layout=lay["layout"])
+        self.finding("checkpoint_files_from_layout", {"framework": uc["framework"], **par, "total_bytes": total},
+                     {"files": lay["files"], "per_rank_bytes": lay["per_rank_bytes"],
+                      "largest_file_bytes": lay["largest_file_bytes"]}, lay["layout"], [lay["source"]])
+
+    @Rule(TRAINING)
+    def failure_rate_sets_interrupt_interval(self):
+        """More nodes fail more often: the job's mean time to interrupt is 1 / (nodes × failure rate)."""
+        uc = self.use_case
+        rate = uc["checkpoint"]["failures_per_1000_node_days"]
+        mtti = f.mean_time_to_interrupt_s(uc["nodes"], rate)
+        self.need("checkpoint", mean_time_to_interrupt_s=mtti)
+        self.finding("failure_rate_sets_interrupt_interval",
+                     {"nodes": uc["nodes"], "failures_per_1000_node_days": rate},
+                     {"mean_time_to_interrupt_s": mtti}, "M = 1 / (nodes × failures per node-day)",
+                     [f.LLAMA3, f.META_RSC])
+
+    @Rule(Need(name="checkpoint", mean_time_to_interrupt_s=MATCH.mtti),
+          Need(name="checkpoint", per_rank_bytes=MATCH.per_rank))
+    def checkpoint_interval_from_failure_rate(self, mtti, per_rank):
+        """Checkpoint often enough that lost work and checkpoint stalls together are smallest (Young, Daly)."""
+        policy = self.use_case["checkpoint"]
+        interval, stall, optimum = _interval_and_stall(policy, mtti, per_rank)
+        young, daly = f.young_interval_s(stall, mtti), f.daly_interval_s(stall, mtti)
+        waste = f.waste_fraction(interval, stall, policy["restart_s"], mtti)
+        self.need("checkpoint", interval_s=interval, stall_s=stall, young_interval_s=young,
+                  daly_interval_s=daly, waste_fraction=waste)
+        self.finding("checkpoint_interval_from_failure_rate",
+                     {"mean_time_to_interrupt_s": mtti, "stall_s": stall, "mode": policy["mode"],
+                      "max_interval_s": policy["max_interval_s"], "interval_given": policy["interval_s"] is not None},
+                     {"interval_s": interval, "daly_optimum_s": optimum, "young_interval_s": young,
+                      "daly_interval_s": daly, "waste_fraction": waste},
+                     _interval_formula(policy), [f.YOUNG, f.DALY, f.META_RSC])
+
+    @Rule(Need(name="checkpoint", interval_s=MATCH.interval, stall_s=MATCH.stall),
+          Need(name="checkpoint", total_bytes=MATCH.total),
+          TEST(lambda stall: stall > 0))
+    def checkpoint_stall_sets_write_bandwidth(self, interval, stall, total):
+        """Training stalls while a synchronous checkpoint is written, so the write must fit the stall budget."""
+        if self.use_case["checkpoint"]["mode"] != "sync":
+            return
+        rate = f.sync_write_bytes_per_s(total, stall)
+        self.need("checkpoint", write_bytes_per_s=rate)
+        self.finding("checkpoint_stall_sets_write_bandwidth",
+                     {"total_bytes": total, "stall_s": stall, "interval_s": interval,
+                      "stall_budget_fraction": self.use_case["checkpoint"]["stall_budget_fraction"]},
+                     {"write_bytes_per_s": rate}, "write bandwidth = checkpoint bytes ÷ allowed stall",
+                     [f.YOUNG, "research/checkpoints-failures.md §4.4"])
+
+    @Rule(Need(name="checkpoint", interval_s=MATCH.interval), Need(name="checkpoint", total_bytes=MATCH.total))
+    def async_persist_sets_write_bandwidth(self, interval, total):
+        """An asynchronous checkpoint must be persisted before the next one starts."""
+        if self.use_case["checkpoint"]["mode"] != "async":
+            return
+        rate = f.async_write_bytes_per_s(total, interval)
+        self.need("checkpoint", write_bytes_per_s=rate)
+        self.finding("async_persist_sets_write_bandwidth", {"total_bytes": total, "interval_s": interval},
+                     {"write_bytes_per_s": rate}, "sustained write bandwidth = checkpoint bytes ÷ interval",
+                     ["research/checkpoints-failures.md §4.4", "Wang et al., GEMINI, SOSP'23"])
+
+    @Rule(Need(name="checkpoint", total_bytes=MATCH.total, weights_bytes=MATCH.weights))
+    def restore_sets_read_bandwidth(self, total, weights):
+        """After a failure every rank reloads its state; the load must fit the recovery-time objective."""
+        uc = self.use_case
+        policy, par = uc["checkpoint"], uc["parallelism"]
+        replicated = _replicated_reads(uc["framework"], par["zero_stage"])
+        read = f.restore_read_bytes(total, weights, par["data"], replicated)
+        rate = f.restore_read_bytes_per_s(read, policy["recovery_s"], policy["restart_s"])
+        self.need("checkpoint", restore_bytes_per_s=rate, restore_read_bytes=int(read),
+                  recovery_s=policy["recovery_s"])
+        self.finding("restore_sets_read_bandwidth",
+                     {"total_bytes": total, "recovery_s": policy["recovery_s"], "restart_s": policy["restart_s"],
+                      "data_parallel": par["data"], "replicated_weight_reads": replicated},
+                     {"restore_read_bytes": read, "restore_bytes_per_s": rate},
+                     "restore bandwidth = bytes read on restart ÷ (recovery objective − restart overhead); "
+                     "replicated layouts read the weights once per data-parallel replica",
+                     ["research/checkpoints-failures.md §2.6, §4.4", f.DALY])
+
+    @Rule(Need(name="checkpoint", total_bytes=MATCH.total))
+    def retention_sets_checkpoint_capacity(self, total):
+        """Keeping several checkpoints lets a run roll back past a corrupt one; each costs full size."""
+        kept = self.use_case["checkpoint"]["retained"]
+        capacity = f.retention_bytes(total, kept)
+        self.need("checkpoint", retained=kept, retention_bytes=int(capacity))
+        self.finding("retention_sets_checkpoint_capacity", {"total_bytes": total, "retained": kept},
+                     {"retention_bytes": capacity}, "capacity = checkpoint bytes × retained checkpoints",
+                     ["microsoft/DeepSpeed deepspeed/nebula/constants.py (2 versions retained)",
+                      "bigscience-workshop/bigscience train/tr11-176B-ml/backup-schedule.md"])
+
+    @Rule(Need(name="checkpoint", write_bytes_per_s=MATCH.write), Need(name="checkpoint", restore_bytes_per_s=MATCH.read),
+          Need(name="checkpoint", retention_bytes=MATCH.capacity))
+    def checkpoint_on_shared_fast_tier(self, write, read, capacity):
+        """Checkpoints must survive the loss of any node, so they land on shared fast storage."""
+        self.place("checkpoint", "shared_fast", "checkpoint bursts and restores need shared, fast storage",
+                   [f.MLPERF_CKPT, "NVIDIA DGX SuperPOD RA-11333-001 (synchronous checkpoints)"],
+                   capacity_bytes=capacity, read_bytes_per_s=read, write_bytes_per_s=write)
+        req = self.requirements["checkpoint"]
+        if req["mode"] == "async":
+            per_node = req["per_rank_bytes"] * self.use_case["gpu"]["gpus_per_node"]
+            self.place("checkpoint", "host_memory", "asynchronous checkpoints are staged in host memory first",
+                       ["Wang et al., GEMINI, SOSP'23", "Jiang et al., MegaScale, NSDI'24"],
+                       capacity_bytes=per_node)
+
+    @Rule(TRAINING)
+    def training_data_read_rate_from_token_throughput(self):
+        """LLM training reads tokens far slower than it checkpoints: tokens/s × bytes per token."""
+        uc = self.use_case
+        m, data, gpu = uc["model"], uc["data"], uc["gpu"]
+        tps = data.get("tokens_per_s") or f.tokens_per_s(uc["gpus"], gpu["peak_bf16_flops"], data["mfu"],
+                                                          m["active_parameters"])
+        tb = f.token_bytes(m.get("vocab_size"))
+        rate = tps * tb
+        seq = data.get("sequence_tokens", DEFAULT_SEQUENCE_TOKENS)
+        fields = {"read_bytes_per_s": rate, "tokens_per_s": tps, "token_bytes": tb, "iops": tps / seq,
+                  "dataset_bytes": data.get("total_bytes"), "sample_bytes": seq * tb}
+        self.need("training_data", **{k: v for k, v in fields.items() if v is not None})
+        self.finding("training_data_read_rate_from_token_throughput",
+                     {"gpus": uc["gpus"], "peak_bf16_flops": gpu["peak_bf16_flops"], "mfu": data["mfu"],
+                      "active_parameters": m["active_parameters"], "token_bytes": tb},
+                     {"tokens_per_s": tps, "read_bytes_per_s": rate},
+                     "tokens/s = GPUs × peak FLOPS × MFU ÷ (6 × active parameters); read = tokens/s × bytes/token",
+                     [f.KAPLAN, f.MEGATRON_DATA, "Llama 3 Herd of Models (arXiv 2407.21783) Table 4 (MFU)"])
+        self.place("training_data", "shared_fast", "tokenized shards are read by every data-parallel rank",
+                   [f.MEGATRON_DATA], capacity_bytes=data.get("total_bytes") or 0, read_bytes_per_s=rate,
+                   iops=tps / seq)
+
+
+def DTYPE_OR_2(uc):
+    """Saved weight bytes per parameter for layout (largest-layer) estimates."""
+    return f.DTYPE_BYTES.get(uc["precision"], 2) if uc["precision"] != "fp8" else 2
+
+
+def _recipe(uc):
+    """bytes/param, trainable parameters and saved weight bytes for the checkpoint policy."""
+    policy, m = uc["checkpoint"], uc["model"]
+    if policy["weights_only"]:
+        wb = f.DTYPE_BYTES[uc["precision"]]
+        return {"bytes_per_param": wb, "weight_bytes_per_param": wb, "trainable_parameters": m["parameters"],
+                "formula": f"weights only: {wb} B/param at {uc['precision']}", "sources": [f.BLOOM]}
+    if policy["lora_rank"]:
+        return _lora_recipe(uc)
+    b = f.bytes_per_param(uc["optimizer"], uc["precision"], uc["framework"], policy["master_weights"],
+                          policy["moment_dtype"])
+    weights, master = f.saved_weight_bytes(uc["precision"], uc["framework"], policy["master_weights"])
+    formula = (f"{weights} B saved weights + {master} B fp32 master copy + {b - weights - master:g} B "
+               f"{uc['optimizer']} state per parameter ({uc['framework']}, {uc['precision']})")
+    sources = f.OPTIMIZER_SOURCES[uc["optimizer"]] + ([f.DEEPSEEK_V3] if policy["moment_dtype"] else [])
+    return {"bytes_per_param": b, "weight_bytes_per_param": weights, "trainable_parameters": m["parameters"],
+            "formula": formula, "sources": sources}
+
+
+def _lora_recipe(uc):
+    """LoRA saves only the adapters (fp32) and their optimizer state; the frozen base is not rewritten."""
+    m, rank = uc["model"], uc["checkpoint"]["lora_rank"]
+    adapters = f.lora_parameters(m, rank)  # usecase.py requires dimensions with lora_rank
+    b = 4 + f.optimizer_state_bytes(uc["optimizer"], "fp32")
+    return {"bytes_per_param": b, "weight_bytes_per_param": 4, "trainable_parameters": adapters,
+            "formula": f"LoRA rank {rank}: {adapters:,} adapter parameters × (4 B fp32 + optimizer state)",
+            "sources": [f.PEFT]}
+
+
+def _interval_and_stall(policy, mtti, per_rank):
+    """(interval, blocking stall, Daly optimum) for the sync stall budget or the async snapshot."""
+    if policy["mode"] == "sync":
+        frac = policy["stall_budget_fraction"]
+        optimum = f.interval_for_stall_budget_s(frac, mtti)
+        interval = policy["interval_s"] or min(optimum, policy["max_interval_s"])
+        return interval, frac * interval, optimum
+    stall = per_rank / policy["snapshot_bytes_per_s"]
+    optimum = f.daly_interval_s(stall, mtti)
+    interval = policy["interval_s"] or min(optimum, policy["max_interval_s"])
+    return interval, stall, optimum
+
+
+def _interval_formula(policy):
+    if policy["mode"] == "sync":
+        return ("Daly's optimum τ = √(2δM)[1 + ⅓√(δ/2M) + ⅑ δ/2M] − δ with the stall δ = budget × τ, "
+                "capped at the maximum interval")
+    return "Daly's optimum with δ = per-rank bytes ÷ device-to-host copy rate (asynchronous snapshot), capped"
+
+
+def _replicated_reads(framework, zero_stage):
+    """Layouts where every data-parallel replica reads the same weight files (§2.6)."""
+    return framework in ("megatron_legacy", "hf_trainer") or (framework == "deepspeed" and zero_stage < 3)
+

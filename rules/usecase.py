@@ -1,0 +1,434 @@
+"""The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
+import math
+
+from . import formulas, inference, ingest, presets, rag, tabular, video
+from .errors import Errors, UseCaseError
+
+WORKLOADS = ("llm_training", "cv_training", "llm_inference", "rag", "video_analytics", "tabular_ml",
+             "data_ingest")
+PRIORITIES = ("balanced", "performance", "cost")
+PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
+OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum", "adafactor", "adam_8bit", "none")
+FRAMEWORKS = ("megatron", "megatron_legacy", "deepspeed", "fsdp", "hf_trainer")
+MOMENT_DTYPES = ("fp32", "bf16", "fp16", "fp8")
+# section → (module, the workload that makes it apply)
+FAMILY_SECTIONS = {"inference": (inference, "llm_inference"), "rag": (rag, "rag"),
+                   "video": (video, "video_analytics"), "tabular": (tabular, "tabular_ml"),
+                   "ingest": (ingest, "data_ingest")}
+TOP_LEVEL = {"name", "description", "workload", "priority", "model", "precision", "optimizer", "framework",
+             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS}
+MAX_GPUS = 1_000_000
+
+# Dimension fields: (name, lowest, highest). Highest values are far beyond any published model;
+# they only catch typos and absurd input.
+INT_DIMS = [("layers", 1, 10_000), ("hidden_size", 1, 1_000_000), ("ffn_hidden_size", 1, 10_000_000),
+            ("attention_heads", 1, 100_000), ("kv_heads", 1, 100_000), ("vocab_size", 1, 100_000_000),
+            ("head_dim", 1, 100_000), ("kv_lora_rank", 1, 1_000_000), ("qk_rope_head_dim", 1, 100_000),
+            ("q_lora_rank", 1, 1_000_000), ("qk_nope_head_dim", 1, 100_000), ("v_head_dim", 1, 100_000),
+            ("experts", 1, 1_000_000), ("experts_per_token", 1, 1_000_000), ("shared_experts", 0, 100_000),
+            ("moe_ffn_hidden_size", 1, 10_000_000), ("dense_layers", 0, 10_000),
+            ("position_embeddings", 0, 100_000_000)]
+BOOL_DIMS = ["gated_mlp", "bias", "qkv_bias", "tied_embeddings", "embedding_norm"]
+REQUIRED_DIMS = ["layers", "hidden_size", "attention_heads", "vocab_size"]
+MODEL_KEYS = {"preset", "parameters", "active_parameters", "norm", "name"} | {d for d, _, _ in INT_DIMS} | set(BOOL_DIMS)
+MAX_PARAMETERS = 10**15  # a quadrillion parameters: far beyond anything trained; catches unit slips
+
+# Checkpoint policy defaults, each with its source.
+CHECKPOINT_DEFAULTS = {
+    "mode": "sync",
+    # 5 % of wall time for blocking saves: a policy between CheckFreq's 3.5 % bound (FAST'21) and the
+    # 12 % average overhead Nebula cites (Maeng et al. 2021).
+    "stall_budget_fraction": 0.05,
+    # Meta's ETTR study uses Δt_cp ≈ 60 min as the common interval (HPCA'25, arXiv 2410.21680).
+    "max_interval_s": 3600.0,
+    # Nebula keeps 2 versions by default (microsoft/DeepSpeed deepspeed/nebula/constants.py).
+    "retained": 2,
+    # Daly's worked examples use R = 10 min; Meta's restart overhead u0 is 5–20 min.
+    "recovery_s": 600.0,
+    "restart_s": 300.0,
+    "failures_per_1000_node_days": round(formulas.LLAMA3_FAILURES_PER_1000_NODE_DAYS, 3),
+    # Device→host snapshot for async saves: PCIe 5.0 x16 = 64 GB/s per direction (PCI-SIG); an upper bound.
+    "snapshot_bytes_per_s": 64e9,
+    "threads": 1, "weights_only": False, "lora_rank": 0, "master_weights": None, "moment_dtype": None,
+    "interval_s": None,
+}
+DATA_DEFAULTS = {"mode": "batch", "source": "file", "utilisation_target": 1.0,
+                 # Llama 3 405B reached 38–43 % BF16 MFU (arXiv 2407.21783 Table 4).
+                 "mfu": 0.40}
+
+
+def normalize(document):
+    """Validate the whole document; return it normalized or raise UseCaseError with every problem."""
+    errors = Errors()
+    if not isinstance(document, dict):
+        raise UseCaseError({"": ["the use case must be a JSON object"]})
+    for key in sorted(set(document) - TOP_LEVEL):
+        errors.add(key, f"unknown field; expected one of {', '.join(sorted(TOP_LEVEL))}")
+    uc = {"name": _text(document.get("name", "use case"), "name", errors)}
+    uc["workloads"] = _workloads(document.get("workload"), errors)
+    uc["workload"] = uc["workloads"][0] if uc["workloads"] else None
+    uc["priority"] = _choice(document.get("priority", "balanced"), PRIORITIES, "priority", errors)
+    uc["precision"] = _choice(document.get("precision", "bf16"), PRECISIONS, "precision", errors)
+    uc["optimizer"] = _choice(document.get("optimizer", "adam"), OPTIMIZERS, "optimizer", errors)
+    uc["gpu_model"], uc["gpu"] = _gpu(document.get("gpu_model", "h100"), errors)
+    uc["model"] = _model(document.get("model"), uc["workloads"], errors)
+    uc["gpus"] = _gpus(document, uc, errors)
+    uc["nodes"] = math.ceil(uc["gpus"] / uc["gpu"]["gpus_per_node"]) if uc["gpus"] and uc["gpu"] else 1
+    uc["parallelism"] = _parallelism(document.get("parallelism"), uc, errors)
+    uc["framework"] = _framework(document.get("framework"), uc, errors)
+    uc["data"] = _data(document.get("data"), errors)
+    uc["checkpoint"] = _checkpoint(document.get("checkpoint"), errors)
+    _check_layout_rules(uc, errors)
+    _check_cv_inputs(uc, errors)
+    for section, (module, workload) in FAMILY_SECTIONS.items():
+        if workload in uc["workloads"] or section in document:
+            uc[section] = module.normalize(_section(document, section, errors), errors, uc)
+    errors.raise_if_any()
+    return uc
+
+
+# --- small typed readers -----------------------------------------------------------------------
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def number(value, path, errors, low, high, integer=False, low_open=False):
+    """A number within [low, high] (or (low, high] with low_open); adds a field error otherwise."""
+    if not _is_number(value):
+        errors.add(path, "must be a number")
+        return None
+    if integer and float(value) != int(value):
+        errors.add(path, "must be a whole number")
+        return None
+    if value < low or (low_open and value == low):
+        errors.add(path, f"must be {'greater than' if low_open else 'at least'} {low:,}")
+        return None
+    if value > high:
+        errors.add(path, f"must be at most {high:,}")
+        return None
+    return int(value) if integer else float(value)
+
+
+def _choice(value, allowed, path, errors):
+    if value not in allowed:
+        errors.add(path, f"must be one of {', '.join(allowed)} (got {value!r})")
+        return None
+    return value
+
+
+def _text(value, path, errors):
+    if not isinstance(value, str) or len(value) > 200:
+        errors.add(path, "must be a text of at most 200 characters")
+        return None
+    return value
+
+
+def _bool(value, path, errors):
+    if not isinstance(value, bool):
+        errors.add(path, "must be true or false")
+        return None
+    return value
+
+
+def _section(document, key, errors):
+    value = document.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.add(key, "must be an object")
+        return {}
+    return value
+
+
+# --- workloads, GPU, model ---------------------------------------------------------------------
+
+def _workloads(value, errors):
+    """A family name or a list of them (combined use case); order kept, duplicates dropped."""
+    items = value if isinstance(value, list) else [value]
+    if value is None or not items:
+        errors.add("workload", f"required: one of {', '.join(WORKLOADS)}, or a list of them")
+        return []
+    out = []
+    for i, item in enumerate(items):
+        path = f"workload.{i}" if isinstance(value, list) else "workload"
+        if item not in WORKLOADS:
+            errors.add(path, f"must be one of {', '.join(WORKLOADS)} (got {item!r})")
+        elif item not in out:
+            out.append(item)
+    return out
+
+
+def _gpu(value, errors):
+    entry = presets.gpu(value) if isinstance(value, str) else None
+    if entry is None:
+        errors.add("gpu_model", f"unknown GPU preset {value!r}; known: {', '.join(presets.names('gpus'))}")
+        return None, None
+    return str(value).lower(), entry
+
+
+def _model(value, workloads, errors):
+    needs_llm = {"llm_training", "llm_inference"} & set(workloads)
+    if value is None:
+        if needs_llm:
+            errors.add("model", "required: {\"preset\": ...}, explicit dimensions, or {\"parameters\": N}")
+        elif "cv_training" in workloads:
+            return None  # a CV workload may come from data.sample_bytes/batch_size/step_time_s alone
+        return None
+    if not isinstance(value, dict):
+        errors.add("model", "must be an object")
+        return None
+    for key in sorted(set(value) - MODEL_KEYS):
+        errors.add(f"model.{key}", "unknown model field")
+    if "preset" in value and presets.workload(value["preset"]) is not None:
+        return _training_workload(value, workloads, errors)
+    return _llm_model(value, errors)
+
+
+def _training_workload(value, workloads, errors):
+    """An MLPerf Storage training workload preset (unet3d, resnet50, cosmoflow, ...)."""
+    entry = presets.workload(value["preset"])
+    if "cv_training" not in workloads:
+        errors.add("model.preset", f"{value['preset']!r} is a training-workload preset; use workload cv_training")
+    return dict(entry, preset=str(value["preset"]).lower(), kind="training_workload")
+
+
+def _llm_model(value, errors):
+    base = {}
+    if "preset" in value:
+        base = presets.model(value["preset"])
+        if base is None:
+            known = presets.names("models") + presets.names("workloads")
+            errors.add("model.preset", f"unknown preset {value['preset']!r}; known: {', '.join(known)}")
+            return None
+        base["preset"] = str(value["preset"]).lower()
+    merged = {**base, **{k: v for k, v in value.items() if k != "preset"}}
+    dims = _dims(merged, errors)
+    if dims is None:
+        return None
+    return _with_parameters(dims, merged, errors)
+
+
+def _dims(merged, errors):
+    """Explicit dimensions (checked and consistent), or only a bare parameter count."""
+    has_dims = any(k in merged for k in REQUIRED_DIMS)
+    if not has_dims:
+        if "parameters" not in merged:
+            errors.add("model", "give a preset, the dimensions (layers, hidden_size, ffn_hidden_size, "
+                                "attention_heads, kv_heads, vocab_size) or parameters")
+            return None
+        return {"kind": "parameters"}
+    dims = {"kind": "dims"}
+    for key in REQUIRED_DIMS + (["ffn_hidden_size"] if not merged.get("moe_ffn_hidden_size") else []):
+        if key not in merged:
+            errors.add(f"model.{key}", "required with explicit dimensions")
+    for key, low, high in INT_DIMS:
+        if merged.get(key) is not None:
+            dims[key] = number(merged[key], f"model.{key}", errors, low, high, integer=True)
+    for key in BOOL_DIMS:
+        if key in merged:
+            dims[key] = _bool(merged[key], f"model.{key}", errors)
+    if "norm" in merged:
+        dims["norm"] = _choice(merged["norm"], ("rmsnorm", "layernorm"), "model.norm", errors)
+    if any(dims.get(k) is None for k in REQUIRED_DIMS):
+        return None
+    return _consistent_dims(dims, errors)
+
+
+def _consistent_dims(dims, errors):
+    """Cross-field checks: GQA groups, MoE fields, head width; fills kv_heads and head_dim."""
+    heads = dims["attention_heads"]
+    dims.setdefault("kv_heads", heads)
+    if dims["kv_heads"] and heads % dims["kv_heads"]:
+        errors.add("model.kv_heads", f"must divide attention_heads ({heads}) for grouped-query attention")
+    if dims.get("experts") and not dims.get("experts_per_token"):
+        errors.add("model.experts_per_token", "required with experts")
+    if dims.get("experts_per_token") and dims.get("experts") and dims["experts_per_token"] > dims["experts"]:
+        errors.add("model.experts_per_token", "cannot exceed experts")
+    if dims.get("dense_layers") and dims["dense_layers"] > dims["layers"]:
+        errors.add("model.dense_layers", "cannot exceed layers")
+    if not dims.get("head_dim") and dims["hidden_size"] < heads:
+        errors.add("model.attention_heads", "cannot exceed hidden_size unless head_dim is given")
+    dims["q_dim"] = formulas.q_dim_of(dims)
+    dims["head_dim"] = dims.get("head_dim") or dims["hidden_size"] // heads
+    dims.setdefault("ffn_hidden_size", dims.get("moe_ffn_hidden_size"))
+    return dims
+
+
+def _with_parameters(dims, merged, errors):
+    """Adds parameters/active_parameters: computed from dims (DLIO formula, generalised) or given."""
+    if "parameters" in merged:
+        given = number(merged["parameters"], "model.parameters", errors, 1_000, MAX_PARAMETERS, integer=True)
+        if given is None:
+            return None
+        dims.update(parameters=given, parameters_source="given")
+        active = merged.get("active_parameters", given)
+        dims["active_parameters"] = number(active, "model.active_parameters", errors, 1, given, integer=True)
+    elif not errors.has("model") and not any(p.startswith("model.") for p in errors.by_path):
+        dims.update(parameters=formulas.parameter_count(dims), parameters_source="formula",
+                    active_parameters=formulas.parameter_count(dims, active=True))
+        if dims["parameters"] > MAX_PARAMETERS:
+            errors.add("model", f"the dimensions give {dims['parameters']:.3g} parameters, beyond any model")
+    for key in ("name", "preset", "source", "published_parameters"):
+        if key in merged:
+            dims[key] = merged[key]
+    return dims
+
+
+def _gpus(document, uc, errors):
+    if "gpus" in document:
+        return number(document["gpus"], "gpus", errors, 1, MAX_GPUS, integer=True)
+    preset_par = (uc["model"] or {}).get("mlperf_parallelism") if "parallelism" not in document else None
+    if preset_par:
+        return math.prod(preset_par.get(k, 1) for k in ("tensor", "pipeline", "data"))
+    return uc["gpu"]["gpus_per_node"] if uc["gpu"] else 8  # one GPU server by default
+
+
+# --- parallelism and framework -----------------------------------------------------------------
+
+PAR_KEYS = ("tensor", "pipeline", "context", "data", "expert", "zero_stage")
+
+
+def _parallelism(value, uc, errors):
+    """TP/PP/CP default 1, ZeRO 0, DP = gpus ÷ (TP·PP·CP); the product must equal gpus."""
+    if value is None:
+        value = dict((uc["model"] or {}).get("mlperf_parallelism") or {})
+    if not isinstance(value, dict):
+        errors.add("parallelism", "must be an object")
+        return None
+    for key in sorted(set(value) - set(PAR_KEYS)):
+        errors.add(f"parallelism.{key}", f"unknown field; expected {', '.join(PAR_KEYS)}")
+    par = {k: number(value.get(k, 1), f"parallelism.{k}", errors, 1, MAX_GPUS, integer=True)
+           for k in ("tensor", "pipeline", "context", "expert")}
+    par["zero_stage"] = number(value.get("zero_stage", 0), "parallelism.zero_stage", errors, 0, 3, integer=True)
+    if None in par.values() or not uc["gpus"]:
+        return None
+    model_par = par["tensor"] * par["pipeline"] * par["context"]
+    if "data" in value:
+        par["data"] = number(value["data"], "parallelism.data", errors, 1, MAX_GPUS, integer=True)
+    elif uc["gpus"] % model_par == 0:
+        par["data"] = uc["gpus"] // model_par
+    else:
+        errors.add("parallelism", f"tensor × pipeline × context = {model_par} does not divide gpus = {uc['gpus']}")
+        return None
+    if par["data"] and model_par * par["data"] != uc["gpus"]:
+        errors.add("parallelism", f"tensor × pipeline × context × data = {model_par * par['data']:,}, "
+                                  f"but gpus = {uc['gpus']:,}; they must be equal")
+    return par if par["data"] else None
+
+
+def _framework(value, uc, errors):
+    """Default: DeepSpeed layout when a ZeRO stage is set, else Megatron (torch_dist)."""
+    if value is None:
+        par = uc["parallelism"] or {}
+        return "deepspeed" if par.get("zero_stage") else "megatron"
+    return _choice(value, FRAMEWORKS, "framework", errors)
+
+
+def _check_layout_rules(uc, errors):
+    """What the frameworks themselves refuse: TP not dividing heads, ZeRO ≥ 2 with PP, EP vs experts."""
+    par, m = uc["parallelism"], uc["model"]
+    if not par or not m or "llm_training" not in uc["workloads"]:
+        return
+    if m.get("kind") == "dims":
+        _check_model_split(par, m, errors)
+    elif uc["checkpoint"] and uc["checkpoint"]["lora_rank"]:
+        errors.add("checkpoint.lora_rank", "LoRA adapter sizes need the model's dimensions (a preset or dims)")
+    if uc["framework"] == "deepspeed" and par["pipeline"] > 1 and par["zero_stage"] >= 2:
+        # deepspeed/runtime/pipe/engine.py: "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism";
+        # DLIO utils/config.py validate() rejects ZeRO-3 with pipeline > 1 too.
+        errors.add("parallelism.zero_stage", f"DeepSpeed does not combine ZeRO-{par['zero_stage']} with "
+                                             f"pipeline parallelism ({par['pipeline']} stages); use ZeRO-1")
+    if par["expert"] > 1:
+        if not m.get("experts"):
+            errors.add("parallelism.expert", "expert parallelism needs a mixture-of-experts model (experts)")
+        elif m["experts"] % par["expert"]:
+            errors.add("parallelism.expert", f"must divide the number of experts ({m['experts']})")
+        if (par["data"] * par["context"]) % par["expert"]:
+            errors.add("parallelism.expert", "must divide data × context (experts are spread over data-parallel ranks)")
+
+
+def _check_model_split(par, m, errors):
+    """Megatron splits heads and KV groups over TP ranks and layers over PP stages."""
+    tp = par["tensor"]
+    if m["attention_heads"] % tp:
+        errors.add("parallelism.tensor", f"must divide attention_heads ({m['attention_heads']})")
+    elif not m.get("kv_lora_rank") and m["kv_heads"] % tp:
+        # megatron/core/transformer/attention.py: divide(num_query_groups, tp size)
+        errors.add("parallelism.tensor", f"must divide kv_heads ({m['kv_heads']}) (Megatron splits KV groups)")
+    if par["pipeline"] > m["layers"]:
+        errors.add("parallelism.pipeline", f"cannot exceed layers ({m['layers']})")
+
+
+def _check_cv_inputs(uc, errors):
+    """CV training needs a workload preset or the sample size, batch and step time in data."""
+    if "cv_training" not in uc["workloads"] or (uc["model"] or {}).get("kind") == "training_workload":
+        return
+    missing = [k for k in ("sample_bytes", "batch_size", "step_time_s") if not uc["data"].get(k)]
+    if missing:
+        errors.add("model.preset" if uc["model"] else "model",
+                   f"cv_training needs a training-workload preset ({', '.join(presets.names('workloads'))}) "
+                   f"or data.{', data.'.join(missing)}")
+
+
+# --- data and checkpoint policy ----------------------------------------------------------------
+
+DATA_NUMBERS = [("total_bytes", 1, 1e21, False), ("sample_bytes", 1, 1e13, False), ("samples", 1, 1e15, True),
+                ("ingest_bytes_per_s", 0, 1e15, False), ("batch_size", 1, 10**8, True),
+                ("step_time_s", 0, 1e6, False), ("tokens_per_s", 0, 1e12, False),
+                ("sequence_tokens", 1, 10**8, True)]
+
+
+def _data(value, errors):
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        errors.add("data", "must be an object")
+        return dict(DATA_DEFAULTS)
+    data = dict(DATA_DEFAULTS)
+    known = {k for k, *_ in DATA_NUMBERS} | set(DATA_DEFAULTS) | {"format"}
+    for key in sorted(set(value) - known):
+        errors.add(f"data.{key}", "unknown field")
+    for key, low, high, integer in DATA_NUMBERS:
+        if value.get(key) is not None:
+            data[key] = number(value[key], f"data.{key}", errors, low, high, integer, low_open=low == 0)
+    if "format" in value:
+        data["format"] = _text(value["format"], "data.format", errors)
+    data["mode"] = _choice(value.get("mode", "batch"), ("batch", "streaming"), "data.mode", errors)
+    data["source"] = _choice(value.get("source", "file"), ("file", "block", "object"), "data.source", errors)
+    for key in ("utilisation_target", "mfu"):
+        if key in value:
+            data[key] = number(value[key], f"data.{key}", errors, 0, 1, low_open=True)
+    return data
+
+
+CHECKPOINT_NUMBERS = [("stall_budget_fraction", 0, 0.5, False), ("interval_s", 0, 1e8, False),
+                      ("max_interval_s", 0, 1e8, False), ("retained", 1, 10_000, True),
+                      ("recovery_s", 0, 1e7, False), ("restart_s", 0, 1e7, False),
+                      ("failures_per_1000_node_days", 0, 1000, False), ("snapshot_bytes_per_s", 0, 1e13, False),
+                      ("threads", 1, 64, True), ("lora_rank", 0, 65536, True)]
+
+
+def _checkpoint(value, errors):
+    """Checkpoint policy overrides on top of sourced defaults."""
+    policy = dict(CHECKPOINT_DEFAULTS)
+    if value is None:
+        return policy
+    if not isinstance(value, dict):
+        errors.add("checkpoint", "must be an object")
+        return policy
+    for key in sorted(set(value) - set(CHECKPOINT_DEFAULTS)):
+        errors.add(f"checkpoint.{key}", "unknown field")
+    for key, low, high, integer in CHECKPOINT_NUMBERS:
+        if value.get(key) is not None:
+            policy[key] = number(value[key], f"checkpoint.{key}", errors, low, high, integer,
+                                 low_open=low == 0 and key != "lora_rank")
+    policy["mode"] = _choice(value.get("mode", "sync"), ("sync", "async"), "checkpoint.mode", errors)
+    for key in ("weights_only", "master_weights"):
+        if value.get(key) is not None:
+            policy[key] = _bool(value[key], f"checkpoint.{key}", errors)
+    if value.get("moment_dtype") is not None:
+        policy["moment_dtype"] = _choice(value["moment_dtype"], MOMENT_DTYPES, "checkpoint.moment_dtype", errors)
+    if (policy["restart_s"] or 0) >= (policy["recovery_s"] or 1e9):
+        errors.add("checkpoint.restart_s", "must be shorter than recovery_s (restart time is part of recovery)")
+    return policy
