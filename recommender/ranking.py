@@ -269,8 +269,8 @@ def _criteria(proposal, pool):
 
 
 def _ratio(best, value):
-    """best ÷ value for lower-is-better criteria; 1.0 when the value is zero."""
-    return 1.0 if value <= 0 else max(0.0, best) / value
+    """best ÷ value for lower-is-better criteria, within 0..1; 1.0 when the value is zero."""
+    return 1.0 if value <= 0 else min(1.0, max(0.0, best) / value)
 
 
 # A criterion is scored only when every candidate has a complete figure for it; a partial sum
@@ -401,19 +401,21 @@ def _public(proposal):
 SWEEP_MIN_GPUS, SWEEP_MAX_GPUS, SWEEP_POINTS = 8, 100_000, 50
 
 
-def sweep(use_case_document, catalog, gpu_counts=None, priority=None):
-    """Requirements and the top proposal over a GPU-count sweep; where each architecture first breaks."""
-    import rules  # the knowledge base; pure like this module
+def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=None):
+    """Requirements and the top proposal over a GPU-count sweep; where each architecture first breaks.
 
+    `evaluate` defaults to rules.evaluate (the knowledge base, pure like this module).
+    """
+    import rules
+
+    evaluate = evaluate or rules.evaluate
     priority = priority or use_case_document.get("priority") or "balanced"
     counts = gpu_counts or default_gpu_counts(use_case_document)
     points, breaks, skipped = [], {a["id"]: {"gpus": None, "requirement": None} for a in catalog["architectures"]}, []
     for gpus in counts:
         try:
-            result = rules.evaluate(with_gpus(use_case_document, gpus))
+            result = evaluate(with_gpus(use_case_document, gpus))
         except rules.UseCaseError as error:
-            if not points and gpus == counts[-1]:
-                raise
             skipped.append({"gpus": gpus, "errors": error.errors})
             continue
         ranked = rank(result["tiers"], catalog, priority=priority)

@@ -161,7 +161,8 @@ def block_clean(row):
             clean[field] = check(value)
         except (TypeError, ValueError):
             errors[field] = message
-    errors.update(_block_rules(clean, errors))
+    for field, message in _block_rules(clean, errors).items():
+        errors.setdefault(field, message)
     return clean, errors
 
 

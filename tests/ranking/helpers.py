@@ -1,0 +1,29 @@
+"""Shared helpers for the ranking tests: the shipped catalog and hand-built tiers."""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def catalog():
+    folder = ROOT / "fixtures" / "catalog"
+    return {"blocks": json.loads((folder / "blocks.json").read_text())["blocks"],
+            "architectures": json.loads((folder / "architectures.json").read_text())["architectures"]}
+
+
+def tier(name, capacity_bytes=0, read=0.0, write=0.0, iops=0.0, latency_s=None, nodes=1, needs=("test",)):
+    return {"tier": name, "capacity_bytes": int(capacity_bytes), "read_bytes_per_s": float(read),
+            "write_bytes_per_s": float(write), "iops": float(iops), "latency_s": latency_s, "nodes": nodes,
+            "needs": list(needs), "reason": "hand-built for a test", "sources": []}
+
+
+def by_architecture(result):
+    return {p["architecture"]: p for p in result["proposals"]}
+
+
+def line(proposal, item):
+    return next(l for l in proposal["bom"] if l["item"] == item)
+
+
+def usecases():
+    return sorted((ROOT / "fixtures" / "usecases").glob("*.json"))
