@@ -7,6 +7,65 @@ from . import units
 TEMPLATES = {
     # --- training and CV (rules/training.py, rules/cv.py) ---
     # --- inference, RAG, video, tabular, ingest (rules/inference.py ... rules/ingest.py) ---
+    "kv_bytes_per_token_from_attention":
+        "The KV cache takes {result[bytes_per_token]} per token ({inputs[attention]}, {inputs[layers]} "
+        "layers, {inputs[kv_dtype]}), {result[bytes_per_token_per_gpu]} B of it on each GPU at TP "
+        "{inputs[tensor_parallel]}.",
+    "weights_set_model_load":
+        "The weights take {result[total_bytes]}; a cold start loads them in {result[load_time_s]}, "
+        "which needs {result[read_bytes_per_s]} of reads with {inputs[concurrent_cold_starts]} "
+        "replica(s) starting together.",
+    "load_vs_recompute_break_even":
+        "Loading cached KV beats recomputing it only when the tier feeds each GPU faster than "
+        "{result[per_gpu_break_even_bytes_per_s]} ({result[per_node_break_even_bytes_per_s]} per "
+        "server).",
+    "kv_capacity_against_hbm_headroom":
+        "{inputs[sequences_per_replica]} sequences of {inputs[context_tokens]} tokens need "
+        "{result[replica_kv_bytes]} of KV per replica against {result[hbm_pool_bytes]} of HBM left "
+        "after the weights, so {result[spill_bytes]} must go to a lower tier.",
+    "kv_offload_tier_and_bandwidth":
+        "Offloaded KV ({result[offload_capacity_bytes]}, {result[node_offload_bytes]} per server) "
+        "goes to {result[offload_tier]}, which must read {result[read_bytes_per_s]} and write "
+        "{result[write_bytes_per_s]}.",
+    "kv_stays_in_hbm":
+        "All live KV ({inputs[kv_bytes]}) fits the HBM pool ({inputs[hbm_pool_bytes]}) and no "
+        "sessions are retained, so no KV offload tier is needed.",
+    "rag_index_bytes_by_encoding_and_type":
+        "{inputs[vectors]} {inputs[encoding]} vectors of {inputs[dimensions]} dimensions in a "
+        "{inputs[index]} index take {result[memory_bytes]} of RAM and {result[ssd_bytes]} of SSD "
+        "(raw vectors {result[raw_vector_bytes]}).",
+    "rag_iops_from_qps":
+        "{inputs[qps]} queries/s × {inputs[ios_per_query]} index reads each need {result[iops]} "
+        "IOPS ({result[read_bytes_per_s]}) plus {result[chunk_iops]} document-chunk reads/s.",
+    "rag_corpus_and_embedding_capacity":
+        "The knowledge base holds {result[corpus_bytes]} of documents and {result[embedding_bytes]} "
+        "of float32 embeddings, read at {result[read_bytes_per_s]} for top-k chunks.",
+    "video_stream_reads_and_retention":
+        "{inputs[streams]} streams of {inputs[stream_bytes_per_s]} each move {result[read_bytes_per_s]}, "
+        "and keeping {inputs[retention_days]} days of them takes {result[capacity_bytes]}.",
+    "results_persistence_small_writes":
+        "Persisting results is {result[iops]} small writes/s of {inputs[result_bytes]} each "
+        "({result[write_bytes_per_s]}), {result[capacity_bytes]} over the retention period.",
+    "video_numa_guidance":
+        "With {inputs[sockets]} sockets, each socket should read its {result[streams_per_socket]} "
+        "streams ({result[per_socket_read_bytes_per_s]}) through its own NIC and NVMe.",
+    "detector_recogniser_cascade":
+        "The detector runs {result[detector_hz]} times/s and the recogniser {result[recogniser_hz]} "
+        "times/s: the pipeline is compute-bound and storage sees steady streaming reads.",
+    "tabular_scan_rate_and_parse_cost":
+        "Scanning {inputs[dataset_bytes]} of {inputs[format]} in {inputs[scan_target_s]} reads "
+        "{result[read_bytes_per_s]} and costs {result[parse_cpu_s]} of CPU time, i.e. "
+        "{result[parse_cores]} cores.",
+    "tabular_dataframe_memory":
+        "The DataFrame takes about {result[dataframe_bytes]} in memory; plan {result[memory_bytes]} "
+        "of RAM to work on it.",
+    "tabular_prefers_cpu_and_storage_over_gpu":
+        "The non-AI share of time is {result[non_ai_fraction]}, so the compute advice is "
+        "'{result[compute]}': cores, memory bandwidth and storage throughput come before GPUs "
+        "when loading dominates.",
+    "ingest_rate_by_mode":
+        "Ingest ({inputs[mode]}) of {inputs[daily_bytes]} a day from {inputs[source]} sources writes "
+        "{result[write_bytes_per_s]} and lands {result[capacity_bytes]} on {result[tier]}.",
     # --- tiers (rules/tiers.py) ---
 }
 

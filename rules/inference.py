@@ -1,10 +1,347 @@
-"""inference rules (being written; see docs/architecture.md)."""
+"""LLM inference rules: weights and cold start, KV cache per token and capacity, offload tier, break-even."""
+import math
 
+from experta import AS, W, Rule
 
-class InferenceRules:
-    """experta rule mixin for the inference family."""
+from . import fields_serving as fields
+from . import formulas_serving as fs
+from .kb import Decision, Need, Workload
+
+KIND = "llm_inference"
+SECTION = "inference"
+# Sources quoted by findings (research notes: /work/shared/research/inference-rag-dgx.md).
+KV_SOURCES = [fs.VLLM_KV, fs.DEEPSEEK_V2, "research/inference-rag-dgx.md §1"]
+TP_SOURCES = [fs.VLLM_TP]
+LOAD_SOURCES = ["research/inference-rag-dgx.md §3 (T_load = bytes / min(storage, network, PCIe))",
+                "NVIDIA DGX SuperPOD H100 RA-11333-001 v11 Table 6 ('Good' single-node read 4 GB/s)",
+                "SEED-NOTES §1: inference on scale-out object storage"]
+OFFLOAD_SOURCES = ["Dynamo KVBM G1 HBM → G2 host → G3 local NVMe → G4 shared (ai-dynamo/dynamo "
+                   "docs/architecture/kvbm_components.md)",
+                   "research/inference-rag-dgx.md §2.6 (capacity and restore bandwidth)",
+                   "SEED-NOTES §8: storage as memory extension (KV-cache offload)"]
+BREAK_EVEN_SOURCES = ["research/inference-rag-dgx.md §2.6 (load beats recompute above "
+                      "prefill tokens/s × KV bytes/token)",
+                      "Kaplan et al. 2020 (arXiv 2001.08361): ≈2 FLOP per parameter per token"]
+
+# Planning defaults, each overridable in the inference section.
+RA_GOOD_NODE_READ_BYTES_PER_S = 4e9   # RA-11333-001 v11 Table 6, 'Good' single-node read
+DEFAULT_PREFILL_MFU = 0.5             # research §2.6 break-even example (H100 at 50 % MFU)
+# Half of a DGX H100's 2 TB system memory (DGX H100 datasheet): the other half is left to the OS,
+# page cache and pinned transfer buffers. Overridable: inference.host_kv_bytes_per_node.
+DEFAULT_HOST_KV_FRACTION = 0.5
+DEFAULT_GPU = {"hbm_bytes": 80e9, "peak_bf16_flops": 989.4e12, "gpus_per_node": 8,
+               "node_local_nvme_bytes": 30.72e12, "host_memory_bytes": 2e12}  # DGX H100 datasheet
+
+FIELDS = ("context_tokens", "concurrent_sequences", "kv_dtype", "weight_dtype", "replicas",
+          "tensor_parallel", "retained_sessions", "retained_context_tokens", "cache_hit_tokens_per_s",
+          "prefix_dedup_factor", "cold_start_target_s", "concurrent_cold_starts", "prefill_mfu",
+          "gpu_memory_utilization", "host_kv_bytes_per_node", "cxl_kv_bytes_per_node",
+          "local_nvme_kv_bytes_per_node", "share_kv_across_nodes", "model_versions")
 
 
 def normalize(section, errors, use_case):
     """Validate and fill defaults for the use case's 'inference' section; errors use dotted paths."""
-    return dict(section or {})
+    section = fields.as_section(section, errors, SECTION)
+    fields.unknown_keys(section, FIELDS, errors, SECTION)
+    required = KIND in _workloads(use_case)
+    out = _normalize_sizes(section, errors, use_case, required)
+    out.update(_normalize_offload(section, errors, use_case))
+    model = use_case.get("model") or {}
+    if required and model and not _model_has_dims(model) and not errors.has("model"):
+        errors.add("model", "llm_inference needs attention dimensions (layers, attention_heads, "
+                            "kv_heads, hidden_size or head_dim) or a preset to size the KV cache")
+    for name in ("context_tokens", "concurrent_sequences"):
+        if required and out[name] is None and not errors.has(f"{SECTION}.{name}"):
+            errors.add(f"{SECTION}.{name}", "is required for llm_inference")
+    return out
+
+
+def _normalize_sizes(section, errors, use_case, required):
+    precision = use_case.get("precision")
+    num = lambda name, **kw: fields.number(section, name, errors, SECTION, **kw)  # noqa: E731
+    tensor = num("tensor_parallel", default=_parallel_tensor(use_case), integer=True, maximum=4096)
+    replicas = num("replicas", default=_default_replicas(use_case, tensor), integer=True,
+                   maximum=1_000_000)
+    return {
+        # 10 M tokens: the longest published context window (Llama 4 Scout, Meta model card).
+        "context_tokens": num("context_tokens", default=None, integer=True, maximum=10_000_000),
+        "concurrent_sequences": num("concurrent_sequences", default=None, integer=True,
+                                    maximum=10_000_000),
+        # vLLM --kv-cache-dtype auto: the KV cache takes the activation dtype, which stays bf16
+        # for fp8/int weight-quantized checkpoints.
+        "kv_dtype": fields.choice(section, "kv_dtype", errors, SECTION, fs.KV_DTYPES,
+                                  default=precision if precision in ("fp32", "bf16", "fp16") else "bf16"),
+        "weight_dtype": fields.choice(section, "weight_dtype", errors, SECTION, fs.WEIGHT_DTYPES,
+                                      default=precision if precision in fs.WEIGHT_DTYPES else "bf16"),
+        "tensor_parallel": tensor,
+        "replicas": replicas,
+        "cold_start_target_s": num("cold_start_target_s", default=None, maximum=86_400),
+        "concurrent_cold_starts": num("concurrent_cold_starts", default=replicas, integer=True,
+                                      maximum=1_000_000),
+        "model_versions": num("model_versions", default=1, integer=True, maximum=10_000),
+        "prefill_mfu": num("prefill_mfu", default=DEFAULT_PREFILL_MFU, maximum=1),
+        "gpu_memory_utilization": num("gpu_memory_utilization",
+                                      default=fs.VLLM_GPU_MEMORY_UTILIZATION, maximum=1),
+    }
+
+
+def _normalize_offload(section, errors, use_case):
+    gpu = _gpu(use_case)
+    num = lambda name, **kw: fields.number(section, name, errors, SECTION, **kw)  # noqa: E731
+    return {
+        "retained_sessions": num("retained_sessions", default=0, integer=True, minimum=0,
+                                 exclusive_minimum=False, maximum=1e9),
+        "retained_context_tokens": num("retained_context_tokens", default=None, integer=True,
+                                       maximum=10_000_000),
+        "cache_hit_tokens_per_s": num("cache_hit_tokens_per_s", default=None, minimum=0,
+                                      exclusive_minimum=False, maximum=1e12),
+        "prefix_dedup_factor": num("prefix_dedup_factor", default=1.0, minimum=1,
+                                   exclusive_minimum=False, maximum=1e6),
+        "host_kv_bytes_per_node": num("host_kv_bytes_per_node", minimum=0, exclusive_minimum=False,
+                                      default=gpu["host_memory_bytes"] * DEFAULT_HOST_KV_FRACTION,
+                                      maximum=1e15),
+        "cxl_kv_bytes_per_node": num("cxl_kv_bytes_per_node", default=0, minimum=0,
+                                     exclusive_minimum=False, maximum=1e15),
+        "local_nvme_kv_bytes_per_node": num("local_nvme_kv_bytes_per_node", minimum=0,
+                                            exclusive_minimum=False,
+                                            default=gpu["node_local_nvme_bytes"], maximum=1e16),
+        "share_kv_across_nodes": fields.flag(section, "share_kv_across_nodes", errors, SECTION),
+    }
+
+
+def _workloads(use_case):
+    workloads = use_case.get("workloads") or use_case.get("workload") or []
+    return [workloads] if isinstance(workloads, str) else list(workloads)
+
+
+def _parallel_tensor(use_case):
+    tensor = (use_case.get("parallelism") or {}).get("tensor")
+    return tensor if isinstance(tensor, int) and tensor >= 1 else 1
+
+
+def _default_replicas(use_case, tensor):
+    gpus = use_case.get("gpus")
+    if isinstance(gpus, int) and tensor and gpus >= tensor:
+        return gpus // tensor
+    return 1
+
+
+def _gpu(use_case):
+    """The GPU preset fields the rules use, DGX H100 values where the use case gives none."""
+    gpu = dict(DEFAULT_GPU)
+    gpu.update({k: v for k, v in (use_case.get("gpu") or {}).items() if v is not None})
+    return gpu
+
+
+def _flops(gpu):
+    """Dense BF16 peak per GPU (gpus.json 'peak_bf16_flops'); any '*flops' key as a fallback."""
+    if gpu.get("peak_bf16_flops"):
+        return gpu["peak_bf16_flops"]
+    return next((v for k, v in gpu.items() if "flops" in k and isinstance(v, (int, float))), None)
+
+
+def parameters(model, active=False):
+    """Model parameters: given in the use case, else counted from the dims (rules/formulas.py)."""
+    key = "active_parameters" if active else "parameters"
+    if model.get(key):
+        return model[key]
+    if active and model.get("parameters") and not model.get("experts"):
+        return model["parameters"]
+    try:
+        from .formulas import parameter_count
+        return parameter_count(model, active=active)
+    except (ImportError, KeyError, TypeError):
+        return fs.dense_parameters(model)
+
+
+class InferenceRules:
+    """experta rule mixin for the LLM inference family."""
+
+    def _inference(self):
+        return self.use_case.get(SECTION) or {}
+
+    def _layout(self):
+        """TP degree, replicas, GPUs per node and server nodes per replica."""
+        inf, gpu = self._inference(), _gpu(self.use_case)
+        tp = inf.get("tensor_parallel") or 1
+        per_node = gpu["gpus_per_node"]
+        return tp, inf.get("replicas") or 1, per_node, math.ceil(tp / per_node)
+
+    @Rule(Workload(kind=KIND))
+    def kv_bytes_per_token_from_attention(self):
+        """KV bytes per token follow from the attention layout (MHA/GQA keep K and V per KV head; MLA keeps one latent)."""
+        model, inf = self.use_case.get("model") or {}, self._inference()
+        if not _model_has_dims(model):
+            return
+        dtype, (tp, _, _, _) = inf.get("kv_dtype", "bf16"), self._layout()
+        per_token = fs.kv_bytes_per_token(model, dtype)
+        per_gpu = fs.kv_bytes_per_token_per_gpu(model, dtype, tp)
+        attention = "mla" if fs.is_mla(model) else (
+            "mha" if (model.get("kv_heads") or model["attention_heads"]) == model["attention_heads"]
+            else "gqa")
+        inputs = {"attention": attention, "layers": model["layers"], "kv_dtype": dtype,
+                  "tensor_parallel": tp}
+        inputs.update({k: model[k] for k in ("kv_heads", "kv_lora_rank", "qk_rope_head_dim")
+                       if model.get(k)})
+        if attention != "mla":
+            inputs["head_dim"] = fs.head_dim(model)
+        formula = ("layers × (kv_lora_rank + qk_rope_head_dim) × bytes, replicated on every TP rank"
+                   if attention == "mla" else
+                   "2 × layers × kv_heads × head_dim × bytes; per GPU max(1, kv_heads ÷ TP) heads")
+        self.need("kv_cache", bytes_per_token=per_token, bytes_per_token_per_gpu=per_gpu,
+                  attention=attention, kv_dtype=dtype)
+        self.finding("kv_bytes_per_token_from_attention", inputs,
+                     {"bytes_per_token": per_token, "bytes_per_token_per_gpu": per_gpu}, formula,
+                     KV_SOURCES + TP_SOURCES)
+
+    @Rule(Workload(kind=KIND))
+    def weights_set_model_load(self):
+        """Every replica reads all weights at cold start, so load bandwidth is weight bytes over the start-up target."""
+        model, inf = self.use_case.get("model") or {}, self._inference()
+        if not (model.get("parameters") or _model_has_dims(model)):
+            return
+        params = parameters(model)
+        total = fs.weight_bytes(params, inf.get("weight_dtype", "bf16"))
+        tp, replicas, per_node, nodes = self._layout()
+        per_node_bytes = total / nodes
+        target = inf.get("cold_start_target_s")
+        node_rate = (fs.load_bandwidth_for_target(per_node_bytes, target) if target
+                     else RA_GOOD_NODE_READ_BYTES_PER_S)
+        loads = min(inf.get("concurrent_cold_starts") or replicas, replicas)
+        read_rate = node_rate * nodes * loads
+        load_s = fs.load_time_s(per_node_bytes, node_rate)
+        stored = total * (inf.get("model_versions") or 1)
+        self.need("model_load", total_bytes=total, read_bytes_per_s=read_rate, load_time_s=load_s,
+                  bytes_per_node=int(per_node_bytes), capacity_bytes=stored)
+        self.finding("weights_set_model_load",
+                     {"parameters": params, "weight_dtype": inf.get("weight_dtype", "bf16"),
+                      "tensor_parallel": tp, "nodes_per_replica": nodes,
+                      "concurrent_cold_starts": loads, "cold_start_target_s": target},
+                     {"total_bytes": total, "read_bytes_per_s": read_rate, "load_time_s": load_s},
+                     "parameters × bytes per weight; read rate = weight bytes per node ÷ cold-start "
+                     "target (else 4 GB/s per node) × nodes × replicas starting together",
+                     LOAD_SOURCES)
+        self.place("model_load", "shared_fast", "Cold starts read every weight byte at once; a shared "
+                   "fast tier serves all replicas at the load rate.", LOAD_SOURCES,
+                   capacity_bytes=stored, read_bytes_per_s=read_rate)
+        self.place("model_load", "object", "The model registry keeps every version on scale-out "
+                   "object storage (SEED-NOTES §1).", LOAD_SOURCES[2:], capacity_bytes=stored)
+
+    @Rule(Workload(kind=KIND), Need(name="kv_cache", bytes_per_token=W()), salience=10)
+    def load_vs_recompute_break_even(self):
+        """Restoring KV from a tier only pays when the tier feeds a GPU faster than the GPU can recompute that KV."""
+        model, inf, gpu = self.use_case.get("model") or {}, self._inference(), _gpu(self.use_case)
+        flops = _flops(gpu)
+        if not flops:
+            return
+        tp, _, per_node, _ = self._layout()
+        per_gpu_kv = self.requirements["kv_cache"]["bytes_per_token_per_gpu"]
+        active = parameters(model, active=True)
+        mfu = inf.get("prefill_mfu", DEFAULT_PREFILL_MFU)
+        per_gpu = fs.recompute_break_even_bytes_per_s(flops, mfu, tp, active, per_gpu_kv)
+        tokens = fs.prefill_tokens_per_s(flops, mfu, tp, active)
+        self.need("kv_cache", per_gpu_break_even_bytes_per_s=per_gpu,
+                  prefill_tokens_per_s_per_replica=tokens)
+        self.finding("load_vs_recompute_break_even",
+                     {"peak_flops_per_gpu": flops, "prefill_mfu": mfu, "active_parameters": active,
+                      "tensor_parallel": tp, "bytes_per_token_per_gpu": per_gpu_kv},
+                     {"per_gpu_break_even_bytes_per_s": per_gpu,
+                      "per_node_break_even_bytes_per_s": per_gpu * per_node,
+                      "prefill_tokens_per_s_per_replica": tokens},
+                     "TP × FLOPS × MFU ÷ (2 × active parameters) tokens/s × KV bytes per token per GPU",
+                     BREAK_EVEN_SOURCES)
+
+    @Rule(Workload(kind=KIND), Need(name="kv_cache", bytes_per_token=W()), salience=5)
+    def kv_capacity_against_hbm_headroom(self):
+        """Live KV for context × concurrency must fit the HBM left after weights, or the overflow must go to a lower tier."""
+        inf, gpu = self._inference(), _gpu(self.use_case)
+        kv = self.requirements["kv_cache"]
+        tp, replicas, _, _ = self._layout()
+        seqs_per_replica = math.ceil(inf["concurrent_sequences"] / replicas)
+        needed = fs.kv_cache_bytes(kv["bytes_per_token"], inf["context_tokens"], seqs_per_replica)
+        weights = self.requirements.get("model_load", {}).get("total_bytes") or fs.weight_bytes(
+            parameters(self.use_case.get("model") or {}), inf.get("weight_dtype", "bf16"))
+        pool = fs.hbm_kv_pool_bytes(gpu["hbm_bytes"], tp, weights,
+                                    inf.get("gpu_memory_utilization", fs.VLLM_GPU_MEMORY_UTILIZATION))
+        spill = max(0, needed - pool)
+        self.need("kv_cache", capacity_bytes=needed * replicas, hbm_pool_bytes=pool * replicas,
+                  spill_bytes=spill * replicas, fits_in_hbm=spill == 0)
+        self.finding("kv_capacity_against_hbm_headroom",
+                     {"context_tokens": inf["context_tokens"], "sequences_per_replica": seqs_per_replica,
+                      "bytes_per_token": kv["bytes_per_token"], "hbm_bytes": gpu["hbm_bytes"],
+                      "tensor_parallel": tp, "weight_bytes": weights},
+                     {"replica_kv_bytes": needed, "hbm_pool_bytes": pool, "spill_bytes": spill},
+                     "sequences × context (whole 16-token blocks) × bytes/token vs HBM × "
+                     "gpu_memory_utilization × TP − weights (activation peak not counted)",
+                     [fs.VLLM_KV, "vllm-project/vllm vllm/config/cache.py (block 16, utilization 0.92)"])
+
+    @Rule(Workload(kind=KIND), Need(name="kv_cache", spill_bytes=W()))
+    def kv_offload_tier_and_bandwidth(self):
+        """Overflow and retained sessions go to the smallest tier that holds them per node, at the bandwidth restores need."""
+        inf = self._inference()
+        kv = self.requirements["kv_cache"]
+        retained = fs.offload_capacity_bytes(
+            inf.get("retained_sessions", 0),
+            inf.get("retained_context_tokens") or inf["context_tokens"], kv["bytes_per_token"],
+            inf.get("prefix_dedup_factor", 1.0))
+        total = kv["spill_bytes"] + retained
+        if total == 0:
+            self.declare(Decision(kv_tier="gpu_hbm"))
+            return self._kv_stays_in_hbm(kv)
+        tp, replicas, per_node, nodes_per_replica = self._layout()
+        nodes = nodes_per_replica * replicas if tp >= per_node else math.ceil(tp * replicas / per_node)
+        per_node_bytes = total / nodes
+        tier = fs.offload_tier(per_node_bytes, inf["host_kv_bytes_per_node"],
+                               inf.get("cxl_kv_bytes_per_node", 0),
+                               inf["local_nvme_kv_bytes_per_node"], inf.get("share_kv_across_nodes"))
+        read, write = self._offload_rates(kv, tp, replicas)
+        self.declare(Decision(kv_tier=tier))
+        self.need("kv_cache", offload_capacity_bytes=total, offload_tier=tier,
+                  read_bytes_per_s=read, write_bytes_per_s=write)
+        reason = _tier_reason(tier, inf.get("cxl_kv_bytes_per_node", 0))
+        self.place("kv_cache", tier, reason, OFFLOAD_SOURCES, capacity_bytes=total,
+                   read_bytes_per_s=read, write_bytes_per_s=write)
+        self.finding("kv_offload_tier_and_bandwidth",
+                     {"spill_bytes": kv["spill_bytes"], "retained_sessions": inf.get("retained_sessions", 0),
+                      "nodes": nodes, "host_kv_bytes_per_node": inf["host_kv_bytes_per_node"],
+                      "local_nvme_kv_bytes_per_node": inf["local_nvme_kv_bytes_per_node"],
+                      "cache_hit_tokens_per_s": inf.get("cache_hit_tokens_per_s")},
+                     {"offload_tier": tier, "offload_capacity_bytes": total,
+                      "node_offload_bytes": int(per_node_bytes), "read_bytes_per_s": read,
+                      "write_bytes_per_s": write},
+                     "capacity = HBM overflow + retained sessions × context × bytes/token ÷ dedup; "
+                     "read = hit tokens/s × bytes/token (else the recompute break-even per GPU × GPUs); "
+                     "write = prefill KV production", OFFLOAD_SOURCES + BREAK_EVEN_SOURCES[:1])
+
+    def _offload_rates(self, kv, tp, replicas):
+        """Restore reads and save writes of the offload tier, cluster-wide (bytes/s)."""
+        gpus = tp * replicas
+        break_even = kv.get("per_gpu_break_even_bytes_per_s", 0.0) * gpus
+        hits = self._inference().get("cache_hit_tokens_per_s")
+        read = fs.restore_bytes_per_s(hits, kv["bytes_per_token"]) if hits is not None else break_even
+        prefill = kv.get("prefill_tokens_per_s_per_replica")
+        write = prefill * replicas * kv["bytes_per_token"] if prefill else read
+        return read, write
+
+    def _kv_stays_in_hbm(self, kv):
+        self.finding("kv_stays_in_hbm", {"kv_bytes": kv["capacity_bytes"],
+                                          "hbm_pool_bytes": kv["hbm_pool_bytes"]},
+                     {"offload_tier": "none"}, "live KV ≤ HBM pool and no retained sessions",
+                     [fs.VLLM_KV])
+
+
+def _model_has_dims(model):
+    """KV sizing needs layers and attention dims (the validator fills them from presets)."""
+    return bool(model.get("layers") and (model.get("kv_lora_rank") or (
+        model.get("attention_heads") and (model.get("head_dim") or model.get("hidden_size")))))
+
+
+def _tier_reason(tier, cxl_bytes):
+    return {
+        "host_memory": "Retained KV fits host DRAM" + (" plus CXL memory" if cxl_bytes else "")
+                       + " per node (Dynamo KVBM G2): lowest latency, pinned-memory DMA to the GPU.",
+        "gpu_local_nvme": "Retained KV outgrows host memory but fits the GPU servers' NVMe "
+                          "(Dynamo KVBM G3): node-local flash as memory extension.",
+        "shared_fast": "KV is reused across nodes or outgrows local NVMe, so it goes to shared "
+                       "flash reached over the storage fabric (G3.5/G4).",
+    }[tier]

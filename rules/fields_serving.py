@@ -1,0 +1,72 @@
+"""Field checks shared by the serving-side section validators (inference, rag, video, tabular, ingest)."""
+import math
+
+_MISSING = object()
+
+
+def number(section, name, errors, prefix, default=_MISSING, minimum=0, maximum=None,
+           integer=False, exclusive_minimum=True):
+    """Read section[name] as a finite number within bounds; on a problem add a field error.
+
+    Returns the value (or the default when absent); None when invalid or absent without a default."""
+    path = f"{prefix}.{name}"
+    value = section.get(name, _MISSING)
+    if value is _MISSING or value is None:
+        if default is _MISSING:
+            return None
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        errors.add(path, "must be a number")
+        return None
+    if not math.isfinite(value):
+        errors.add(path, "must be a finite number")
+        return None
+    if integer and not float(value).is_integer():
+        errors.add(path, "must be a whole number")
+        return None
+    if exclusive_minimum and value <= minimum:
+        errors.add(path, f"must be greater than {minimum:g}")
+        return None
+    if not exclusive_minimum and value < minimum:
+        errors.add(path, f"must be at least {minimum:g}")
+        return None
+    if maximum is not None and value > maximum:
+        errors.add(path, f"must be at most {maximum:g}")
+        return None
+    return int(value) if integer else value
+
+
+def choice(section, name, errors, prefix, options, default=_MISSING):
+    """Read section[name] as one of `options`; a field error names the allowed values."""
+    value = section.get(name, _MISSING)
+    if value is _MISSING or value is None:
+        return None if default is _MISSING else default
+    if value not in options:
+        errors.add(f"{prefix}.{name}", f"must be one of {', '.join(options)}")
+        return None
+    return value
+
+
+def flag(section, name, errors, prefix, default=False):
+    """Read section[name] as a boolean."""
+    value = section.get(name, default)
+    if not isinstance(value, bool):
+        errors.add(f"{prefix}.{name}", "must be true or false")
+        return default
+    return value
+
+
+def as_section(section, errors, prefix):
+    """The section as a dict; a non-object section is a field error."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        errors.add(prefix, "must be an object")
+        return {}
+    return section
+
+
+def unknown_keys(section, known, errors, prefix):
+    """Flag keys the section does not define, so typos do not pass silently."""
+    for key in sorted(set(section) - set(known)):
+        errors.add(f"{prefix}.{key}", "is not a known field")

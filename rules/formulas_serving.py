@@ -1,0 +1,317 @@
+"""Pure arithmetic for serving-side needs (LLM inference, RAG, video, tabular, ingest); each cites its source."""
+import math
+
+from .units import DAY
+
+# Research notes: /work/shared/research/inference-rag-dgx.md (section numbers below refer to it).
+VLLM_KV = "vllm-project/vllm vllm/v1/kv_cache_interface.py (AttentionSpec / MLAAttentionSpec page size)"
+VLLM_TP = "vllm-project/vllm vllm/config/model.py get_num_kv_heads(): max(1, kv_heads // tp); MLA replicated"
+DEEPSEEK_V2 = "DeepSeek-V2 paper (arXiv 2405.04434) §2.1: MLA caches (d_c + d_h^R) × l elements per token"
+
+# Bytes per element of a KV-cache or weight dtype. fp8/int8 = 1 B, bf16/fp16 = 2 B (IEEE 754 / OCP FP8);
+# int4 = 4 bits (AWQ/GPTQ weight formats).
+DTYPE_BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
+KV_DTYPES = ("fp32", "bf16", "fp16", "fp8", "int8", "fp8_ds_mla")
+WEIGHT_DTYPES = ("fp32", "bf16", "fp16", "fp8", "int8", "int4")
+
+# DeepSeek-V3.2 sparse FlashMLA cache: 656 bytes per token per layer (vLLM MLAAttentionSpec, fp8_ds_mla).
+FP8_DS_MLA_BYTES_PER_TOKEN_LAYER = 656
+VLLM_BLOCK_TOKENS = 16            # vllm/config/cache.py CacheConfig.DEFAULT_BLOCK_SIZE
+VLLM_GPU_MEMORY_UTILIZATION = 0.92  # vllm/config/cache.py gpu_memory_utilization default (current main)
+PREFILL_FLOPS_PER_PARAM = 2       # ≈2 FLOP per parameter per token (Kaplan et al. 2020, arXiv 2001.08361 §2.1)
+
+
+# --- LLM inference: weights and KV cache --------------------------------------------------------
+
+def head_dim(model):
+    """Explicit head_dim wins, else hidden_size / attention_heads (vLLM get_head_size())."""
+    if model.get("head_dim"):
+        return int(model["head_dim"])
+    return model["hidden_size"] // model["attention_heads"]
+
+
+def is_mla(model):
+    """Multi-head latent attention (DeepSeek-V2/V3, Kimi-K2) is marked by a kv_lora_rank."""
+    return bool(model.get("kv_lora_rank"))
+
+
+def kv_bytes_per_token_gqa(layers, kv_heads, head_size, dtype_bytes):
+    """2 (K and V) × layers × kv_heads × head_dim × bytes (MHA when kv_heads = heads); vLLM AttentionSpec."""
+    return int(2 * layers * kv_heads * head_size * dtype_bytes)
+
+
+def kv_bytes_per_token_mla(layers, kv_lora_rank, qk_rope_head_dim, dtype_bytes):
+    """layers × (kv_lora_rank + qk_rope_head_dim) × bytes: one latent shared by K and V, no factor 2."""
+    return int(layers * (kv_lora_rank + qk_rope_head_dim) * dtype_bytes)
+
+
+def kv_bytes_per_token(model, kv_dtype):
+    """KV bytes per token for a model dict and a KV dtype name, choosing MLA or MHA/GQA by the dims."""
+    layers = model["layers"]
+    if is_mla(model):
+        if kv_dtype == "fp8_ds_mla":
+            return layers * FP8_DS_MLA_BYTES_PER_TOKEN_LAYER
+        return kv_bytes_per_token_mla(layers, model["kv_lora_rank"], model.get("qk_rope_head_dim") or 0,
+                                      DTYPE_BYTES[kv_dtype])
+    kv_heads = model.get("kv_heads") or model["attention_heads"]
+    return kv_bytes_per_token_gqa(layers, kv_heads, head_dim(model), DTYPE_BYTES[kv_dtype])
+
+
+def kv_heads_per_gpu(kv_heads, tensor_parallel):
+    """vLLM get_num_kv_heads(): max(1, kv_heads // tp) — beyond tp = kv_heads heads are replicated."""
+    return max(1, kv_heads // tensor_parallel)
+
+
+def kv_bytes_per_token_per_gpu(model, kv_dtype, tensor_parallel):
+    """Per-GPU share under tensor parallelism: GQA splits KV heads, MLA's latent is replicated (vLLM)."""
+    total = kv_bytes_per_token(model, kv_dtype)
+    if is_mla(model):
+        return total
+    kv_heads = model.get("kv_heads") or model["attention_heads"]
+    return total * kv_heads_per_gpu(kv_heads, tensor_parallel) // kv_heads
+
+
+def kv_cache_bytes(bytes_per_token, context_tokens, sequences, block_tokens=VLLM_BLOCK_TOKENS):
+    """sequences × context rounded up to whole paged blocks × bytes/token (vLLM max_memory_usage_bytes)."""
+    blocks = math.ceil(context_tokens / block_tokens)
+    return int(sequences * blocks * block_tokens * bytes_per_token)
+
+
+def dense_parameters(model):
+    """Parameter count of a dense Llama-style decoder (q/k/v/o, SwiGLU MLP, RMSNorms, untied embeddings).
+
+    meta-llama/llama-models models/llama3/model.py (Attention, FeedForward w1/w2/w3, RMSNorm, output)."""
+    h, hd = model["hidden_size"], head_dim(model)
+    heads = model["attention_heads"]
+    kv_heads = model.get("kv_heads") or heads
+    attention = h * heads * hd * 2 + h * kv_heads * hd * 2
+    mlp = 3 * h * model["ffn_hidden_size"]
+    per_layer = attention + mlp + 2 * h
+    return model["layers"] * per_layer + 2 * model["vocab_size"] * h + h
+
+
+def weight_bytes(parameters, weight_dtype):
+    """Weights on disk and in HBM: parameters × bytes per element (safetensors stores raw tensors)."""
+    return int(parameters * DTYPE_BYTES[weight_dtype])
+
+
+def load_time_s(bytes_to_load, bandwidth_bytes_per_s):
+    """T_load = bytes / min(storage, network, PCIe) bandwidth (research §3; Run:ai Model Streamer)."""
+    return bytes_to_load / bandwidth_bytes_per_s
+
+
+def load_bandwidth_for_target(bytes_to_load, target_s):
+    """Bandwidth that loads the weights within the cold-start target: bytes / target."""
+    return bytes_to_load / target_s
+
+
+def hbm_kv_pool_bytes(hbm_bytes_per_gpu, gpus, weight_bytes_total,
+                      utilization=VLLM_GPU_MEMORY_UTILIZATION):
+    """KV pool of one replica: HBM × gpu_memory_utilization × GPUs − weights (vLLM; activations excluded)."""
+    return max(0, int(hbm_bytes_per_gpu * utilization * gpus - weight_bytes_total))
+
+
+def prefill_tokens_per_s(flops_per_gpu, mfu, gpus, active_parameters):
+    """Prefill rate of a replica: GPUs × FLOPS × MFU / (2 × active params) — attention's n² term ignored."""
+    return gpus * flops_per_gpu * mfu / (PREFILL_FLOPS_PER_PARAM * active_parameters)
+
+
+def recompute_break_even_bytes_per_s(flops_per_gpu, mfu, tensor_parallel, active_parameters,
+                                     kv_bytes_per_token_gpu):
+    """Per-GPU tier bandwidth above which loading KV beats recomputing it (research §2.6).
+
+    = replica prefill tokens/s × KV bytes per token held by one GPU."""
+    tokens = prefill_tokens_per_s(flops_per_gpu, mfu, tensor_parallel, active_parameters)
+    return tokens * kv_bytes_per_token_gpu
+
+
+def restore_bytes_per_s(hit_tokens_per_s, bytes_per_token):
+    """Offload restore bandwidth = cache-hit tokens/s × KV bytes/token (research §2.6)."""
+    return hit_tokens_per_s * bytes_per_token
+
+
+def offload_capacity_bytes(sessions, context_tokens, bytes_per_token, dedup_factor=1.0):
+    """Retained KV = sessions × context × bytes/token ÷ prefix-dedup factor (research §2.6)."""
+    return int(sessions * context_tokens * bytes_per_token / dedup_factor)
+
+
+def offload_tier(bytes_per_node, host_bytes, cxl_bytes, local_nvme_bytes, shared_across_nodes):
+    """Smallest tier that holds the per-node retained KV: DRAM, DRAM+CXL, local NVMe, else shared.
+
+    Dynamo KVBM G1→G2 (host)→G3 (local disk)→G4 (shared); NVIDIA CMX/ICMS blog: G3 is node-bound,
+    so KV reused across nodes goes to shared storage."""
+    if shared_across_nodes:
+        return "shared_fast"
+    if bytes_per_node <= host_bytes + cxl_bytes:
+        return "host_memory"
+    if bytes_per_node <= local_nvme_bytes:
+        return "gpu_local_nvme"
+    return "shared_fast"
+
+
+# --- RAG: vector index ---------------------------------------------------------------------------
+
+RAG_ENCODINGS = ("float32", "float16", "int8", "binary")
+RAG_INDEXES = ("flat", "hnsw", "ivf_pq", "diskann")
+DISKANN_SECTOR_BYTES = 4096          # microsoft/DiskANN include/defaults.h SECTOR_LEN
+DISKANN_PQ_RAM_RATIO = 0.125         # Milvus DISKANN PQCodeBudgetGBRatio (milvus.io/docs/disk_index.md)
+DISKANN_MAX_DEGREE = 56              # Milvus DISKANN MaxDegree default (same page)
+IVF_ID_BYTES = 8                     # FAISS IndexIVFPQ stores M + 8 bytes per vector (64-bit ids)
+QDRANT_RAM_FACTOR = 1.5              # qdrant.tech capacity planning: N × d × 4 B × 1.5
+
+
+def vector_code_bytes(dimensions, encoding):
+    """Bytes per stored vector: 4d float32, 2d float16, d int8, ceil(d/8) binary (Qdrant quantization docs)."""
+    if encoding == "binary":
+        return math.ceil(dimensions / 8)
+    return dimensions * {"float32": 4, "float16": 2, "int8": 1}[encoding]
+
+
+def raw_vector_bytes(vectors, dimensions, encoding):
+    """N × bytes per vector."""
+    return vectors * vector_code_bytes(dimensions, encoding)
+
+
+def hnsw_index_bytes(vectors, dimensions, encoding, m):
+    """FAISS HNSW<M>: N × (code bytes + M × 2 × 4) — layer-0 keeps 2M 4-byte links (faiss wiki)."""
+    return vectors * (vector_code_bytes(dimensions, encoding) + m * 2 * 4)
+
+
+def ivf_pq_index_bytes(vectors, dimensions, pq_bytes, nlist):
+    """FAISS IndexIVFPQ: N × (M + 8) + centroids nlist × d × 4 (faiss wiki "Faiss indexes")."""
+    return vectors * (pq_bytes + IVF_ID_BYTES) + nlist * dimensions * 4
+
+
+def ivf_default_nlist(vectors):
+    """sqrt(N) lists (pgvector README: rows/1000 up to 1M rows, sqrt(rows) above), at least 1."""
+    if vectors <= 1_000_000:
+        return max(1, vectors // 1000)
+    return int(math.isqrt(vectors))
+
+
+def diskann_node_bytes(dimensions, encoding, max_degree):
+    """One on-disk node: full vector + 4-byte neighbour count + R × 4-byte ids (microsoft/DiskANN)."""
+    return vector_code_bytes(dimensions, encoding) + 4 + 4 * max_degree
+
+
+def diskann_ssd_bytes(vectors, dimensions, encoding, max_degree):
+    """Nodes packed into 4 KiB sectors (several per sector, or several sectors per node) + 1 header sector."""
+    node = diskann_node_bytes(dimensions, encoding, max_degree)
+    per_sector = DISKANN_SECTOR_BYTES // node
+    if per_sector >= 1:
+        sectors = math.ceil(vectors / per_sector)
+    else:
+        sectors = vectors * math.ceil(node / DISKANN_SECTOR_BYTES)
+    return (sectors + 1) * DISKANN_SECTOR_BYTES
+
+
+def diskann_ram_bytes(vectors, dimensions):
+    """PQ codes kept in RAM: raw float32 bytes × PQCodeBudgetGBRatio 0.125 (Milvus DISKANN)."""
+    return int(raw_vector_bytes(vectors, dimensions, "float32") * DISKANN_PQ_RAM_RATIO)
+
+
+def rag_iops(qps, ios_per_query):
+    """Storage reads per second = QPS × I/Os per query (DiskANN search_disk_index "Mean IOs")."""
+    return qps * ios_per_query
+
+
+# --- video analytics -----------------------------------------------------------------------------
+
+def stream_bytes_per_s(streams, bitrate_bits_per_s):
+    """Aggregate stream rate = streams × bitrate / 8."""
+    return streams * bitrate_bits_per_s / 8
+
+
+def retention_bytes(streams, bitrate_bits_per_s, retention_days):
+    """Recorded bytes = streams × bitrate / 8 × 86,400 × days (4 Mbps → 43.2 GB/day; research §6.1)."""
+    return int(stream_bytes_per_s(streams, bitrate_bits_per_s) * DAY * retention_days)
+
+
+def cascade_rates(streams, fps, objects_per_frame):
+    """Detector runs on every frame; the recogniser once per detected object (seed §2 cascade)."""
+    detector = streams * fps
+    return {"detector_hz": detector, "recogniser_hz": detector * objects_per_frame}
+
+
+def results_write_iops(streams, fps, objects_per_frame):
+    """One small write per recognised object (metadata + descriptor; VDMS AddEntity/AddDescriptor)."""
+    return streams * fps * objects_per_frame
+
+
+# --- tabular ML ----------------------------------------------------------------------------------
+
+# Measured on this machine (AMD EPYC, pandas 3.1.1, pyarrow 26.0.1) by benchmarks/tabular_parse.py,
+# results in benchmarks/results/tabular_parse.json: bytes per CPU-second, i.e. per core.
+# Public cross-check: hluska.ca NYC TLC report, 18.2 GB of CSV in 288.6 s with pandas' default
+# (single-threaded C) reader ≈ 63 MB/s — real files with dates and strings parse slower than these
+# census-like numeric columns, so treat these rates as optimistic.
+MEASURED = "measured on this machine: benchmarks/tabular_parse.py (benchmarks/results/tabular_parse.json)"
+CSV_PARSE_BYTES_PER_S_PER_CORE = 247_854_115       # pandas.read_csv(engine="c"), CSV bytes per CPU-s
+PARQUET_DECODE_BYTES_PER_S_PER_CORE = 213_215_094  # pq.read_table().to_pandas(), Parquet file bytes per CPU-s
+PARQUET_TO_CSV_SIZE_RATIO = 0.4187                 # snappy Parquet / CSV bytes, same frame (random data)
+DATAFRAME_TO_CSV_SIZE_RATIO = 1.4164               # DataFrame memory_usage(deep=True) / CSV bytes
+# W. McKinney, "Apache Arrow and the '10 Things I Hate About pandas'" (2017): have 5 to 10 times as
+# much RAM as the size of your dataset; the low end is used.
+PANDAS_RAM_PER_DATASET_BYTE = 5
+TABULAR_FORMATS = ("csv", "parquet")
+
+
+def parse_rate_per_core(file_format):
+    """Bytes of the stored file one core turns into a DataFrame per second (measured constants)."""
+    if file_format == "csv":
+        return CSV_PARSE_BYTES_PER_S_PER_CORE
+    return PARQUET_DECODE_BYTES_PER_S_PER_CORE
+
+
+def csv_equivalent_bytes(dataset_bytes, file_format):
+    """The dataset's size as CSV: Parquet bytes ÷ measured Parquet/CSV size ratio."""
+    if file_format == "csv":
+        return dataset_bytes
+    return dataset_bytes / PARQUET_TO_CSV_SIZE_RATIO
+
+
+def dataframe_bytes(dataset_bytes, file_format):
+    """In-memory DataFrame size: CSV-equivalent bytes × measured DataFrame/CSV ratio."""
+    return int(csv_equivalent_bytes(dataset_bytes, file_format) * DATAFRAME_TO_CSV_SIZE_RATIO)
+
+
+def working_memory_bytes(dataset_bytes, file_format):
+    """RAM to work on the frame comfortably: 5 × the dataset as CSV (McKinney's rule, low end)."""
+    return int(csv_equivalent_bytes(dataset_bytes, file_format) * PANDAS_RAM_PER_DATASET_BYTE)
+
+
+def scan_bytes_per_s(dataset_bytes, scan_target_s):
+    """Storage read rate that scans the dataset in the target time."""
+    return dataset_bytes / scan_target_s
+
+
+def parse_cores(dataset_bytes, scan_target_s, bytes_per_s_per_core):
+    """Cores that parse/decode the dataset in the target time: bytes / (target × per-core rate)."""
+    return math.ceil(dataset_bytes / (scan_target_s * bytes_per_s_per_core))
+
+
+def scan_time_s(dataset_bytes, cores, bytes_per_s_per_core, storage_bytes_per_s=None):
+    """Scan time bounded by the slower of parsing (cores × per-core rate) and storage."""
+    rate = cores * bytes_per_s_per_core
+    if storage_bytes_per_s:
+        rate = min(rate, storage_bytes_per_s)
+    return dataset_bytes / rate
+
+
+def non_ai_fraction(load_s, train_s):
+    """Share of wall time spent outside the model (seed §4: Census ≈ 95 % non-AI)."""
+    return load_s / (load_s + train_s)
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+def ingest_write_bytes_per_s(bytes_per_day, mode, batch_window_s, peak_to_average):
+    """Batch: the day's bytes land within the window; streaming: the daily average × peak factor."""
+    if mode == "batch":
+        return bytes_per_day / batch_window_s
+    return bytes_per_day / DAY * peak_to_average
+
+
+def landing_bytes(bytes_per_day, landing_days):
+    """Landing zone holds landing_days of arrivals."""
+    return int(bytes_per_day * landing_days)
