@@ -6,6 +6,45 @@ from . import units
 # Each family adds its entries in its own block; keep templates one sentence long.
 TEMPLATES = {
     # --- training and CV (rules/training.py, rules/cv.py) ---
+    "parameters_from_model_dims":
+        "The model has {result[parameters]} parameters ({result[active_parameters]} active per token).",
+    "checkpoint_bytes_per_param_from_recipe":
+        "A resumable checkpoint stores {result[bytes_per_param]} per parameter ({inputs[optimizer]}, "
+        "{inputs[precision]}, {inputs[framework]}): weights, master copy and optimizer state, not gradients.",
+    "checkpoint_size_from_parameters":
+        "Each checkpoint is {result[total_bytes]} ({inputs[parameters]} parameters × "
+        "{inputs[bytes_per_param]}), of which the weights are {result[weights_bytes]}.",
+    "checkpoint_files_from_layout":
+        "The {inputs[framework]} layout writes {result[files]} files per checkpoint, up to "
+        "{result[per_rank_bytes]} per rank and {result[largest_file_bytes]} in the largest file.",
+    "failure_rate_sets_interrupt_interval":
+        "With {inputs[nodes]} GPU server(s) at {inputs[failures_per_1000_node_days]} failures per 1000 "
+        "node-days, the job is interrupted every {result[mean_time_to_interrupt_s]} on average.",
+    "checkpoint_interval_from_failure_rate":
+        "Checkpoint every {result[interval_s]} (Daly's optimum {result[daly_optimum_s]}; Young "
+        "{result[young_interval_s]} for a {inputs[stall_s]} stall), losing about {result[waste_percent]} % "
+        "of the run to checkpoints and failures.",
+    "checkpoint_stall_sets_write_bandwidth":
+        "Writing {inputs[total_bytes]} within the {inputs[stall_s]} stall budget needs "
+        "{result[write_bytes_per_s]} of write bandwidth.",
+    "async_persist_sets_write_bandwidth":
+        "Persisting {inputs[total_bytes]} before the next checkpoint, {inputs[interval_s]} later, needs "
+        "{result[write_bytes_per_s]} of sustained writes.",
+    "restore_sets_read_bandwidth":
+        "Restoring {result[restore_read_bytes]} within the {inputs[recovery_s]} recovery objective "
+        "({inputs[restart_s]} of it restart overhead) needs {result[restore_bytes_per_s]} of reads.",
+    "retention_sets_checkpoint_capacity":
+        "Keeping {inputs[retained]} checkpoints takes {result[retention_bytes]}.",
+    "training_data_read_rate_from_token_throughput":
+        "Training on {inputs[gpus]} GPUs consumes about {result[tokens_per_s]} tokens per second, only "
+        "{result[read_bytes_per_s]} of reads.",
+    "cv_read_rate_from_batch_and_step_time":
+        "Each {inputs[accelerator]} on {inputs[workload]} reads {inputs[batch_size]} samples of "
+        "{inputs[sample_bytes]} every {inputs[step_time_s]}, so {inputs[accelerators]} accelerators need "
+        "{result[read_bytes_per_s]} ({result[per_accelerator_read_bytes_per_s]} each, {result[iops]} IOPS).",
+    "cv_dataset_fits_local_nvme":
+        "The {inputs[dataset_bytes]} dataset {result[verdict]} each server's {inputs[node_local_nvme_bytes]} "
+        "of local NVMe.",
     # --- inference, RAG, video, tabular, ingest (rules/inference.py ... rules/ingest.py) ---
     "kv_bytes_per_token_from_attention":
         "The KV cache takes {result[bytes_per_token]} per token ({inputs[attention]}, {inputs[layers]} "
@@ -67,6 +106,9 @@ TEMPLATES = {
         "Ingest ({inputs[mode]}) of {inputs[daily_bytes]} a day from {inputs[source]} sources writes "
         "{result[write_bytes_per_s]} and lands {result[capacity_bytes]} on {result[tier]}.",
     # --- tiers (rules/tiers.py) ---
+    "shared_tier_needs_add_up":
+        "On {inputs[tier]}, {inputs[needs]} add up to {result[capacity_bytes]}, {result[read_bytes_per_s]} "
+        "of reads and {result[write_bytes_per_s]} of writes.",
 }
 
 
@@ -85,6 +127,8 @@ def humanize(name, value):
         return units.format_rate(value)
     if name.endswith("_bytes") or name == "bytes_per_token" or name.endswith("bytes_per_param"):
         return units.format_bytes(value)
+    if name.endswith("_per_s"):  # a rate of something other than bytes (tokens_per_s)
+        return units.format_number(value)
     if name.endswith("_s"):
         return units.format_duration(value)
     return units.format_number(value)

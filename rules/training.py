@@ -91,7 +91,7 @@ class TrainingRules:
                      {"mean_time_to_interrupt_s": mtti, "stall_s": stall, "mode": policy["mode"],
                       "max_interval_s": policy["max_interval_s"], "interval_given": policy["interval_s"] is not None},
                      {"interval_s": interval, "daly_optimum_s": optimum, "young_interval_s": young,
-                      "daly_interval_s": daly, "waste_fraction": waste},
+                      "daly_interval_s": daly, "waste_percent": round(100 * waste, 1)},
                      _interval_formula(policy), [f.YOUNG, f.DALY, f.META_RSC])
 
     @Rule(Need(name="checkpoint", interval_s=MATCH.interval, stall_s=MATCH.stall),

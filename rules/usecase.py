@@ -269,7 +269,7 @@ def _with_parameters(dims, merged, errors):
                     active_parameters=formulas.parameter_count(dims, active=True))
         if dims["parameters"] > MAX_PARAMETERS:
             errors.add("model", f"the dimensions give {dims['parameters']:.3g} parameters, beyond any model")
-    for key in ("name", "preset", "source", "published_parameters"):
+    for key in ("name", "preset", "source", "published_parameters", "mlperf_parallelism"):
         if key in merged:
             dims[key] = merged[key]
     return dims
