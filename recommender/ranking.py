@@ -135,6 +135,11 @@ def _size(group, blocks, nodes):
         units_by_field[field] = math.ceil(group[field] / unit[field] - 1e-9)
     units = max(list(units_by_field.values()) + [1])
     limit = block.get("max_units_per_node") if block.get("per_node") else block.get("max_units")
+    if block.get("per_node") and not limit and units > 1:
+        # a server's slots are finite: without a sourced slot count, more than one unit is unproven
+        field = max(units_by_field, key=units_by_field.get)
+        unmet = unmet or (field, f"needs {units} units of {block['name']} per GPU server, and the catalog "
+                                 f"has no sourced slot count per server (catalog gap)")
     if limit and units > limit:
         field = max(units_by_field, key=units_by_field.get)
         where = "per GPU server" if block.get("per_node") else "per system"

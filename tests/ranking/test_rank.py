@@ -204,8 +204,8 @@ def test_it_lists_the_cost_vs_headroom_pareto_front():
 def test_it_marks_price_gaps_instead_of_inventing_prices():
     tiers = [tier("host_memory", 512 * GB, 100 * GB, latency_s=1e-6, nodes=2)]
     proposal = by_architecture(ranked(tiers))["nvme-pfs-object"]
-    dram = line(proposal, "host-dram-ddr5-64gb")
-    assert dram["quantity"] == 8 * 2 and dram["unit_price_usd"] == 0.0 and dram["price_known"] is False
+    dram = line(proposal, "host-dram-ddr5-128gb")
+    assert dram["quantity"] == 4 * 2 and dram["unit_price_usd"] == 0.0 and dram["price_known"] is False
     assert proposal["cost_is_lower_bound"] is True
 
 

@@ -1,0 +1,54 @@
+"""Golden use cases (fixtures/usecases/, one per workload family) run end to end to their top proposal."""
+import json
+
+import pytest
+
+from recommender import services
+from recommender.reports import export
+
+from .helpers import usecases
+
+CASES = [json.loads(path.read_text()) | {"file": path.name} for path in usecases()]
+FAMILIES = {"llm_training", "cv_training", "llm_inference", "rag", "video_analytics", "tabular_ml", "data_ingest"}
+pytestmark = pytest.mark.django_db
+
+
+def test_it_has_one_golden_case_per_workload_family_and_a_combined_one():
+    workloads = [c["use_case"]["workload"] for c in CASES]
+    assert FAMILIES <= {w for w in workloads if isinstance(w, str)}
+    assert any(isinstance(w, list) and {"llm_training", "llm_inference", "rag"} <= set(w) for w in workloads)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["file"])
+def test_it_ranks_the_expected_architecture_first(case):
+    document = services.use_case_evaluate(case["use_case"])
+    top = document["proposals"][0]
+    assert (top["architecture"], top["meets_requirements"]) == \
+        (case["expected"]["top"], case["expected"]["top_meets_requirements"]), case["why"]
+    assert top["rank"] == 1 and top["bom"] and top["cost_usd"] > 0
+    assert document["catalog_version"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["file"])
+def test_it_explains_every_proposal_with_findings(case):
+    document = services.use_case_evaluate(case["use_case"])
+    rules_fired = {f["rule"] for f in document["findings"]}
+    assert "ranking_cost_criterion" in rules_fired and "ranking_headroom_criterion" in rules_fired
+    for proposal in document["proposals"]:
+        if not proposal["meets_requirements"]:
+            assert any(f["rule"] == "architecture_cannot_meet_requirement"
+                       and f["inputs"]["architecture"] == proposal["architecture"] for f in document["findings"])
+
+
+def test_it_says_why_no_architecture_meets_a_need_beyond_all_of_them():
+    case = next(c for c in CASES if not c["expected"]["top_meets_requirements"])
+    document = services.use_case_evaluate(case["use_case"])
+    summary = [f for f in document["findings"] if f["rule"] == "ranking_no_architecture_meets_requirements"]
+    assert summary and "host_memory.capacity_bytes" in summary[0]["text"]
+
+
+def test_it_exports_the_bom_of_every_proposal_as_csv_and_json():
+    document = services.use_case_evaluate(CASES[0]["use_case"])
+    rows = export.bom_json(document)
+    assert len(rows) == sum(len(p["bom"]) for p in document["proposals"])
+    assert export.bom_csv(document).splitlines()[0] == ",".join(export.BOM_COLUMNS)
