@@ -17,10 +17,13 @@ WORKLOADS = [
 ]
 PRIORITIES = [("balanced", "Balanced"), ("performance", "Performance first"), ("cost", "Cost first")]
 PRECISIONS = [("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"), ("fp32", "fp32")]
+KV_DTYPES = ["bf16", "fp16", "fp8", "int8", "fp32", "fp8_ds_mla"]   # rules/formulas_serving.py
+WEIGHT_DTYPES = ["bf16", "fp16", "fp8", "int8", "int4", "fp32"]
 OPTIMIZERS = [("adamw", "AdamW"), ("adam", "Adam"), ("sgd", "SGD"), ("sgd_momentum", "SGD with momentum"),
               ("adafactor", "Adafactor"), ("adam_8bit", "8-bit Adam"), ("none", "none (weights only)")]
 FRAMEWORKS = [("", "default (Megatron/DeepSpeed mixed precision)"), ("megatron", "Megatron-LM"),
-              ("deepspeed", "DeepSpeed"), ("fsdp", "PyTorch FSDP"), ("hf_trainer", "Hugging Face Trainer")]
+              ("megatron_legacy", "Megatron-LM (legacy layout)"), ("deepspeed", "DeepSpeed"), ("fsdp", "PyTorch FSDP"),
+              ("hf_trainer", "Hugging Face Trainer")]
 
 
 def preset_choices(kind, empty):
@@ -110,8 +113,9 @@ class StepForm(forms.Form):
 
     def owns(self, path):
         """True when an error at `path` concerns this step (a field of it, or a section it fills)."""
-        return any(p == path or p.startswith(path + ".") for p in self.paths.values()) or bool(
-            self.field_for_path(path))
+        section = path.split(".")[0] + "."
+        return bool(self.field_for_path(path)) or any(
+            p.startswith(path + ".") or ("." in path and p.startswith(section)) for p in self.paths.values())
 
 
 class BasicsForm(StepForm):
@@ -119,9 +123,20 @@ class BasicsForm(StepForm):
     intro = "Name the use case and pick its workload family; the next steps ask what that family needs."
     paths = {"name": "name", "workload": "workload", "priority": "priority"}
     name = forms.CharField(max_length=200, required=False, help_text="shown in your list of use cases")
-    workload = forms.ChoiceField(choices=WORKLOADS, widget=forms.RadioSelect)
+    workload = forms.ChoiceField(choices=WORKLOADS, widget=forms.RadioSelect, label="Main workload")
+    also = forms.MultipleChoiceField(choices=WORKLOADS, required=False, widget=forms.CheckboxSelectMultiple,
+                                     label="Also on the same storage",
+                                     help_text="combined use cases (train + serve + RAG): needs on a shared tier add up")
     priority = forms.ChoiceField(choices=PRIORITIES, initial="balanced",
                                  help_text="how proposals are ranked")
+
+    def contribute(self, document):
+        super().contribute(document)
+        also = [w for w in self.cleaned_data.get("also") or [] if w != self.cleaned_data["workload"]]
+        document["workload"] = [self.cleaned_data["workload"], *also] if also else self.cleaned_data["workload"]
+
+    def field_for_path(self, path):
+        return "also" if path.startswith("workload.") else super().field_for_path(path)
 
 
 class ClusterForm(StepForm):
@@ -194,51 +209,53 @@ class ParallelismForm(StepForm):
 
 class CheckpointForm(StepForm):
     title = "Checkpoint policy"
-    intro = "How much training time checkpoints may cost, and how fast a restart must be."
-    paths = {"mode": "checkpoint.mode", "overhead_fraction": "checkpoint.overhead_fraction",
-             "restore_time_s": "checkpoint.restore_time_s", "retained": "checkpoint.retained",
-             "interval_s": "checkpoint.interval_s", "node_mtbf_s": "checkpoint.node_mtbf_s"}
+    intro = ("How much training time checkpoints may cost, and how fast a restart must be. "
+             "Empty fields take the rules' sourced defaults.")
+    paths = {"mode": "checkpoint.mode", "stall_budget_fraction": "checkpoint.stall_budget_fraction",
+             "recovery_s": "checkpoint.recovery_s", "retained": "checkpoint.retained",
+             "interval_s": "checkpoint.interval_s",
+             "failures_per_1000_node_days": "checkpoint.failures_per_1000_node_days"}
     mode = forms.ChoiceField(choices=[("sync", "synchronous (training waits)"),
                                       ("async", "asynchronous (persist before the next one)")])
-    overhead_percent = forms.FloatField(label="Stall budget (%)", min_value=0.01, max_value=50, initial=5,
-                                        help_text="share of training time checkpoint writes may stall")
-    restore_time_s = QuantityField("duration", "min", required=False, label="Restore within",
-                                   help_text="recovery-time objective, e.g. 10 min")
-    retained = positive_int("Checkpoints kept", help_text="retention; empty: the rules' default")
+    stall_budget_percent = forms.FloatField(label="Stall budget (%)", min_value=0.01, max_value=50, initial=5,
+                                            help_text="share of training time checkpoint writes may stall")
+    recovery_s = QuantityField("duration", "min", required=False, label="Recovery time",
+                               help_text="restart + restore after a failure, e.g. 10 min")
+    retained = positive_int("Checkpoints kept", help_text="retention on the shared tier")
     interval_s = QuantityField("duration", "min", required=False, label="Fixed interval",
                                help_text="empty: Young/Daly optimum from the failure rate")
-    node_mtbf_s = QuantityField("duration", "h", required=False, label="Node MTBF",
-                                help_text="empty: sourced default (Llama 3 / Meta cluster study)")
+    failures_per_1000_node_days = forms.FloatField(
+        label="Failures per 1000 node-days", required=False, min_value=0.0001,
+        help_text="empty: the rate Meta observed training Llama 3")
 
     def clean(self):
         data = super().clean()
-        if data.get("overhead_percent") is not None:
-            data["overhead_fraction"] = data["overhead_percent"] / 100
+        if data.get("stall_budget_percent") is not None:
+            data["stall_budget_fraction"] = data["stall_budget_percent"] / 100
         return data
 
     def field_for_path(self, path):
         field = super().field_for_path(path)
-        return "overhead_percent" if field == "overhead_fraction" else field
+        return "stall_budget_percent" if field == "stall_budget_fraction" else field
 
 
 class TrainingDataForm(StepForm):
     title = "Training data"
-    intro = "The dataset the job reads (optional for LLM training: leave empty to skip)."
-    paths = {"total_bytes": "data.total_bytes", "format": "data.format", "sample_bytes": "data.sample_bytes"}
+    intro = "The dataset the job reads (optional for LLM training: leave empty for the defaults)."
+    paths = {"total_bytes": "data.total_bytes", "format": "data.format", "tokens_per_s": "data.tokens_per_s"}
     total_bytes = QuantityField("bytes", "TB", required=False, label="Dataset size")
-    sample_bytes = QuantityField("bytes", "kB", required=False, label="Sample size")
+    tokens_per_s = CountField(required=False, label="Training throughput (tokens/s)",
+                              help_text="empty: from the GPUs' FLOPS at 40 % MFU")
     format = forms.ChoiceField(required=False, choices=[("", "—"), ("tokens", "pre-tokenized shards"),
-                                                        ("jsonl", "JSONL"), ("parquet", "Parquet"),
-                                                        ("images", "images"), ("npz", "NPZ"),
-                                                        ("tfrecord", "TFRecord"), ("hdf5", "HDF5")])
+                                                        ("jsonl", "JSONL"), ("parquet", "Parquet")])
 
 
 class CvForm(StepForm):
     title = "Training workload"
     intro = "An MLPerf Storage workload preset, or your own sample size, batch and step time."
-    paths = {"preset": "data.preset", "sample_bytes": "data.sample_bytes", "batch_size": "data.batch_size",
+    paths = {"preset": "model.preset", "sample_bytes": "data.sample_bytes", "batch_size": "data.batch_size",
              "step_time_s": "data.step_time_s", "total_bytes": "data.total_bytes",
-             "utilisation": "data.accelerator_utilisation"}
+             "utilisation": "data.utilisation_target"}
     preset = forms.ChoiceField(choices=preset_choices("workloads", "custom — enter the figures below"),
                                required=False, initial="unet3d")
     sample_bytes = QuantityField("bytes", "MB", required=False, label="Sample size")
@@ -259,22 +276,26 @@ class CvForm(StepForm):
             data["utilisation"] = data["utilisation_percent"] / 100
         return data
 
+    def field_for_path(self, path):
+        field = super().field_for_path(path)
+        return "utilisation_percent" if field == "utilisation" else field
+
 
 class InferenceForm(StepForm):
     title = "Serving"
     intro = "Context and concurrency size the KV cache; the weights set the cold-start load."
     paths = {"context_tokens": "inference.context_tokens",
              "concurrent_sequences": "inference.concurrent_sequences", "kv_dtype": "inference.kv_dtype",
-             "replicas": "inference.replicas", "load_time_s": "inference.load_time_s",
-             "precision": "precision"}
+             "weight_dtype": "inference.weight_dtype", "replicas": "inference.replicas",
+             "cold_start_target_s": "inference.cold_start_target_s"}
     context_tokens = CountField(label="Context (tokens)", help_text="e.g. 128k or 131072")
     concurrent_sequences = positive_int("Concurrent sequences", required=True)
-    kv_dtype = forms.ChoiceField(choices=[("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"),
-                                          ("int8", "int8"), ("fp32", "fp32")], label="KV cache dtype")
-    precision = forms.ChoiceField(choices=PRECISIONS, label="Weights dtype", initial="bf16")
-    replicas = positive_int("Model replicas", help_text="empty: the rules' default")
-    load_time_s = QuantityField("duration", "s", required=False, label="Cold start within",
-                                help_text="target time to load the weights")
+    kv_dtype = forms.ChoiceField(choices=[(d, d) for d in KV_DTYPES], label="KV cache dtype", initial="bf16")
+    weight_dtype = forms.ChoiceField(choices=[(d, d) for d in WEIGHT_DTYPES], label="Weights dtype",
+                                     initial="bf16")
+    replicas = positive_int("Model replicas", help_text="empty: one per GPU group")
+    cold_start_target_s = QuantityField("duration", "s", required=False, label="Cold start within",
+                                        help_text="target time to load the weights, e.g. 60 s")
 
 
 class RagForm(StepForm):
@@ -355,6 +376,12 @@ STEPS = [("basics", BasicsForm), ("model", ModelForm), ("training", TrainingForm
          ("inference", InferenceForm), ("rag", RagForm), ("video", VideoForm), ("tabular", TabularForm),
          ("ingest", IngestForm), ("cluster", ClusterForm), ("parallelism", ParallelismForm),
          ("checkpoint", CheckpointForm), ("data", TrainingDataForm), ("review", ReviewForm)]
+
+
+def steps_for(workloads):
+    """The wizard steps for a (combined) use case, in wizard order."""
+    wanted = {"basics", "review"} | {step for w in workloads for step in FAMILY_STEPS.get(w, [])}
+    return [name for name, _ in STEPS if name in wanted]
 
 
 def build_document(forms_by_step):

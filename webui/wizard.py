@@ -20,12 +20,17 @@ def wizard_start(request):
     return redirect("wizard", wizard_id=secrets.token_urlsafe(6))
 
 
+def chosen_workloads(storage):
+    """The families picked on the first step, read from its raw stored data."""
+    data = storage.get_step_data("basics")
+    if not data:
+        return []
+    return [data.get("basics-workload"), *data.getlist("basics-also")]
+
+
 def step_applies(step):
     def condition(wizard):
-        if step in ("basics", "review"):
-            return True
-        workload = (wizard.storage.get_step_data("basics") or {}).get("basics-workload")
-        return step in forms.FAMILY_STEPS.get(workload, [])
+        return step in forms.steps_for(chosen_workloads(wizard.storage))
     return condition
 
 
@@ -41,6 +46,13 @@ class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
         # formtools caches the list per request; the workload may just have changed in this POST.
         self.__dict__.pop("_resolved_form_list", None)
         return super().get_form_list()
+
+    def get(self, request, *args, **kwargs):
+        """A reload shows the current step again (formtools would restart the whole wizard)."""
+        step = self.storage.current_step
+        if step and step in self.get_form_list():
+            return self.render(self.get_form(step=step, data=self.storage.get_step_data(step)))
+        return super().get(request, *args, **kwargs)
 
     def post(self, *args, **kwargs):
         """'Back' keeps what was typed on the current step (formtools #284 drops it)."""
@@ -61,6 +73,8 @@ class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
         """The stored steps that still apply, bound and validated (None if one fails)."""
         result = {}
         for step in self.get_form_list():
+            if step == "review":  # nothing typed there; it is being shown right now
+                continue
             form = self.get_form(step=step, data=self.storage.get_step_data(step))
             if not form.is_valid():
                 return None
