@@ -1,0 +1,34 @@
+"""BOM export: one CSV/JSON row per BOM line of every ranked proposal."""
+import csv
+import io
+
+from recommender import ranking
+from recommender.reports import export
+from tests.ranking.helpers import catalog, tier
+
+
+def document():
+    ranked = ranking.rank([tier("shared_fast", 1e15, 100e9, 50e9, nodes=4),
+                           tier("gpu_local_nvme", 10e12, 5e9, 1e9, 1e5, nodes=4)], catalog())
+    return {"proposals": ranked["proposals"]}
+
+
+def test_it_writes_one_csv_row_per_bom_line_with_rank_and_architecture():
+    doc = document()
+    rows = list(csv.DictReader(io.StringIO(export.bom_csv(doc))))
+    assert len(rows) == sum(len(p["bom"]) for p in doc["proposals"])
+    first = doc["proposals"][0]
+    assert rows[0]["rank"] == "1" and rows[0]["architecture"] == first["architecture"]
+    assert rows[0]["item"] == first["bom"][0]["item"]
+    assert float(rows[0]["subtotal_usd"]) == first["bom"][0]["subtotal_usd"]
+    assert list(rows[0]) == export.BOM_COLUMNS
+
+
+def test_it_keeps_price_gaps_visible_in_the_export():
+    rows = export.bom_json(document())
+    ports = [r for r in rows if r["item"].startswith("net-port")]
+    assert ports and all(r["price_known"] is False and r["unit_price_usd"] == 0.0 for r in ports)
+
+
+def test_it_writes_only_the_header_for_a_document_without_proposals():
+    assert export.bom_csv({"proposals": []}).strip() == ",".join(export.BOM_COLUMNS)
