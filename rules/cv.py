@@ -61,7 +61,9 @@ class CvRules:
 
 def cv_spec(uc):
     """Sample bytes, batch, step time, AU and dataset bytes: the preset for this GPU, then data overrides."""
-    wl, data, gpu = uc["model"] or {}, uc["data"], uc["gpu"]
+    model = uc["model"] or {}
+    wl = model if model.get("kind") == "training_workload" else {}  # combined with an LLM: data figures
+    data, gpu = uc["data"], uc["gpu"]
     spec = {"name": wl.get("name", "custom"), "au": wl.get("au"), "estimated": False,
             "sources": [f.MLPERF_TRAIN] + ([wl["source"]] if wl.get("source") else []),
             "sample_bytes": wl.get("sample_bytes"), "accelerator": uc["gpu_model"]}
