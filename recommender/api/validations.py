@@ -1,15 +1,143 @@
-"""Validation API (placeholder until the validation work lands)."""
-from rest_framework import viewsets
+"""Validation API: targets (staff write, users read), runs per owner, start and cancel runs."""
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-extra_urlpatterns = []
-
-
-class ValidationRunViewSet(viewsets.ViewSet):
-    def list(self, request):
-        return Response([])
+from recommender import selectors
+from recommender.benchmarks import services
+from recommender.benchmarks.models import RunHost, Target, ValidationRun
 
 
-class TargetViewSet(viewsets.ViewSet):
-    def list(self, request):
-        return Response([])
+class StaffWritesOthersRead(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or request.user.is_staff
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "name", "host_queue", "path", "block", "size_cap_bytes", "free_floor_bytes",
+                  "created_at"]
+
+    def validate(self, data):
+        merged = {f: data.get(f, getattr(self.instance, f, None)) for f in
+                  ("name", "path", "size_cap_bytes", "free_floor_bytes", "host_queue")}
+        merged["host_queue"] = merged["host_queue"] or "advisor"
+        errors = services.target_errors(**merged)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    """Registered storage targets; runs never write outside a target's path."""
+
+    serializer_class = TargetSerializer
+    permission_classes = [StaffWritesOthersRead]
+    queryset = Target.objects.all()
+
+
+class RunHostSerializer(serializers.ModelSerializer):
+    target = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    host_queue = serializers.CharField(source="target.host_queue", read_only=True)
+
+    class Meta:
+        model = RunHost
+        fields = ["target", "host_queue", "status", "progress", "stage", "error", "worker", "started_at",
+                  "finished_at", "heartbeat_at"]
+
+
+class RunHostDetailSerializer(RunHostSerializer):
+    class Meta(RunHostSerializer.Meta):
+        fields = RunHostSerializer.Meta.fields + ["log", "results"]
+
+
+class ValidationRunSerializer(serializers.ModelSerializer):
+    targets = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    hosts = RunHostSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ValidationRun
+        fields = ["id", "use_case", "status", "progress", "stage", "budget_s", "targets", "hosts",
+                  "created_at", "started_at", "finished_at", "heartbeat_at", "error", "log", "results"]
+        read_only_fields = fields
+
+
+class ValidationRunDetailSerializer(ValidationRunSerializer):
+    hosts = RunHostDetailSerializer(many=True, read_only=True)
+
+
+class RunCreateSerializer(serializers.Serializer):
+    targets = serializers.ListField(child=serializers.CharField(max_length=80), required=False,
+                                    allow_empty=True, help_text="Target names; default: the 'default' target")
+    budget_s = serializers.FloatField(required=False, min_value=1, max_value=services.MAX_BUDGET_S,
+                                      help_text="Time budget in seconds for each host's probes")
+
+
+class ValidationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A user's validation runs; reading them also fails runs whose worker stopped beating."""
+
+    def get_queryset(self):
+        return (ValidationRun.objects.filter(owner=self.request.user)
+                .prefetch_related("targets", "hosts__target"))
+
+    def get_serializer_class(self):
+        return ValidationRunDetailSerializer if self.action == "retrieve" else ValidationRunSerializer
+
+    def list(self, request, *args, **kwargs):
+        services.runs_reap_stale()
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        services.runs_reap_stale()
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: ValidationRunSerializer}, summary="Cancel a run")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        try:
+            run = services.run_cancel(self.get_object())
+        except services.InputError as exc:
+            return Response(exc.errors, status=status.HTTP_409_CONFLICT)
+        return Response(ValidationRunSerializer(run).data)
+
+
+class UseCaseValidationsView(APIView):
+    """POST starts a validation run of a stored use case (202); GET lists its runs."""
+
+    def use_case(self, request, pk):
+        return get_object_or_404(selectors.use_cases_for(request.user), pk=pk)
+
+    @extend_schema(request=RunCreateSerializer, responses={202: ValidationRunSerializer},
+                   summary="Start a validation run")
+    def post(self, request, pk):
+        use_case = self.use_case(request, pk)
+        body = request.data if request.data is not None else {}
+        if not isinstance(body, dict):
+            raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
+        params = RunCreateSerializer(data=body)
+        params.is_valid(raise_exception=True)
+        try:
+            run = services.run_create(request.user, use_case, params.validated_data.get("targets"),
+                                      params.validated_data.get("budget_s", 60.0))
+        except services.InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ValidationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: ValidationRunSerializer(many=True)}, summary="Runs of a use case")
+    def get(self, request, pk):
+        use_case = self.use_case(request, pk)
+        services.runs_reap_stale()
+        runs = use_case.validation_runs.filter(owner=request.user).prefetch_related("targets", "hosts__target")
+        return Response(ValidationRunSerializer(runs, many=True).data)
+
+
+extra_urlpatterns = [
+    path("use-cases/<int:pk>/validations/", UseCaseValidationsView.as_view(), name="use-case-validations"),
+]

@@ -57,3 +57,28 @@ class ValidationRun(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.SUCCEEDED, self.FAILED, self.CANCELLED)
+
+
+class RunHost(models.Model):
+    """One target's share of a validation run, executed by the worker on that target's host."""
+
+    run = models.ForeignKey(ValidationRun, on_delete=models.CASCADE, related_name="hosts")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="run_hosts")
+    status = models.CharField(max_length=12, choices=ValidationRun.STATUS_CHOICES, default=ValidationRun.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0.0 .. 1.0")
+    stage = models.CharField(max_length=80, blank=True)
+    log = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    results = models.JSONField(default=dict, blank=True)
+    task_id = models.CharField(max_length=80, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["target__name"]
+        constraints = [models.UniqueConstraint(fields=["run", "target"], name="one_host_per_target_per_run")]
+
+    def __str__(self):
+        return f"{self.run} on {self.target}"

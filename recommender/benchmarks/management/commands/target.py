@@ -1,0 +1,57 @@
+"""`manage.py target add|list|remove`: register the directories validation runs may write to."""
+import json
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recommender.benchmarks import services
+from recommender.benchmarks.models import Target
+
+
+class Command(BaseCommand):
+    help = "Register, list or remove validation targets (directories on storage client hosts)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="register or update a target (idempotent)")
+        add.add_argument("name")
+        add.add_argument("path", help="absolute directory on the host that consumes --queue")
+        add.add_argument("--queue", default="advisor", help="Celery queue of that host's worker")
+        add.add_argument("--block", default="", help="catalog building block id it stands for")
+        add.add_argument("--size-cap-bytes", type=int)
+        add.add_argument("--free-floor-bytes", type=int)
+        add.add_argument("--create", action="store_true", help="create the directory on this host")
+        lst = sub.add_parser("list", help="list targets")
+        lst.add_argument("--format", choices=["json", "text"], default="text")
+        rm = sub.add_parser("remove", help="remove a target")
+        rm.add_argument("name")
+
+    def handle(self, *args, **options):
+        getattr(self, f"do_{options['action']}")(options)
+
+    def do_add(self, options):
+        try:
+            target = services.target_save(
+                options["name"], os.path.abspath(options["path"]), host_queue=options["queue"], block=options["block"],
+                size_cap_bytes=options["size_cap_bytes"], free_floor_bytes=options["free_floor_bytes"],
+                create_dir=options["create"])
+        except services.InputError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        self.stdout.write(f"target {target.name}: {target.path} (queue {target.host_queue}, "
+                          f"cap {target.size_cap_bytes} bytes, floor {target.free_floor_bytes} bytes)")
+
+    def do_list(self, options):
+        rows = list(Target.objects.values("name", "host_queue", "path", "block", "size_cap_bytes",
+                                          "free_floor_bytes"))
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        for r in rows:
+            self.stdout.write(f"{r['name']:20s} {r['host_queue']:16s} {r['path']} "
+                              f"cap={r['size_cap_bytes']} floor={r['free_floor_bytes']} block={r['block'] or '-'}")
+
+    def do_remove(self, options):
+        deleted, _ = Target.objects.filter(name=options["name"]).delete()
+        if not deleted:
+            raise CommandError(f"no target named {options['name']!r}", returncode=2)
+        self.stdout.write(f"removed {options['name']}")

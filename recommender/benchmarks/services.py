@@ -1,0 +1,419 @@
+"""Validation services: targets, run create/execute/cancel/finish, heartbeat reaping. Tasks, API
+views and commands call these; the measuring itself is in the pure runner/probes modules."""
+import os
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Avg, TextField, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from recommender import services as core_services
+
+from . import calibration, fio, runner, safety, workloads
+from .models import RunHost, Target, ValidationRun
+
+MAX_BUDGET_S = 3600.0
+HEARTBEAT_EVERY_S = 2.0
+PROGRESS_SAVE_EVERY_S = 0.5
+BARRIER_TIMEOUT_S = 120.0
+ACTIVE = (ValidationRun.QUEUED, ValidationRun.RUNNING)
+
+
+class InputError(ValueError):
+    """Bad input for a run or a target: `errors` is {"field": ["message", ...]}."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class RunStopped(Exception):
+    """The run was cancelled, timed out or lost its barrier; message says which."""
+
+
+def stale_after_s():
+    """Seconds without a heartbeat after which a running host counts as dead."""
+    return float(getattr(settings, "VALIDATION_HEARTBEAT_STALE_S", 60.0))
+
+
+def queue_timeout_s():
+    """Seconds a host may wait for a worker on its queue before the run fails."""
+    return float(getattr(settings, "VALIDATION_QUEUE_TIMEOUT_S", 3600.0))
+
+
+def run_time_limit_s(budget_s):
+    """Hard stop for one host: the budget ×3 (dataset preparation, fio layout) plus a minute."""
+    return budget_s * 3 + 60
+
+
+# ---------------------------------------------------------------- targets
+
+def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue):
+    errors = {}
+    if not name or not str(name).replace("-", "").replace("_", "").isalnum():
+        errors["name"] = ["use letters, digits, '-' or '_'"]
+    if not path or not Path(path).is_absolute():
+        errors["path"] = [f"{path!r} is not an absolute path"]
+    elif ".." in Path(path).parts:
+        errors["path"] = [f"{path!r} contains '..'"]
+    if not isinstance(size_cap_bytes, int) or size_cap_bytes < 8 * workloads.MiB:
+        errors["size_cap_bytes"] = [f"must be an integer of at least {8 * workloads.MiB} bytes"]
+    if not isinstance(free_floor_bytes, int) or free_floor_bytes < 0:
+        errors["free_floor_bytes"] = ["must be a non-negative integer"]
+    if not host_queue or any(c.isspace() for c in host_queue):
+        errors["host_queue"] = ["must be a queue name without spaces"]
+    return errors
+
+
+def target_save(name, path, host_queue="advisor", block="", size_cap_bytes=None, free_floor_bytes=None,
+                create_dir=False):
+    """Register (or update) a target; with create_dir, make the directory on this host."""
+    cap = settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES if size_cap_bytes is None else size_cap_bytes
+    floor = settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES if free_floor_bytes is None else free_floor_bytes
+    errors = target_errors(name, str(path), cap, floor, host_queue)
+    if errors:
+        raise InputError(errors)
+    if create_dir:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    target, _ = Target.objects.update_or_create(
+        name=name, defaults={"path": str(Path(path)), "host_queue": host_queue, "block": block or "",
+                             "size_cap_bytes": cap, "free_floor_bytes": floor})
+    return target
+
+
+# ---------------------------------------------------------------- create / cancel
+
+def run_create(owner, use_case, target_names=None, budget_s=60.0):
+    """A queued run of the use case's probes on the named targets (all at once, one per host)."""
+    budget_s = budget_checked(budget_s)
+    targets = targets_checked(target_names)
+    basis = proposal_basis(use_case)
+    with transaction.atomic():
+        run = ValidationRun.objects.create(owner=owner, use_case=use_case, budget_s=budget_s,
+                                           results={"basis": basis})
+        run.targets.set(targets)
+        for target in targets:
+            RunHost.objects.create(run=run, target=target)
+        run_log(run, f"queued on {', '.join(t.name for t in targets)} (budget {budget_s:g} s)")
+        transaction.on_commit(lambda: run_enqueue(run.pk))
+    return run
+
+
+def budget_checked(budget_s):
+    if budget_s is None:
+        return 60.0
+    if isinstance(budget_s, bool) or not isinstance(budget_s, (int, float)):
+        raise InputError({"budget_s": ["must be a number of seconds"]})
+    if not 1 <= budget_s <= MAX_BUDGET_S:
+        raise InputError({"budget_s": [f"must be between 1 and {MAX_BUDGET_S:g} seconds"]})
+    return float(budget_s)
+
+
+def targets_checked(names):
+    if names is None or names == []:
+        default = Target.objects.filter(name="default").first() or Target.objects.first()
+        if default is None:
+            raise InputError({"targets": ["no target is registered; an operator adds one with "
+                                          "`manage.py target add NAME PATH`"]})
+        return [default]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InputError({"targets": ["must be a list of target names"]})
+    found = {t.name: t for t in Target.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise InputError({"targets": [f"unknown target {n!r}" for n in missing]})
+    return [found[n] for n in dict.fromkeys(names)]
+
+
+def proposal_basis(use_case):
+    """What the plan is derived from: the use case's latest proposal, or a fresh evaluation."""
+    proposal = use_case.latest_proposal()
+    document = proposal.document if proposal else core_services.use_case_evaluate(use_case.document)
+    return {"proposal_id": proposal.pk if proposal else None,
+            "use_case": document.get("use_case") or use_case.document,
+            "requirements": document.get("requirements") or {}, "tiers": document.get("tiers") or []}
+
+
+def run_enqueue(run_id):
+    from . import tasks  # tasks import services; enqueue after commit
+
+    tasks.enqueue(run_id)
+
+
+def run_cancel(run):
+    """Cancel a queued or running run; running hosts stop at their next progress check."""
+    if run.is_finished:
+        raise InputError({"status": [f"the run already finished ({run.status})"]})
+    now = timezone.now()
+    ValidationRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
+        status=ValidationRun.CANCELLED, finished_at=now, error="cancelled by the user")
+    queued = list(run.hosts.filter(status=ValidationRun.QUEUED).values_list("task_id", flat=True))
+    run.hosts.filter(status=ValidationRun.QUEUED).update(status=ValidationRun.CANCELLED, finished_at=now)
+    _revoke([t for t in queued if t])
+    run_log(run, "cancelled by the user")
+    run.refresh_from_db()
+    return run
+
+
+def _revoke(task_ids):
+    from recommender.celery import app
+
+    for task_id in task_ids:
+        app.control.revoke(task_id)
+
+
+def run_log(run, line):
+    """Append a timestamped line to the run's log (one UPDATE, no read-modify-write race)."""
+    stamp = timezone.now().strftime("%H:%M:%S")
+    ValidationRun.objects.filter(pk=run.pk).update(
+        log=Concat("log", Value(f"{stamp} {line}\n"), output_field=TextField()))
+
+
+# ---------------------------------------------------------------- execute (on the host's worker)
+
+def run_host_execute(host_id, worker="", task_id=""):
+    """Run the probes of one host of a run; called by the Celery task on that host's queue."""
+    if not _claim(host_id, worker, task_id):
+        return "skipped"
+    host = RunHost.objects.select_related("run", "target").get(pk=host_id)
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(host.pk, host.run_id, stop), daemon=True)
+    beat.start()
+    try:
+        out = _measure(host)
+        _host_done(host, ValidationRun.SUCCEEDED, results=out, log="\n".join(out["log"]))
+    except RunStopped as exc:
+        _host_done(host, ValidationRun.CANCELLED if "cancel" in str(exc) else ValidationRun.FAILED,
+                   error=str(exc))
+    except (safety.SafetyError, workloads.PlanError) as exc:
+        _host_done(host, ValidationRun.FAILED, error=f"refused: {exc}")
+    except Exception as exc:  # the reason goes on the record; the run never stays "running"
+        _host_done(host, ValidationRun.FAILED, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        stop.set()
+        beat.join(timeout=10)
+    run_finish_if_done(host.run_id)
+    return RunHost.objects.get(pk=host_id).status
+
+
+def _claim(host_id, worker, task_id):
+    now = timezone.now()
+    claimed = RunHost.objects.filter(pk=host_id, status=ValidationRun.QUEUED,
+                                     run__status__in=ACTIVE).update(
+        status=ValidationRun.RUNNING, started_at=now, heartbeat_at=now, worker=worker, task_id=task_id)
+    if claimed:
+        run_id = RunHost.objects.filter(pk=host_id).values_list("run_id", flat=True).get()
+        ValidationRun.objects.filter(pk=run_id, status=ValidationRun.QUEUED).update(
+            status=ValidationRun.RUNNING, started_at=now, heartbeat_at=now, worker=worker)
+    return bool(claimed)
+
+
+def _measure(host):
+    run, target = host.run, host.target
+    guard = safety.Guard(target.path, target.size_cap_bytes, target.free_floor_bytes)
+    safety.remove_leftovers(guard.root, keep=_active_workdirs(target))
+    parties = run.hosts.count()
+    _barrier(run.pk, parties, host)
+    use_fio = bool(fio.fio_path())
+    steps = workloads.plan(run.results.get("basis", {}), run.budget_s, guard.room_bytes(), fio=use_fio)
+    _host_update(host.pk, stage=f"plan: {', '.join(s['probe'] for s in steps)}")
+    deadline = time.monotonic() + run_time_limit_s(run.budget_s)
+    out = runner.execute(steps, guard, _progress(host, deadline), use_fio=use_fio,
+                         label=f"r{run.pk}-h{host.pk}")
+    return {**out, "plan": steps, "host": os.uname().nodename, "target": target.name,
+            "free_bytes_after": guard.free_bytes()}
+
+
+def _active_workdirs(target):
+    """Work directories of hosts still running on this target (kept while cleaning leftovers)."""
+    running = RunHost.objects.filter(target=target, status=ValidationRun.RUNNING)
+    return {f"{safety.WORKDIR_PREFIX}r{h.run_id}-h{h.pk}" for h in running}
+
+
+def _barrier(run_id, parties, host):
+    """Start barrier in Redis: every host of the run arrives before any starts measuring."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    key = f"advisor:validation:{run_id}:barrier"
+    client.incr(key)
+    client.expire(key, int(BARRIER_TIMEOUT_S * 10))
+    deadline = time.monotonic() + BARRIER_TIMEOUT_S
+    while int(client.get(key) or 0) < parties:
+        _check_cancel(host.run_id)
+        if time.monotonic() > deadline:
+            raise RunStopped(f"start barrier: only {int(client.get(key) or 0)} of {parties} hosts "
+                             f"arrived within {BARRIER_TIMEOUT_S:g} s")
+        time.sleep(0.05)
+    _host_update(host.pk, stage="all hosts ready")
+
+
+def _progress(host, deadline):
+    last = [0.0]
+
+    def report(fraction, stage):
+        if time.monotonic() > deadline:
+            raise RunStopped(f"time limit of {run_time_limit_s(host.run.budget_s):g} s exceeded")
+        if time.monotonic() - last[0] < PROGRESS_SAVE_EVERY_S:
+            return
+        last[0] = time.monotonic()
+        _check_cancel(host.run_id)
+        _host_update(host.pk, progress=round(fraction, 4), stage=stage)
+        _run_progress(host.run_id, stage=f"{host.target.name}: {stage}")
+
+    return report
+
+
+def _check_cancel(run_id):
+    if ValidationRun.objects.filter(pk=run_id, status=ValidationRun.CANCELLED).exists():
+        raise RunStopped("cancelled by the user")
+
+
+def _host_update(host_id, **fields):
+    RunHost.objects.filter(pk=host_id).update(heartbeat_at=timezone.now(), **fields)
+
+
+def _run_progress(run_id, stage=""):
+    progress = RunHost.objects.filter(run_id=run_id).aggregate(p=Avg("progress"))["p"] or 0.0
+    ValidationRun.objects.filter(pk=run_id, status=ValidationRun.RUNNING).update(
+        progress=round(progress, 4), stage=stage[:80], heartbeat_at=timezone.now())
+
+
+def _heartbeat(host_id, run_id, stop):
+    """Beat every HEARTBEAT_EVERY_S while the probes run, so a killed worker shows as dead."""
+    try:
+        while not stop.wait(HEARTBEAT_EVERY_S):
+            now = timezone.now()
+            RunHost.objects.filter(pk=host_id, status=ValidationRun.RUNNING).update(heartbeat_at=now)
+            ValidationRun.objects.filter(pk=run_id, status=ValidationRun.RUNNING).update(heartbeat_at=now)
+    finally:
+        connection.close()
+
+
+def _host_done(host, status, results=None, error="", log=""):
+    fields = {"status": status, "finished_at": timezone.now(), "error": error[:4000],
+              "heartbeat_at": timezone.now()}
+    if status == ValidationRun.SUCCEEDED:
+        fields["progress"] = 1.0
+    if results is not None:
+        fields["results"] = results
+    if log:
+        fields["log"] = log
+    RunHost.objects.filter(pk=host.pk, status=ValidationRun.RUNNING).update(**fields)
+    run_log(host.run, f"{host.target.name}: {status}" + (f" — {error}" if error else ""))
+
+
+# ---------------------------------------------------------------- finish, calibrate, reap
+
+def run_finish_if_done(run_id):
+    """When no host is left queued or running, settle the run (once) and calibrate on success."""
+    if RunHost.objects.filter(run_id=run_id, status__in=ACTIVE).exists():
+        return
+    if not ValidationRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now()):
+        return  # another host (or a cancel) already settled it
+    run = ValidationRun.objects.get(pk=run_id)
+    hosts = list(run.hosts.select_related("target"))
+    failed = [h for h in hosts if h.status == ValidationRun.FAILED]
+    if failed:
+        reasons = "; ".join(f"{h.target.name}: {h.error}" for h in failed)
+        _settle(run, ValidationRun.FAILED, error=reasons)
+    elif any(h.status == ValidationRun.CANCELLED for h in hosts):
+        _settle(run, ValidationRun.CANCELLED, error=run.error or "cancelled")
+    else:
+        _settle(run, ValidationRun.SUCCEEDED, results={**run.results, **run_results(run, hosts)})
+
+
+def _settle(run, status, error="", results=None):
+    fields = {"status": status, "error": error[:4000]}
+    if results is not None:
+        fields["results"] = results
+    if status == ValidationRun.SUCCEEDED:
+        fields["progress"] = 1.0
+    ValidationRun.objects.filter(pk=run.pk).exclude(status=ValidationRun.CANCELLED).update(**fields)
+    run_log(run, f"run {status}" + (f": {error}" if error else ""))
+    if status == ValidationRun.SUCCEEDED:
+        run_calibrate(ValidationRun.objects.get(pk=run.pk))
+
+
+def run_results(run, hosts):
+    """Aggregate and per-host figures, per-client figures and checks against the requirements."""
+    per_host = {h.target.name: h.results.get("measurements", {}) for h in hosts}
+    together = calibration.aggregate(per_host)
+    client = calibration.per_client(together, len(hosts))
+    basis = run.results.get("basis", {})
+    clients = calibration.planned_clients(basis)
+    return {"measurements": together, "per_client": client, "per_host": per_host,
+            "measured_clients": len(hosts), "planned_clients": clients,
+            "checks": calibration.checks(basis, client, clients),
+            "fio": {h.target.name: fio_summary(h.results.get("fio", {})) for h in hosts},
+            "method": {h.target.name: h.results.get("method_text", "") for h in hosts}}
+
+
+def fio_summary(references):
+    return {probe: {"ratio": r.get("ratio"), "agrees": r.get("agrees"), "error": r.get("error"),
+                    "fio_bytes_per_s": (r.get("fio") or {}).get("bytes_per_s"),
+                    "ours_bytes_per_s": r.get("ours_bytes_per_s")} for probe, r in references.items()}
+
+
+def measured_by_block(run):
+    """{block: figures} from the run's hosts, per client × planned clients, grouped by block."""
+    hosts = list(run.hosts.select_related("target"))
+    clients = run.results.get("planned_clients", 1)
+    measured = {}
+    for block in sorted({h.target.block for h in hosts if h.target.block}):
+        group = {h.target.name: h.results.get("measurements", {}) for h in hosts if h.target.block == block}
+        client = calibration.per_client(calibration.aggregate(group), len(group))
+        measured.update(calibration.measured_for_ranking(block, client, clients))
+    return measured
+
+
+def run_calibrate(run):
+    """Re-rank the proposal with the measured figures replacing the mapped blocks' datasheets."""
+    measured = measured_by_block(run)
+    note = {"measured": measured, "basis": calibration.measured_basis(run.results.get("planned_clients", 1))}
+    if not measured:
+        note["skipped"] = "no target of this run names a catalog building block"
+    else:
+        try:
+            proposal = core_services.proposal_build(run.use_case, measured=measured, calibrated_by=run)
+            note["proposal_id"] = proposal.pk
+            note["ranking"] = [{k: p.get(k) for k in ("rank", "architecture", "score", "meets_requirements",
+                                                       "first_unmet", "figures")}
+                               for p in proposal.document.get("proposals", [])]
+        except Exception as exc:  # keep the measurements even if re-ranking is not possible
+            note["error"] = f"re-ranking failed: {type(exc).__name__}: {exc}"
+    ValidationRun.objects.filter(pk=run.pk).update(results={**run.results, "calibration": note})
+    run_log(run, "calibration: " + (f"proposal {note['proposal_id']} re-ranked" if "proposal_id" in note
+                                    else note.get("skipped") or note.get("error", "")))
+
+
+def runs_reap_stale(now=None):
+    """Hosts that stopped beating (killed worker) or never started fail with a reason; returns count."""
+    now = now or timezone.now()
+    dead = RunHost.objects.filter(status=ValidationRun.RUNNING,
+                                  heartbeat_at__lt=now - timedelta(seconds=stale_after_s()))
+    waiting = RunHost.objects.filter(status=ValidationRun.QUEUED, run__status=ValidationRun.QUEUED,
+                                     run__created_at__lt=now - timedelta(seconds=queue_timeout_s()))
+    reaped = 0
+    for host in dead.select_related("target"):
+        reaped += _reap(host, now, f"no heartbeat since {host.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC "
+                                   f"(over {stale_after_s():g} s): the worker on queue "
+                                   f"{host.target.host_queue!r} was killed or lost")
+    for host in waiting.select_related("target"):
+        reaped += _reap(host, now, f"no worker consumed queue {host.target.host_queue!r} within "
+                                   f"{queue_timeout_s():g} s")
+    return reaped
+
+
+def _reap(host, now, reason):
+    changed = RunHost.objects.filter(pk=host.pk, status=host.status).update(
+        status=ValidationRun.FAILED, finished_at=now, error=reason)
+    if changed:
+        run_log(host.run, f"{host.target.name}: failed — {reason}")
+        run_finish_if_done(host.run_id)
+    return changed
