@@ -8,6 +8,7 @@ from . import formulas_serving as fs
 from .kb import Decision, Need, Workload
 
 KIND = "llm_inference"
+PER_NODE_TIERS = ("gpu_local_nvme", "host_memory")  # docs/architecture.md: DAS and host memory per node
 SECTION = "inference"
 # Sources quoted by findings (research notes: /work/shared/research/inference-rag-dgx.md).
 KV_SOURCES = [fs.VLLM_KV, fs.DEEPSEEK_V2, "research/inference-rag-dgx.md §1"]
@@ -194,7 +195,7 @@ class InferenceRules:
                      {"bytes_per_token": per_token, "bytes_per_token_per_gpu": per_gpu}, formula,
                      KV_SOURCES + TP_SOURCES)
 
-    @Rule(Workload(kind=KIND))
+    @Rule(Workload(kind=KIND), salience=20)
     def weights_set_model_load(self):
         """Every replica reads all weights at cold start, so load bandwidth is weight bytes over the start-up target."""
         model, inf = self.use_case.get("model") or {}, self._inference()
@@ -298,9 +299,11 @@ class InferenceRules:
         self.declare(Decision(kv_tier=tier))
         self.need("kv_cache", offload_capacity_bytes=total, offload_tier=tier,
                   read_bytes_per_s=read, write_bytes_per_s=write)
+        # Per-node tiers take per-GPU-server figures (rules/tiers.py PER_NODE_TIERS); shared ones totals.
+        share = nodes if tier in PER_NODE_TIERS else 1
         reason = _tier_reason(tier, inf.get("cxl_kv_bytes_per_node", 0))
-        self.place("kv_cache", tier, reason, OFFLOAD_SOURCES, capacity_bytes=total,
-                   read_bytes_per_s=read, write_bytes_per_s=write)
+        self.place("kv_cache", tier, reason, OFFLOAD_SOURCES, capacity_bytes=total / share,
+                   read_bytes_per_s=read / share, write_bytes_per_s=write / share)
         self.finding("kv_offload_tier_and_bandwidth",
                      {"spill_bytes": kv["spill_bytes"], "retained_sessions": inf.get("retained_sessions", 0),
                       "nodes": nodes, "host_kv_bytes_per_node": inf["host_kv_bytes_per_node"],

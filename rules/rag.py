@@ -133,13 +133,13 @@ class RagRules:
                                           "pq_bytes", "ivf_nlist", "diskann_max_degree")},
                      {"raw_vector_bytes": raw, **sizes}, _index_formula(rag["index"]),
                      INDEX_SOURCES[rag["index"]])
-        self._place_index(rag, sizes, replicas)
+        self._place_index(rag, sizes)
 
-    def _place_index(self, rag, sizes, replicas):
+    def _place_index(self, rag, sizes):
         sources = INDEX_SOURCES[rag["index"]]
         self.place("rag_index", "host_memory", "The search structure (graph, lists or PQ codes) is "
-                   "held in RAM on the serving nodes.", sources,
-                   capacity_bytes=sizes["memory_bytes"] * replicas)
+                   "held in RAM on each serving node (figure per node).", sources,
+                   capacity_bytes=sizes["memory_bytes"])
         if rag["index"] != "diskann":
             self.place("rag_index", "shared_fast", "Index segments are persisted and reloaded from "
                        "shared flash on restart.", sources, capacity_bytes=sizes["memory_bytes"])
@@ -163,11 +163,13 @@ class RagRules:
                      "index IOPS = QPS × I/Os per query (4 KiB sectors); chunk reads = QPS × top-k",
                      IOPS_SOURCES + CORPUS_SOURCES[:1])
         if rag["index"] == "diskann":
+            nodes = self.use_case.get("nodes") or 1
             self.place("rag_index", "gpu_local_nvme", "DiskANN reads 4 KiB graph sectors per hop: "
-                       "local NVMe gives the random-read IOPS (Milvus: data path on NVMe SSD).",
+                       "local NVMe gives the random-read IOPS (Milvus: data path on NVMe SSD); a "
+                       "copy per serving node, queries spread over the nodes.",
                        INDEX_SOURCES["diskann"] + IOPS_SOURCES,
-                       capacity_bytes=index_bytes(rag)["ssd_bytes"] * rag.get("replicas", 1),
-                       read_bytes_per_s=index_read, iops=index_iops)
+                       capacity_bytes=index_bytes(rag)["ssd_bytes"],
+                       read_bytes_per_s=index_read / nodes, iops=index_iops / nodes)
 
     @Rule(Workload(kind=KIND))
     def rag_corpus_and_embedding_capacity(self):

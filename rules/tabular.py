@@ -92,8 +92,9 @@ class TabularRules:
                      {"dataframe_bytes": frame, "memory_bytes": working},
                      "DataFrame = CSV-equivalent bytes × measured 1.42; RAM = 5 × CSV-equivalent bytes",
                      MEMORY_SOURCES)
-        self.place("tabular", "host_memory", "The DataFrame and its working copies live in host "
-                   "RAM.", MEMORY_SOURCES, capacity_bytes=working)
+        self.place("tabular", "host_memory", "The DataFrame and its working copies live in the "
+                   "RAM of one server (pandas is single-process).", MEMORY_SOURCES,
+                   capacity_bytes=working)
 
     @Rule(Workload(kind=KIND))
     def tabular_prefers_cpu_and_storage_over_gpu(self):
