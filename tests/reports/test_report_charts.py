@@ -1,0 +1,44 @@
+"""Charts as inline SVG strings: what they plot and that several fit in one page."""
+import re
+
+from recommender.reports import charts
+
+
+def test_it_plots_cost_against_headroom_with_the_pareto_front(sample_document):
+    svg = charts.cost_headroom_svg(sample_document)
+    assert svg.startswith("<svg") and 'class="chart"' in svg
+    for label in ("#1 nvme-pfs-object", "#2 nas-object", "#3 object-cache", "Pareto front", "$300k"):
+        assert label in svg
+
+
+def test_it_plots_the_bandwidth_of_each_tier(sample_document):
+    svg = charts.tier_bandwidth_svg(sample_document)
+    assert "shared_fast" in svg and "gpu_local_nvme" in svg and "GB/s" in svg
+
+
+def test_it_marks_where_each_architecture_breaks_in_the_gpu_sweep():
+    sweep = {"points": [{"gpus": g, "top": {"architecture": "nvme-pfs-object", "cost_usd": 1000.0 * g}}
+                        for g in (8, 64, 512, 4096)],
+             "breaks": {"nas-object": {"gpus": 512, "requirement": "shared_fast.write_bytes_per_s"},
+                        "nvme-pfs-object": {"gpus": None, "requirement": None}}}
+    svg = charts.sweep_svg(sweep)
+    assert "nas-object breaks (shared_fast.write_bytes_per_s)" in svg
+    assert "nvme-pfs-object breaks" not in svg
+
+
+def test_it_returns_nothing_when_there_is_nothing_to_plot():
+    empty = {"proposals": [], "tiers": []}
+    assert charts.cost_headroom_svg(empty) is None
+    assert charts.tier_bandwidth_svg(empty) is None
+    assert charts.sweep_svg(None) is None
+
+
+def test_it_leaves_no_duplicate_element_ids_between_charts(sample_document):
+    both = "".join(charts.proposal_charts(sample_document).values())
+    ids = re.findall(r' id="([^"]+)"', both)
+    assert len(ids) == len(set(ids))
+
+
+def test_it_encodes_charts_as_data_uris_for_the_pdf(sample_document):
+    uris = charts.proposal_chart_uris(sample_document)
+    assert all(u.startswith("data:image/svg+xml;base64,") for u in uris.values())
