@@ -434,14 +434,18 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
 
 
 def default_gpu_counts(document, points=SWEEP_POINTS, low=SWEEP_MIN_GPUS, high=SWEEP_MAX_GPUS):
-    """Log-spaced GPU counts from low to high, each a multiple of tensor × pipeline × context."""
+    """`points` log-spaced GPU counts from low to high, each a multiple of tensor × pipeline × context.
+
+    Rounding to that multiple would repeat counts at the low end; each count is at least one
+    multiple above the previous, so there are always `points` distinct counts.
+    """
     step = _model_parallel_size(document)
+    low = max(low, step)
     counts = []
     for i in range(points):
         raw = low * (high / low) ** (i / (points - 1))
         count = max(step, int(round(raw / step)) * step)
-        if count not in counts:
-            counts.append(count)
+        counts.append(max(count, counts[-1] + step) if counts else count)
     return counts
 
 

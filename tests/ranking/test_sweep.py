@@ -44,6 +44,7 @@ def test_it_sweeps_50_log_spaced_gpu_counts_from_8_to_100000_by_default():
 def test_it_keeps_every_count_a_multiple_of_the_model_parallel_size():
     counts = ranking.default_gpu_counts(DOCUMENT)
     assert all(c % 16 == 0 for c in counts) and counts[0] == 16 and counts == sorted(set(counts))
+    assert len(counts) == 50 and 99_000 < counts[-1] <= 100_000
 
 
 def test_it_drops_data_parallelism_so_the_layout_is_derived_again():
