@@ -1,7 +1,7 @@
 """Catalog API: read-only blocks and architectures; staff-only CSV import and CSV export of blocks."""
 from django.http import HttpResponse
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -86,9 +86,16 @@ class ArchitectureViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ArchitectureSerializer
 
 
-# The brief's spelling without the router's trailing slash.
+@extend_schema_view(import_csv=extend_schema(exclude=True), export_csv=extend_schema(exclude=True))
+class BlockCsvAliasViewSet(BlockViewSet):
+    """The same CSV actions without the router's trailing slash; documented once, under the router's route."""
+
+
+# The brief's spelling without the trailing slash; the action's own kwargs (staff-only
+# permission, CSV parser) must come along.
 extra_urlpatterns = [
-    # the action's own kwargs (staff-only permission, CSV parser) must come along
-    path("catalog/blocks/import", BlockViewSet.as_view({"post": "import_csv"}, **BlockViewSet.import_csv.kwargs)),
-    path("catalog/blocks/export.csv", BlockViewSet.as_view({"get": "export_csv"}, **BlockViewSet.export_csv.kwargs)),
+    path("catalog/blocks/import",
+         BlockCsvAliasViewSet.as_view({"post": "import_csv"}, **BlockViewSet.import_csv.kwargs)),
+    path("catalog/blocks/export.csv",
+         BlockCsvAliasViewSet.as_view({"get": "export_csv"}, **BlockViewSet.export_csv.kwargs)),
 ]
