@@ -1,4 +1,6 @@
 """The experta engine: composes every family's rules and runs one evaluation of a use case."""
+import threading
+
 from . import explain, usecase
 from .cv import CvRules
 from .inference import InferenceRules
@@ -19,8 +21,7 @@ class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, Tabu
 def evaluate(document):
     """Use-case document → {use_case, requirements, tiers, findings}; UseCaseError on bad input."""
     use_case = usecase.normalize(document)
-    engine = Advisor(use_case)
-    engine.reset()
+    engine = _engine_for(use_case)
     for kind in use_case["workloads"]:
         engine.declare(Workload(kind=kind))
     model = use_case.get("model") or {}
@@ -30,3 +31,17 @@ def evaluate(document):
     tiers = tiers_from_placements(engine.placements, use_case)
     findings = engine.findings + [dict(x, text=explain.sentence(x)) for x in shared_tier_findings(tiers)]
     return {"use_case": use_case, "requirements": engine.requirements, "tiers": tiers, "findings": findings}
+
+
+_local = threading.local()
+
+
+def _engine_for(use_case):
+    """A reset engine for this thread: building experta's Rete network is ~75 % of an evaluation,
+    so each thread builds it once and reset() clears facts and agenda between evaluations."""
+    engine = getattr(_local, "engine", None)
+    if engine is None:
+        engine = _local.engine = Advisor(use_case)
+    engine.use_case, engine.requirements, engine.placements, engine.findings = use_case, {}, [], []
+    engine.reset()
+    return engine

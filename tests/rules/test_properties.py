@@ -30,7 +30,7 @@ def checkpoint(model, gpus, mode="sync", tensor=1, framework=None, zero=0):
 
 
 @SETTINGS
-@given(model_dims, st.integers(1, 4096), st.integers(1, 64), st.sampled_from(["sync", "async"]),
+@given(model_dims, st.integers(1, 2048), st.integers(1, 32), st.sampled_from(["sync", "async"]),
        st.sampled_from(["megatron", "deepspeed", "fsdp", "megatron_legacy"]))
 def test_it_never_lowers_write_bandwidth_when_gpus_are_added(d, dp, more, mode, framework):
     model = to_model(d)
