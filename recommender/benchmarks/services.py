@@ -219,6 +219,7 @@ def _measure(host):
     safety.remove_leftovers(guard.root, keep=_active_workdirs(target))
     parties = run.hosts.count()
     _barrier(run.pk, parties, host)
+    measuring_started_at = time.time()
     use_fio = bool(fio.fio_path())
     steps = workloads.plan(run.results.get("basis", {}), run.budget_s, guard.room_bytes(), fio=use_fio)
     _host_update(host.pk, stage=f"plan: {', '.join(s['probe'] for s in steps)}")
@@ -226,6 +227,7 @@ def _measure(host):
     out = runner.execute(steps, guard, _progress(host, deadline), use_fio=use_fio,
                          label=f"r{run.pk}-h{host.pk}")
     return {**out, "plan": steps, "host": os.uname().nodename, "target": target.name,
+            "measuring_started_at": measuring_started_at,
             "free_bytes_after": guard.free_bytes()}
 
 

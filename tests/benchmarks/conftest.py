@@ -1,0 +1,53 @@
+"""Fixtures for validation tests: a stored use case with a proposal, and tmp_path targets."""
+import time
+
+import pytest
+
+MiB = 1 << 20
+
+# A proposal document as the rules engine stores it; only the fields the plan reads matter.
+PROPOSAL = {
+    "use_case": {"workload": "llm_training", "gpus": 16, "name": "validation test"},
+    "requirements": {
+        "checkpoint": {"total_bytes": 16 * 2**30, "files": 16, "write_bytes_per_s": 4e9,
+                       "restore_bytes_per_s": 2e9},
+        "training_data": {"read_bytes_per_s": 1.6e9, "sample_bytes": 150_528, "batch_size": 4,
+                          "step_time_s": 0.02, "au_min": 0.9},
+    },
+    "tiers": [{"tier": "shared_fast", "nodes": 2}],
+    "proposals": [], "findings": [],
+}
+
+
+@pytest.fixture
+def use_case(user):
+    from recommender.models import Proposal, UseCase
+
+    uc = UseCase.objects.create(owner=user, name="validation test", workload="llm_training",
+                                document=PROPOSAL["use_case"])
+    Proposal.objects.create(use_case=uc, document=PROPOSAL)
+    return uc
+
+
+@pytest.fixture
+def make_target(db, tmp_path):
+    from recommender.benchmarks.models import Target
+
+    def make(name="default", queue="advisor", cap=48 * MiB, block=""):
+        path = tmp_path / f"target-{name}"
+        path.mkdir()
+        return Target.objects.create(name=name, host_queue=queue, path=str(path), block=block,
+                                     size_cap_bytes=cap, free_floor_bytes=0)
+
+    return make
+
+
+def wait_for(get, done, timeout_s=90.0, every_s=0.1):
+    """Poll get() until done(value) holds; returns every value seen (last one last)."""
+    seen, deadline = [], time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        seen.append(get())
+        if done(seen[-1]):
+            return seen
+        time.sleep(every_s)
+    raise AssertionError(f"timed out; last value: {seen[-1] if seen else None}")
