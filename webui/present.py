@@ -23,11 +23,28 @@ def _mentions(finding, key, value):
     return any((finding.get(part) or {}).get(key) == value for part in ("inputs", "result"))
 
 
+UNIT_WORDS = {"bytes", "per", "s", "param", "usd", "fraction", "percent"}
+
+
+def _words(name):
+    return set(name.split("_")) - UNIT_WORDS
+
+
 def findings_for_field(findings, need, field):
-    """The findings whose result carries `field`, preferring those about `need`."""
-    carrying = [f for f in findings if field in (f.get("result") or {})]
-    about = [f for f in carrying if need in f.get("rule", "") or _mentions(f, "need", need)]
-    return about or carrying
+    """The findings that explain `field` of `need`: those computing it, else those using it as an
+    input, else those computing a field that shares its words (optimizer_bytes <- optimizer)."""
+    def prefer(found):
+        about = [f for f in found if need in f.get("rule", "") or _mentions(f, "need", need)]
+        return about or found
+
+    for part in ("result", "inputs"):
+        found = [f for f in findings if field in (f.get(part) or {})]
+        if found:
+            return prefer(found)
+    words = _words(field)
+    related = [f for f in findings if words and any(words & _words(k) for part in ("result", "inputs")
+                                                    for k in (f.get(part) or {}))]
+    return prefer(related)[:2]
 
 
 def binary_alternative(name, value):
@@ -78,16 +95,36 @@ def all_sources(findings, tiers=()):
     return list(seen)
 
 
+SUMMARY_SKIP = {"gpu", "workloads"}  # the GPU preset's datasheet and the workload list repeat other rows
+
+
+def _shown(key, value):
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value if isinstance(value, dict) else units.format_field(key, value)
+
+
 def use_case_summary(use_case):
-    """Flat (label, value) pairs of the use-case document, nested sections as 'section.field'."""
+    """Flat (label, value) pairs of the normalized use case, nested sections as 'section.field'."""
     pairs = []
     for key, value in (use_case or {}).items():
+        if key in SUMMARY_SKIP:
+            continue
         if isinstance(value, dict):
-            pairs += [(f"{key}.{k}", units.format_field(k, v) if not isinstance(v, (dict, list)) else v)
-                      for k, v in value.items()]
+            pairs += [(f"{key}.{k}", _shown(k, v)) for k, v in value.items() if not isinstance(v, dict)]
         else:
-            pairs.append((key, units.format_field(key, value) if not isinstance(value, list) else value))
+            pairs.append((key, _shown(key, value)))
     return pairs
+
+
+def headline(use_case):
+    """One line: '8 × NVIDIA H100 SXM5 80GB · llm_training · fp16 · adam'."""
+    use_case = use_case or {}
+    gpu = (use_case.get("gpu") or {}).get("name") or use_case.get("gpu_model") or "GPUs"
+    parts = [f"{use_case.get('gpus')} × {gpu}" if use_case.get("gpus") else None,
+             ", ".join(use_case.get("workloads") or [use_case.get("workload") or ""]),
+             (use_case.get("model") or {}).get("preset"), use_case.get("precision"), use_case.get("optimizer")]
+    return " · ".join(str(p) for p in parts if p)
 
 
 def result_context(document):
@@ -97,6 +134,7 @@ def result_context(document):
     return {
         "doc": document,
         "summary": use_case_summary(document.get("use_case")),
+        "headline": headline(document.get("use_case")),
         "requirements": requirement_sections(document, findings),
         "tiers": tiers,
         "proposals": proposal_rows(document, findings),

@@ -103,10 +103,10 @@ def format_count(value, suffix=""):
     if value is None:
         return "—"
     v = float(value)
-    for size, name in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+    for size, name in ((1e15, " P"), (1e12, " T"), (1e9, " G"), (1e6, " M"), (1e3, " k")):
         if abs(v) >= size:
             return f"{_digits(v / size)}{name}{suffix}"
-    return f"{_digits(v)}{' ' + suffix.strip() if suffix else ''}"
+    return f"{_digits(v)}{' ' + suffix.strip() if suffix.strip() and suffix.strip()[0] != '/' else suffix}"
 
 
 def format_usd(value):
@@ -128,8 +128,24 @@ def format_field(name, value):
     return f"{int(value):,}" if float(value).is_integer() else _digits(float(value))
 
 
+def format_ratio(value):
+    """Headroom: 1.8 -> '1.80×', 48.1 -> '48×', 1495995.3 -> '1.50 M×'."""
+    if value is None:
+        return "—"
+    v = float(value)
+    if abs(v) < 10:
+        return f"{v:.2f}×"
+    return f"{v:.0f}×" if abs(v) < 10000 else f"{format_count(v)}×"
+
+
+def format_fraction(value):
+    """0.05 -> '5 %'."""
+    return f"{_digits(float(value) * 100)} %"
+
+
 FIELD_FORMATS = [
     ("_bytes_per_s", format_rate), ("bytes_per_token", lambda v: format_bytes(v, binary=True)),
-    ("_bytes", format_bytes), ("_s", format_duration), ("iops", lambda v: format_count(v, " IOPS")),
-    ("_usd", format_usd), ("ops_per_s", lambda v: format_count(v, " ops/s")),
+    ("_bytes", format_bytes), ("iops", lambda v: format_count(v, " IOPS")),
+    ("_per_s", lambda v: format_count(v, "/s")), ("_s", format_duration),
+    ("_usd", format_usd), ("_fraction", format_fraction),
 ]

@@ -33,20 +33,17 @@ def field(value, name):
     return units.format_field(name, value)
 
 
-@register.filter
-def ratio(value):
-    """Headroom 1.8 -> '1.80×'."""
-    return "—" if value is None else f"{float(value):.2f}×"
+register.filter("ratio", units.format_ratio)
 
 
 @register.filter
 def label(name):
     """'write_bytes_per_s' -> 'write'; 'training_data' -> 'training data' (column captions)."""
-    for ending in ("_bytes_per_s", "_bytes", "_s"):
+    for ending, replacement in (("_bytes_per_s", ""), ("_per_s", "_per_s"), ("_bytes", ""), ("_s", "")):
         if name.endswith(ending) and name != ending.strip("_"):
-            name = name[: -len(ending)]
+            name = name[: -len(ending)] + replacement
             break
-    return name.replace("_", " ")
+    return name.replace("_per_s", "/s").replace("_", " ")
 
 
 @register.filter
