@@ -302,28 +302,34 @@ class RagForm(StepForm):
     title = "Vector index"
     intro = "Index bytes come from vectors × dimensions × encoding; IOPS from queries per second."
     paths = {"vectors": "rag.vectors", "dimensions": "rag.dimensions", "encoding": "rag.encoding",
-             "index": "rag.index", "qps": "rag.queries_per_s", "corpus_bytes": "rag.corpus_bytes"}
+             "index": "rag.index", "qps": "rag.qps", "top_k": "rag.top_k", "corpus_bytes": "rag.corpus_bytes",
+             "replicas": "rag.replicas"}
     vectors = CountField(label="Vectors", help_text="e.g. 1B")
     dimensions = positive_int("Dimensions", required=True)
     encoding = forms.ChoiceField(choices=[("float32", "float32"), ("float16", "float16"), ("int8", "int8"),
                                           ("binary", "binary")])
     index = forms.ChoiceField(choices=[("hnsw", "HNSW (in memory)"), ("ivf_pq", "IVF-PQ"),
-                                       ("diskann", "DiskANN (on SSD)")])
-    qps = forms.FloatField(label="Queries per second", min_value=0.001)
+                                       ("diskann", "DiskANN (on SSD)"), ("flat", "flat (exact search)")])
+    qps = forms.FloatField(label="Queries per second", min_value=0)
+    top_k = positive_int("Results per query (top-k)", help_text="empty: the rules' default")
     corpus_bytes = QuantityField("bytes", "TB", required=False, label="Source corpus size")
+    replicas = positive_int("Index replicas", help_text="empty: 1")
 
 
 class VideoForm(StepForm):
     title = "Video streams"
-    intro = "Streams × bitrate set the read rate; retention sets the capacity."
-    paths = {"streams": "video.streams", "bitrate": "video.bitrate_bits_per_s",
-             "retention_s": "video.retention_s", "results_per_s": "video.results_writes_per_s"}
+    intro = "Streams × bitrate set the read rate; retention sets the capacity; detections set the small writes."
+    paths = {"streams": "video.streams", "bitrate": "video.bitrate_bits_per_s", "fps": "video.fps",
+             "retention_days": "video.retention_days", "objects_per_frame": "video.objects_per_frame",
+             "source": "video.source"}
     streams = positive_int("Streams", required=True)
-    bitrate_mbit = forms.FloatField(label="Bitrate per stream (Mbit/s)", min_value=0.001,
-                                    help_text="e.g. 4 for 1080p H.264")
-    retention_s = QuantityField("duration", "d", label="Retention", help_text="e.g. 30 d")
-    results_per_s = forms.FloatField(label="Result writes per stream per second", required=False,
-                                     min_value=0, help_text="metadata / feature-vector rows (VDMS-style)")
+    bitrate_mbit = forms.FloatField(label="Bitrate per stream (Mbit/s)", min_value=0.001, required=False,
+                                    help_text="e.g. 4 for 1080p H.264; empty: the rules' default")
+    fps = forms.FloatField(label="Frames per second", min_value=0.1, required=False)
+    retention_days = forms.FloatField(label="Retention (days)", min_value=0, required=False)
+    objects_per_frame = forms.FloatField(label="Detections per frame", min_value=0, required=False,
+                                         help_text="each becomes a small result write (VDMS-style)")
+    source = forms.ChoiceField(choices=[("live", "live streams"), ("recorded", "recorded files")])
 
     def clean(self):
         data = super().clean()
@@ -339,21 +345,28 @@ class VideoForm(StepForm):
 class TabularForm(StepForm):
     title = "Tables"
     intro = "CSV costs far more CPU to parse than Parquet; the scan target sets the read rate."
-    paths = {"format": "tabular.format", "total_bytes": "tabular.total_bytes",
-             "scan_time_s": "tabular.scan_time_s"}
+    paths = {"format": "tabular.format", "dataset_bytes": "tabular.dataset_bytes",
+             "scan_target_s": "tabular.scan_target_s", "cores": "tabular.cores",
+             "scans_per_day": "tabular.scans_per_day"}
     format = forms.ChoiceField(choices=[("parquet", "Parquet"), ("csv", "CSV")])
-    total_bytes = QuantityField("bytes", "GB", label="Data size")
-    scan_time_s = QuantityField("duration", "min", label="Full scan within", help_text="e.g. 10 min")
+    dataset_bytes = QuantityField("bytes", "GB", label="Data size")
+    scan_target_s = QuantityField("duration", "min", label="Full scan within", help_text="e.g. 10 min")
+    cores = positive_int("CPU cores", help_text="empty: the rules' estimate")
+    scans_per_day = forms.FloatField(label="Scans per day", min_value=0.001, required=False)
 
 
 class IngestForm(StepForm):
     title = "Ingest"
     intro = "Batch jobs land large sets on cheaper tiers; streams need steady, low-latency writes."
-    paths = {"mode": "ingest.mode", "rate": "ingest.write_bytes_per_s", "landing_bytes": "ingest.landing_bytes",
-             "source": "ingest.source"}
+    paths = {"mode": "ingest.mode", "bytes_per_day": "ingest.bytes_per_day",
+             "batch_window_s": "ingest.batch_window_s", "peak_to_average": "ingest.peak_to_average",
+             "landing_days": "ingest.landing_days", "source": "ingest.source"}
     mode = forms.ChoiceField(choices=[("batch", "batch / static"), ("streaming", "streaming / real time")])
-    rate = QuantityField("rate", "GB/s", label="Ingest rate", help_text="e.g. 2 GB/s")
-    landing_bytes = QuantityField("bytes", "TB", label="Landing capacity")
+    bytes_per_day = QuantityField("bytes", "TB", label="Data arriving per day", help_text="e.g. 40 TB")
+    batch_window_s = QuantityField("duration", "h", required=False, label="Batch window",
+                                   help_text="time the daily batch must land in; empty: the whole day")
+    peak_to_average = forms.FloatField(label="Peak ÷ average rate", min_value=1, required=False)
+    landing_days = forms.FloatField(label="Days kept on the landing zone", min_value=0.01, required=False)
     source = forms.ChoiceField(choices=[("file", "file"), ("object", "object"), ("block", "block")])
 
 
