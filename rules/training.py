@@ -171,20 +171,35 @@ class TrainingRules:
         tps = data.get("tokens_per_s") or f.tokens_per_s(uc["gpus"], gpu["peak_bf16_flops"], data["mfu"],
                                                           m["active_parameters"])
         tb = f.token_bytes(m.get("vocab_size"))
-        rate = tps * tb
-        seq = data.get("sequence_tokens", DEFAULT_SEQUENCE_TOKENS)
+        rate, seq = tps * tb, data.get("sequence_tokens", DEFAULT_SEQUENCE_TOKENS)
+        batch = data.get("batch_size", 1)
+        dataset, local = data.get("total_bytes"), gpu.get("node_local_nvme_bytes")
+        fits = bool(dataset and local and dataset <= local)
         fields = {"read_bytes_per_s": rate, "tokens_per_s": tps, "token_bytes": tb, "iops": tps / seq,
-                  "dataset_bytes": data.get("total_bytes"), "sample_bytes": seq * tb}
+                  "sample_bytes": seq * tb, "batch_size": batch, "step_time_s": batch * seq * uc["parallelism"]["data"] / tps,
+                  "dataset_bytes": dataset, "fits_local_nvme": fits}
         self.need("training_data", **{k: v for k, v in fields.items() if v is not None})
         self.finding("training_data_read_rate_from_token_throughput",
                      {"gpus": uc["gpus"], "peak_bf16_flops": gpu["peak_bf16_flops"], "mfu": data["mfu"],
-                      "active_parameters": m["active_parameters"], "token_bytes": tb},
-                     {"tokens_per_s": tps, "read_bytes_per_s": rate},
-                     "tokens/s = GPUs × peak FLOPS × MFU ÷ (6 × active parameters); read = tokens/s × bytes/token",
+                      "active_parameters": m["active_parameters"], "token_bytes": tb, "sequence_tokens": seq},
+                     {"tokens_per_s": round(tps), "read_bytes_per_s": rate, "fits_local_nvme": fits},
+                     "tokens/s = GPUs × peak FLOPS × MFU ÷ (6 × active parameters); read = tokens/s × bytes/token; "
+                     "one random read per sequence; fits when the dataset ≤ the server's local NVMe",
                      [f.KAPLAN, f.MEGATRON_DATA, "Llama 3 Herd of Models (arXiv 2407.21783) Table 4 (MFU)"])
+        self._place_token_data(rate, tps / seq, dataset, fits)
+
+    def _place_token_data(self, rate, iops, dataset, fits):
+        """Local NVMe when the tokenized set fits each server (DGX RA: NLP sets fit local cache), else shared."""
+        if fits:
+            nodes = self.use_case["nodes"]
+            self.place("training_data", "gpu_local_nvme", "the tokenized dataset fits each server's NVMe",
+                       ["NVIDIA DGX SuperPOD RA-11333-001 Table 5 (NLP datasets fit local cache)"],
+                       capacity_bytes=dataset, read_bytes_per_s=rate / nodes, iops=iops / nodes)
+            self.place("training_data", "object", "the corpus's source copy, staged to local NVMe",
+                       ["SEED-NOTES §6: batch corpora on low-cost tiers"], capacity_bytes=dataset)
+            return
         self.place("training_data", "shared_fast", "tokenized shards are read by every data-parallel rank",
-                   [f.MEGATRON_DATA], capacity_bytes=data.get("total_bytes") or 0, read_bytes_per_s=rate,
-                   iops=tps / seq)
+                   [f.MEGATRON_DATA], capacity_bytes=dataset or 0, read_bytes_per_s=rate, iops=iops)
 
 
 def DTYPE_OR_2(uc):

@@ -127,8 +127,13 @@ def test_it_saves_only_lora_adapters():
     assert lora["bytes_per_param"] == 12 and lora["total_bytes"] < full / 50
 
 
-def test_it_records_a_sourced_explained_finding_for_every_firing():
-    r = training(checkpoint={"mode": "async"})
+@pytest.mark.parametrize("document", [
+    {"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "checkpoint": {"mode": "async"}},
+    {"workload": "llm_training", "model": {"preset": "mixtral-8x7b"}, "data": {"total_bytes": 1e12}},
+    {"workload": "cv_training", "model": {"preset": "unet3d"}, "gpus": 16},
+    {"workload": "cv_training", "model": {"preset": "cosmoflow"}, "data": {"total_bytes": 1e15}}])
+def test_it_records_a_sourced_explained_finding_for_every_firing(document):
+    r = rules.evaluate(document)
     for f in r["findings"]:
         assert set(f) >= {"rule", "text", "inputs", "result", "formula", "sources"}
         assert f["sources"] and f["text"] and f["rule"] in explain.TEMPLATES, f["rule"]
@@ -172,3 +177,18 @@ def test_it_raises_field_errors_through_evaluate():
     with pytest.raises(rules.UseCaseError) as exc:
         rules.evaluate({"workload": "llm_training", "model": {"preset": "nope"}})
     assert "model.preset" in exc.value.errors
+
+
+def test_it_stages_a_token_dataset_that_fits_on_local_nvme():
+    r = training(gpus=64, parallelism={"tensor": 8}, data={"total_bytes": 10e12})
+    data = r["requirements"]["training_data"]
+    assert data["fits_local_nvme"] is True
+    local = next(t for t in r["tiers"] if t["tier"] == "gpu_local_nvme")
+    assert local["read_bytes_per_s"] == pytest.approx(data["read_bytes_per_s"] / 8)
+    assert data["step_time_s"] == pytest.approx(8192 * 8 / data["tokens_per_s"])
+
+
+def test_it_reads_llm_tokens_at_the_compute_rate():
+    data = training()["requirements"]["training_data"]
+    expected = 8 * 989.4e12 * 0.40 / (6 * 8_030_261_248)
+    assert data["tokens_per_s"] == pytest.approx(expected) and data["read_bytes_per_s"] == pytest.approx(4 * expected)
