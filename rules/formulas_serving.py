@@ -153,7 +153,7 @@ def offload_tier(bytes_per_node, host_bytes, cxl_bytes, local_nvme_bytes, shared
 
 RAG_ENCODINGS = ("float32", "float16", "int8", "binary")
 RAG_INDEXES = ("flat", "hnsw", "ivf_pq", "diskann")
-DISKANN_SECTOR_BYTES = 4096          # microsoft/DiskANN include/defaults.h SECTOR_LEN
+DISKANN_SECTOR_BYTES = 4096          # microsoft/DiskANN include/scratch.h SECTOR_LEN (size_t)4096
 DISKANN_PQ_RAM_RATIO = 0.125         # Milvus DISKANN PQCodeBudgetGBRatio (milvus.io/docs/disk_index.md)
 DISKANN_MAX_DEGREE = 56              # Milvus DISKANN MaxDegree default (same page)
 IVF_ID_BYTES = 8                     # FAISS IndexIVFPQ stores M + 8 bytes per vector (64-bit ids)
@@ -195,7 +195,9 @@ def diskann_node_bytes(dimensions, encoding, max_degree):
 
 
 def diskann_ssd_bytes(vectors, dimensions, encoding, max_degree):
-    """Nodes packed into 4 KiB sectors (several per sector, or several sectors per node) + 1 header sector."""
+    """Nodes packed into 4 KiB sectors (several per sector, or several sectors per node) + 1 header sector.
+
+    microsoft/DiskANN READ_SECTOR_OFFSET(id) = (id / nnodes_per_sector + 1) × SECTOR_LEN."""
     node = diskann_node_bytes(dimensions, encoding, max_degree)
     per_sector = DISKANN_SECTOR_BYTES // node
     if per_sector >= 1:

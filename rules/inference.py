@@ -48,6 +48,8 @@ def normalize(section, errors, use_case):
     out = _normalize_sizes(section, errors, use_case, required)
     out.update(_normalize_offload(section, errors, use_case))
     model = use_case.get("model") or {}
+    if out["kv_dtype"] == "fp8_ds_mla" and model and not fs.is_mla(model):
+        errors.add(f"{SECTION}.kv_dtype", "fp8_ds_mla applies only to MLA models (kv_lora_rank)")
     if required and model and not _model_has_dims(model) and not errors.has("model"):
         errors.add("model", "llm_inference needs attention dimensions (layers, attention_heads, "
                             "kv_heads, hidden_size or head_dim) or a preset to size the KV cache")
@@ -203,30 +205,36 @@ class InferenceRules:
             return
         params = parameters(model)
         total = fs.weight_bytes(params, inf.get("weight_dtype", "bf16"))
-        tp, replicas, per_node, nodes = self._layout()
-        per_node_bytes = total / nodes
-        target = inf.get("cold_start_target_s")
-        node_rate = (fs.load_bandwidth_for_target(per_node_bytes, target) if target
-                     else RA_GOOD_NODE_READ_BYTES_PER_S)
+        tp, replicas, _, nodes = self._layout()
         loads = min(inf.get("concurrent_cold_starts") or replicas, replicas)
-        read_rate = node_rate * nodes * loads
-        load_s = fs.load_time_s(per_node_bytes, node_rate)
+        read_rate = self._load_rate(total, loads)
+        load_s = fs.load_time_s(total * loads, read_rate)
         stored = total * (inf.get("model_versions") or 1)
         self.need("model_load", total_bytes=total, read_bytes_per_s=read_rate, load_time_s=load_s,
-                  bytes_per_node=int(per_node_bytes), capacity_bytes=stored)
+                  bytes_per_node=int(total / nodes), capacity_bytes=stored)
         self.finding("weights_set_model_load",
                      {"parameters": params, "weight_dtype": inf.get("weight_dtype", "bf16"),
                       "tensor_parallel": tp, "nodes_per_replica": nodes,
-                      "concurrent_cold_starts": loads, "cold_start_target_s": target},
+                      "concurrent_cold_starts": loads,
+                      "cold_start_target_s": inf.get("cold_start_target_s")},
                      {"total_bytes": total, "read_bytes_per_s": read_rate, "load_time_s": load_s},
-                     "parameters × bytes per weight; read rate = weight bytes per node ÷ cold-start "
-                     "target (else 4 GB/s per node) × nodes × replicas starting together",
+                     "parameters × bytes per weight; read rate = replicas starting together × weight "
+                     "bytes ÷ cold-start target (without a target: 4 GB/s per loading server)",
                      LOAD_SOURCES)
         self.place("model_load", "shared_fast", "Cold starts read every weight byte at once; a shared "
                    "fast tier serves all replicas at the load rate.", LOAD_SOURCES,
                    capacity_bytes=stored, read_bytes_per_s=read_rate)
         self.place("model_load", "object", "The model registry keeps every version on scale-out "
                    "object storage (SEED-NOTES §1).", LOAD_SOURCES[2:], capacity_bytes=stored)
+
+    def _load_rate(self, weight_bytes, loads):
+        """Aggregate cold-start read rate: the target's rate, else RA 'Good' 4 GB/s per loading server."""
+        target = self._inference().get("cold_start_target_s")
+        if target:
+            return loads * fs.load_bandwidth_for_target(weight_bytes, target)
+        tp, _, per_node, nodes_per_replica = self._layout()
+        servers = loads * nodes_per_replica if tp >= per_node else math.ceil(loads * tp / per_node)
+        return servers * RA_GOOD_NODE_READ_BYTES_PER_S
 
     @Rule(Workload(kind=KIND), Need(name="kv_cache", bytes_per_token=W()), salience=10)
     def load_vs_recompute_break_even(self):
@@ -279,20 +287,14 @@ class InferenceRules:
     @Rule(Workload(kind=KIND), Need(name="kv_cache", spill_bytes=W()))
     def kv_offload_tier_and_bandwidth(self):
         """Overflow and retained sessions go to the smallest tier that holds them per node, at the bandwidth restores need."""
-        inf = self._inference()
-        kv = self.requirements["kv_cache"]
-        retained = fs.offload_capacity_bytes(
-            inf.get("retained_sessions", 0),
-            inf.get("retained_context_tokens") or inf["context_tokens"], kv["bytes_per_token"],
-            inf.get("prefix_dedup_factor", 1.0))
-        total = kv["spill_bytes"] + retained
+        inf, kv = self._inference(), self.requirements["kv_cache"]
+        total = kv["spill_bytes"] + self._retained_kv_bytes(kv)
         if total == 0:
             self.declare(Decision(kv_tier="gpu_hbm"))
             return self._kv_stays_in_hbm(kv)
-        tp, replicas, per_node, nodes_per_replica = self._layout()
-        nodes = nodes_per_replica * replicas if tp >= per_node else math.ceil(tp * replicas / per_node)
-        per_node_bytes = total / nodes
-        tier = fs.offload_tier(per_node_bytes, inf["host_kv_bytes_per_node"],
+        tp, replicas, _, _ = self._layout()
+        nodes = self._serving_nodes()
+        tier = fs.offload_tier(total / nodes, inf["host_kv_bytes_per_node"],
                                inf.get("cxl_kv_bytes_per_node", 0),
                                inf["local_nvme_kv_bytes_per_node"], inf.get("share_kv_across_nodes"))
         read, write = self._offload_rates(kv, tp, replicas)
@@ -301,20 +303,38 @@ class InferenceRules:
                   read_bytes_per_s=read, write_bytes_per_s=write)
         # Per-node tiers take per-GPU-server figures (rules/tiers.py PER_NODE_TIERS); shared ones totals.
         share = nodes if tier in PER_NODE_TIERS else 1
-        reason = _tier_reason(tier, inf.get("cxl_kv_bytes_per_node", 0))
-        self.place("kv_cache", tier, reason, OFFLOAD_SOURCES, capacity_bytes=total / share,
-                   read_bytes_per_s=read / share, write_bytes_per_s=write / share)
-        self.finding("kv_offload_tier_and_bandwidth",
-                     {"spill_bytes": kv["spill_bytes"], "retained_sessions": inf.get("retained_sessions", 0),
-                      "nodes": nodes, "host_kv_bytes_per_node": inf["host_kv_bytes_per_node"],
-                      "local_nvme_kv_bytes_per_node": inf["local_nvme_kv_bytes_per_node"],
-                      "cache_hit_tokens_per_s": inf.get("cache_hit_tokens_per_s")},
+        self.place("kv_cache", tier, _tier_reason(tier, inf.get("cxl_kv_bytes_per_node", 0)),
+                   OFFLOAD_SOURCES, capacity_bytes=total / share, read_bytes_per_s=read / share,
+                   write_bytes_per_s=write / share)
+        self.finding("kv_offload_tier_and_bandwidth", self._offload_inputs(kv, nodes),
                      {"offload_tier": tier, "offload_capacity_bytes": total,
-                      "node_offload_bytes": int(per_node_bytes), "read_bytes_per_s": read,
+                      "node_offload_bytes": int(total / nodes), "read_bytes_per_s": read,
                       "write_bytes_per_s": write},
                      "capacity = HBM overflow + retained sessions × context × bytes/token ÷ dedup; "
                      "read = hit tokens/s × bytes/token (else the recompute break-even per GPU × GPUs); "
                      "write = prefill KV production", OFFLOAD_SOURCES + BREAK_EVEN_SOURCES[:1])
+
+    def _retained_kv_bytes(self, kv):
+        """KV kept for sessions that come back (multi-turn, shared prefixes), research §2.6."""
+        inf = self._inference()
+        return fs.offload_capacity_bytes(
+            inf.get("retained_sessions", 0),
+            inf.get("retained_context_tokens") or inf["context_tokens"], kv["bytes_per_token"],
+            inf.get("prefix_dedup_factor", 1.0))
+
+    def _serving_nodes(self):
+        """GPU servers running the replicas: whole servers per replica, or replicas packed per server."""
+        tp, replicas, per_node, nodes_per_replica = self._layout()
+        if tp >= per_node:
+            return nodes_per_replica * replicas
+        return math.ceil(tp * replicas / per_node)
+
+    def _offload_inputs(self, kv, nodes):
+        inf = self._inference()
+        return {"spill_bytes": kv["spill_bytes"], "retained_sessions": inf.get("retained_sessions", 0),
+                "nodes": nodes, "host_kv_bytes_per_node": inf["host_kv_bytes_per_node"],
+                "local_nvme_kv_bytes_per_node": inf["local_nvme_kv_bytes_per_node"],
+                "cache_hit_tokens_per_s": inf.get("cache_hit_tokens_per_s")}
 
     def _offload_rates(self, kv, tp, replicas):
         """Restore reads and save writes of the offload tier, cluster-wide (bytes/s)."""

@@ -216,3 +216,10 @@ def test_it_records_inputs_result_formula_and_sources_on_every_finding():
                 assert f["inputs"] and f["result"] and f["formula"] and f["sources"]
                 assert "?" not in f["text"] and "None" not in f["text"], f["text"]
     assert seen == set(SERVING_RULES)
+
+
+def test_it_shares_the_default_server_read_rate_between_replicas_packed_on_one_server():
+    out = inference(model="llama3.1-8b", gpus=8, tensor=1)          # 8 replicas on one DGX
+    load = out["requirements"]["model_load"]
+    assert load["read_bytes_per_s"] == 4e9                          # RA 'Good' single-node read
+    assert load["load_time_s"] == pytest.approx(8 * load["total_bytes"] / 4e9)

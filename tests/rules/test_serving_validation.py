@@ -1,5 +1,7 @@
 """Field-level errors for the inference, rag, video, tabular and ingest sections (never a traceback)."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rules
 
@@ -146,3 +148,39 @@ def test_it_takes_tabular_size_and_ingest_mode_from_the_data_block():
     uc = rules.evaluate(doc)["use_case"]
     assert (uc["tabular"]["format"], uc["tabular"]["dataset_bytes"]) == ("parquet", 5 * 10**11)
     assert (uc["ingest"]["mode"], uc["ingest"]["bytes_per_day"]) == ("streaming", 10**8 * 86_400)
+
+
+def test_it_keeps_fp8_ds_mla_to_mla_models():
+    with pytest.raises(rules.UseCaseError) as caught:
+        rules.evaluate(document("llm_inference", "kv_dtype", "fp8_ds_mla"))
+    assert "inference.kv_dtype" in caught.value.errors
+    doc = document("llm_inference", "kv_dtype", "fp8_ds_mla")
+    doc["model"] = {"preset": "deepseek-v3"}
+    assert rules.evaluate(doc)["requirements"]["kv_cache"]["bytes_per_token"] == 40_016
+
+
+# Every numeric field of every serving section, with the workload that makes it count.
+NUMERIC_FIELDS = [(w, f) for w, fs_ in {
+    "llm_inference": ["context_tokens", "concurrent_sequences", "replicas", "tensor_parallel",
+                      "cold_start_target_s", "concurrent_cold_starts", "model_versions",
+                      "retained_sessions", "cache_hit_tokens_per_s", "host_kv_bytes_per_node",
+                      "local_nvme_kv_bytes_per_node", "cxl_kv_bytes_per_node", "prefill_mfu"],
+    "rag": ["vectors", "dimensions", "hnsw_m", "pq_bytes", "ivf_nlist", "qps", "ios_per_query",
+            "top_k", "chunk_bytes", "corpus_bytes", "replicas"],
+    "video_analytics": ["streams", "bitrate_bits_per_s", "fps", "retention_days", "objects_per_frame",
+                        "result_bytes", "sockets"],
+    "tabular_ml": ["dataset_bytes", "scan_target_s", "cores", "train_s", "scans_per_day"],
+    "data_ingest": ["bytes_per_day", "batch_window_s", "peak_to_average", "landing_days"],
+}.items() for f in fs_]
+
+
+@given(field=st.sampled_from(NUMERIC_FIELDS),
+       value=st.one_of(st.floats(max_value=-1e-9, allow_nan=False, allow_infinity=False),
+                       st.floats(min_value=1e21, allow_infinity=False), st.just(float("nan")),
+                       st.booleans(), st.text(max_size=3)))
+@settings(max_examples=150, deadline=None)
+def test_it_answers_any_negative_absurd_or_non_numeric_value_with_a_field_error(field, value):
+    workload, name = field
+    with pytest.raises(rules.UseCaseError) as caught:
+        rules.evaluate(document(workload, name, value))
+    assert f"{SECTION[workload]}.{name}" in caught.value.errors
