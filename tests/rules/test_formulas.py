@@ -30,6 +30,8 @@ PUBLISHED_PARAMETERS = [
     ("qwen2.5-72b", 72.7e9, "Qwen2.5-72B model card"),
     ("gpt3-175b", 175e9, "Brown et al. 2020"),
     ("bloom-176b", 176_247_271_424, "HF bigscience/bloom"),
+    ("qwen3-32b", 32.8e9, "Qwen3-32B model card"),
+    ("qwen3-235b-a22b", 235e9, "Qwen3-235B-A22B model card"),
 ]
 
 
@@ -38,9 +40,28 @@ def test_it_counts_parameters_within_one_and_a_half_percent(preset, published, s
     assert f.parameter_count(dims(preset)) == pytest.approx(published, rel=0.015), source
 
 
-@pytest.mark.parametrize("preset,published", [("mixtral-8x7b", 12.9e9), ("deepseek-v3", 37e9)])
+@pytest.mark.parametrize("preset,published", [("mixtral-8x7b", 12.9e9), ("deepseek-v3", 37e9),
+                                              ("qwen3-235b-a22b", 22e9)])
 def test_it_counts_active_parameters_of_moe_models(preset, published):
     assert f.parameter_count(dims(preset), active=True) == pytest.approx(published, rel=0.02)
+
+
+# Published configs that are not presets: the general model, from dimensions alone, matches them exactly.
+UNSEEN = [
+    ({"layers": 32, "hidden_size": 4096, "ffn_hidden_size": 14336, "attention_heads": 32, "kv_heads": 8,
+      "vocab_size": 32000}, 7_241_732_096, "HF mistralai/Mistral-7B-v0.1"),
+    ({"layers": 80, "hidden_size": 8192, "ffn_hidden_size": 28672, "attention_heads": 64, "kv_heads": 8,
+      "vocab_size": 32000}, 68_976_648_192, "HF meta-llama/Llama-2-70b-hf"),
+    ({"layers": 48, "hidden_size": 1600, "ffn_hidden_size": 6400, "attention_heads": 25, "vocab_size": 50257,
+      "gated_mlp": False, "bias": True, "norm": "layernorm", "tied_embeddings": True,
+      "position_embeddings": 1024}, 1_557_611_200, "HF gpt2-xl"),
+]
+
+
+@pytest.mark.parametrize("model,published,source", UNSEEN)
+def test_it_counts_unseen_published_models_from_their_dimensions(model, published, source):
+    m = normalize({"workload": "llm_training", "model": model, "gpus": 1})["model"]
+    assert m["parameters"] == published, source
 
 
 def test_it_reproduces_dlio_exactly_for_the_mlperf_configs():

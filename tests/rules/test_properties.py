@@ -72,3 +72,33 @@ def test_it_splits_the_same_bytes_over_any_layout(d, dp, zero):
     # per-rank bytes are rounded to whole bytes: allow one byte per writer
     assert total["per_rank_bytes"] * total["writers"] >= total["total_bytes"] - total["writers"]
     assert total["largest_file_bytes"] <= total["total_bytes"]
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**12) |
+                           st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                       max_size=3), max_leaves=8)
+FIELDS = ["workload", "model", "precision", "optimizer", "framework", "parallelism", "gpus", "gpu_model", "data",
+          "checkpoint", "priority", "name"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=6),
+       st.sampled_from(["llm_training", "cv_training", ["llm_training", "cv_training"]]))
+def test_it_answers_any_document_with_a_result_or_field_errors(doc, workload):
+    doc.setdefault("workload", workload)
+    try:
+        result = rules.evaluate(doc)
+    except rules.UseCaseError as exc:
+        assert exc.errors and all(isinstance(m, list) and m for m in exc.errors.values())
+    else:
+        assert set(result) == {"use_case", "requirements", "tiers", "findings"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({k: json_values for k in ("tensor", "pipeline", "data", "zero_stage")}))
+def test_it_answers_any_parallelism_with_a_result_or_field_errors(par):
+    try:
+        rules.evaluate({"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "parallelism": par})
+    except rules.UseCaseError as exc:
+        assert all(p.startswith("parallelism") or p == "gpus" for p in exc.errors), exc.errors
