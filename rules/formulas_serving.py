@@ -35,9 +35,20 @@ def is_mla(model):
     return bool(model.get("kv_lora_rank"))
 
 
-def kv_bytes_per_token_gqa(layers, kv_heads, head_size, dtype_bytes):
-    """2 (K and V) × layers × kv_heads × head_dim × bytes (MHA when kv_heads = heads); vLLM AttentionSpec."""
-    return int(2 * layers * kv_heads * head_size * dtype_bytes)
+def kv_bytes_per_token_gqa(layers, kv_heads, head_size, dtype_bytes, v_head_size=None):
+    """2 (K and V) × layers × kv_heads × head_dim × bytes (MHA when kv_heads = heads); vLLM AttentionSpec.
+
+    K and V head sizes may differ: layers × kv_heads × (head_size + head_size_v) × bytes (vLLM
+    FullAttentionSpec)."""
+    v = head_size if v_head_size is None else v_head_size
+    return int(layers * kv_heads * (head_size + v) * dtype_bytes)
+
+
+def k_head_dim(model):
+    """K head size: qk_nope + qk_rope when a (non-latent) model gives both, else head_dim."""
+    if model.get("qk_nope_head_dim") and model.get("qk_rope_head_dim"):
+        return model["qk_nope_head_dim"] + model["qk_rope_head_dim"]
+    return head_dim(model)
 
 
 def kv_bytes_per_token_mla(layers, kv_lora_rank, qk_rope_head_dim, dtype_bytes):
@@ -54,7 +65,8 @@ def kv_bytes_per_token(model, kv_dtype):
         return kv_bytes_per_token_mla(layers, model["kv_lora_rank"], model.get("qk_rope_head_dim") or 0,
                                       DTYPE_BYTES[kv_dtype])
     kv_heads = model.get("kv_heads") or model["attention_heads"]
-    return kv_bytes_per_token_gqa(layers, kv_heads, head_dim(model), DTYPE_BYTES[kv_dtype])
+    return kv_bytes_per_token_gqa(layers, kv_heads, k_head_dim(model), DTYPE_BYTES[kv_dtype],
+                                  model.get("v_head_dim"))
 
 
 def kv_heads_per_gpu(kv_heads, tensor_parallel):

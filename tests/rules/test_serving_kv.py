@@ -40,6 +40,11 @@ KV_PER_TOKEN = [
     (QWEN3_32B, "bf16", 262_144),
     (QWEN3_235B, "bf16", 192_512),
     (QWEN3_8B_CLASS, "bf16", 147_456),
+    # DeepSeek-V3 dims without the latent (plain MHA, K 128+64, V 128): research §1.4, ≈71× MLA
+    ({"layers": 61, "attention_heads": 128, "kv_heads": 128, "hidden_size": 7168,
+      "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128}, "bf16", 4_997_120),
+    ("gpt3-175b", "bf16", 4_718_592),      # MHA: 2 × 96 × 96 × 128 × 2
+    ("bloom-176b", "bf16", 4_014_080),     # MHA: 2 × 70 × 112 × 128 × 2
 ]
 
 

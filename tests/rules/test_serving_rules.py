@@ -223,3 +223,23 @@ def test_it_shares_the_default_server_read_rate_between_replicas_packed_on_one_s
     load = out["requirements"]["model_load"]
     assert load["read_bytes_per_s"] == 4e9                          # RA 'Good' single-node read
     assert load["load_time_s"] == pytest.approx(8 * load["total_bytes"] / 4e9)
+
+
+# Published models given by their config dims (not presets): (dims, KV bytes/token, weight bytes).
+EXPLICIT = [
+    ({"layers": 64, "hidden_size": 5120, "attention_heads": 64, "kv_heads": 8, "head_dim": 128,
+      "ffn_hidden_size": 25600, "vocab_size": 151936}, 262_144, 65.5e9),             # Qwen3-32B
+    ({"layers": 80, "hidden_size": 8192, "attention_heads": 64, "kv_heads": 8,
+      "ffn_hidden_size": 28672, "vocab_size": 128256}, 327_680, 141e9),              # Llama-3.1-70B
+    ({"layers": 126, "hidden_size": 16384, "attention_heads": 128, "kv_heads": 8,
+      "ffn_hidden_size": 53248, "vocab_size": 128256}, 516_096, 812e9),             # Llama-3.1-405B
+]
+
+
+@pytest.mark.parametrize("dims, kv, weights", EXPLICIT)
+def test_it_sizes_models_given_by_dimensions_end_to_end(dims, kv, weights):
+    out = rules.evaluate({"workload": "llm_inference", "model": dims, "gpus": 8,
+                          "parallelism": {"tensor": 8},
+                          "inference": {"context_tokens": 4096, "concurrent_sequences": 4}})
+    assert out["requirements"]["kv_cache"]["bytes_per_token"] == kv
+    assert out["requirements"]["model_load"]["total_bytes"] == pytest.approx(weights, rel=0.015)
