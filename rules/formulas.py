@@ -176,7 +176,8 @@ def lora_parameters(m, rank):
 
 # --- checkpoint layout per framework -----------------------------------------------------------
 
-def checkpoint_layout(framework, total_bytes, weights_bytes, par, layers, vocab_hidden_bytes, threads=1):
+def checkpoint_layout(framework, total_bytes, weights_bytes, par, layers, vocab_hidden_bytes, threads=1,
+                      precision="bf16"):
     """Files per checkpoint, bytes per writing rank (the slowest) and the largest file.
 
     par: tensor, pipeline, data, context, expert, zero_stage. W = TP·PP·CP·DP ranks.
@@ -184,6 +185,8 @@ def checkpoint_layout(framework, total_bytes, weights_bytes, par, layers, vocab_
     w = par["tensor"] * par["pipeline"] * par["context"] * par["data"]
     opt = total_bytes - weights_bytes
     if framework == "deepspeed":
+        if par["zero_stage"] == 0 and precision != "bf16":
+            return _deepspeed_unsharded_layout(total_bytes, weights_bytes, opt, par, layers)
         return _deepspeed_layout(total_bytes, weights_bytes, opt, par, w, layers, vocab_hidden_bytes)
     if framework == "megatron_legacy":
         return _megatron_legacy_layout(total_bytes, weights_bytes, opt, par)
@@ -210,6 +213,17 @@ def _deepspeed_layout(total, weights, opt, par, w, layers, vocab_hidden_bytes):
             "largest_file_bytes": max(opt / w, largest_layer), "source": DLIO,
             "layout": f"{w} *_optim_states.pt (every rank) + {layer_files} layer_*-model_*_model_states.pt "
                       f"({layers + 3} layer modules × TP {tp}, written by DP rank 0)"}
+
+
+def _deepspeed_unsharded_layout(total, weights, opt, par, layers):
+    """ZeRO-0 without the bf16 optimizer: each model-parallel rank of DP 0 saves weights + full optimizer
+    in mp_rank_*_model_states.pt; with PP the weights go to layer files (DEEPSPEED_LAYOUT, research §2.1)."""
+    tp, pp = par["tensor"], par["pipeline"]
+    layer_files = (layers + 3) * tp if pp > 1 else 0
+    return {"files": tp * pp + layer_files, "writers": tp * pp, "per_rank_bytes": total / (tp * pp),
+            "largest_file_bytes": (opt if pp > 1 else total) / (tp * pp), "source": DEEPSPEED_LAYOUT,
+            "layout": f"{tp * pp} mp_rank_*_model_states.pt (weights + optimizer, written by DP rank 0)"
+                      + (f" + {layer_files} layer_*-model_*_model_states.pt" if layer_files else "")}
 
 
 def _megatron_legacy_layout(total, weights, opt, par):

@@ -57,7 +57,8 @@ class TrainingRules:
         m, par = uc["model"], uc["parallelism"]
         layers = m.get("layers") or 1
         vocab_h = (m.get("vocab_size") or 0) * (m.get("hidden_size") or 0) * DTYPE_OR_2(uc)
-        lay = f.checkpoint_layout(uc["framework"], total, weights, par, layers, vocab_h, uc["checkpoint"]["threads"])
+        lay = f.checkpoint_layout(uc["framework"], total, weights, par, layers, vocab_h, uc["checkpoint"]["threads"],
+                                  uc["precision"])
         self.need("checkpoint", files=lay["files"], writers=lay["writers"],
                   per_rank_bytes=int(round(lay["per_rank_bytes"])),
                   largest_file_bytes=int(round(lay["largest_file_bytes"])), layout=lay["layout"])

@@ -119,6 +119,12 @@ def test_it_counts_zero1_pipeline_files_per_layer_module():
     assert lay["files"] == 512 + (126 + 3) * 8
 
 
+def test_it_saves_unsharded_fp16_deepspeed_state_from_data_parallel_rank_zero():
+    par = {"tensor": 4, "pipeline": 1, "context": 1, "data": 8, "expert": 1, "zero_stage": 0}
+    lay = f.checkpoint_layout("deepspeed", 14e9, 2e9, par, 32, 0, precision="fp16")
+    assert (lay["files"], lay["writers"], lay["per_rank_bytes"]) == (4, 4, 3.5e9)
+
+
 @pytest.mark.parametrize("framework,files,writers", [
     ("megatron", 64 + 3, 64), ("fsdp", 64 + 1, 64), ("megatron_legacy", 2 * 8 * 2, 16)])
 def test_it_lays_out_other_frameworks(framework, files, writers):
