@@ -46,7 +46,8 @@ class CvRules:
         fits = bool(dataset and local and dataset <= local)
         self.need("training_data", fits_local_nvme=fits, node_local_nvme_bytes=local or 0)
         self.finding("cv_dataset_fits_local_nvme", {"dataset_bytes": dataset or 0, "node_local_nvme_bytes": local or 0},
-                     {"fits_local_nvme": fits, "verdict": "fits in" if fits else "does not fit in"}, "fits when dataset bytes ≤ the server's local NVMe bytes",
+                     {"fits_local_nvme": fits, "verdict": "fits in" if fits else "does not fit in"},
+                     "fits when dataset bytes ≤ the server's local NVMe bytes",
                      [DGX_RA, uc["gpu"]["source"]])
         per_node = min(uc["gpus"], uc["gpu"]["gpus_per_node"]) / uc["gpus"]
         if fits:

@@ -150,7 +150,8 @@ class TrainingRules:
                      ["microsoft/DeepSpeed deepspeed/nebula/constants.py (2 versions retained)",
                       "bigscience-workshop/bigscience train/tr11-176B-ml/backup-schedule.md"])
 
-    @Rule(Need(name="checkpoint", write_bytes_per_s=MATCH.write), Need(name="checkpoint", restore_bytes_per_s=MATCH.read),
+    @Rule(Need(name="checkpoint", write_bytes_per_s=MATCH.write),
+          Need(name="checkpoint", restore_bytes_per_s=MATCH.read),
           Need(name="checkpoint", retention_bytes=MATCH.capacity))
     def checkpoint_on_shared_fast_tier(self, write, read, capacity):
         """Checkpoints must survive the loss of any node, so they land on shared fast storage."""
@@ -176,8 +177,9 @@ class TrainingRules:
         batch = data.get("batch_size", 1)
         dataset, local = data.get("total_bytes"), gpu.get("node_local_nvme_bytes")
         fits = bool(dataset and local and dataset <= local)
+        step = batch * seq * uc["parallelism"]["data"] / tps  # one step: `batch` sequences per data-parallel rank
         fields = {"read_bytes_per_s": rate, "tokens_per_s": tps, "token_bytes": tb, "iops": tps / seq,
-                  "sample_bytes": seq * tb, "batch_size": batch, "step_time_s": batch * seq * uc["parallelism"]["data"] / tps,
+                  "sample_bytes": seq * tb, "batch_size": batch, "step_time_s": step,
                   "dataset_bytes": dataset, "fits_local_nvme": fits}
         self.need("training_data", **{k: v for k, v in fields.items() if v is not None})
         self.finding("training_data_read_rate_from_token_throughput",

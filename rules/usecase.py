@@ -30,7 +30,8 @@ INT_DIMS = [("layers", 1, 10_000), ("hidden_size", 1, 1_000_000), ("ffn_hidden_s
             ("position_embeddings", 0, 100_000_000)]
 BOOL_DIMS = ["gated_mlp", "bias", "qkv_bias", "tied_embeddings", "embedding_norm"]
 REQUIRED_DIMS = ["layers", "hidden_size", "attention_heads", "vocab_size"]
-MODEL_KEYS = {"preset", "parameters", "active_parameters", "norm", "name"} | {d for d, _, _ in INT_DIMS} | set(BOOL_DIMS)
+MODEL_KEYS = ({"preset", "parameters", "active_parameters", "norm", "name"} | {d for d, _, _ in INT_DIMS}
+              | set(BOOL_DIMS))
 MAX_PARAMETERS = 10**15  # a quadrillion parameters: far beyond anything trained; catches unit slips
 
 # Checkpoint policy defaults, each with its source.
