@@ -134,21 +134,28 @@ def _size(group, blocks, nodes):
             continue
         units_by_field[field] = math.ceil(group[field] / unit[field] - 1e-9)
     units = max(list(units_by_field.values()) + [1])
-    limit = block.get("max_units_per_node") if block.get("per_node") else block.get("max_units")
-    if block.get("per_node") and not limit and units > 1:
-        # a server's slots are finite: without a sourced slot count, more than one unit is unproven
-        field = max(units_by_field, key=units_by_field.get)
-        unmet = unmet or (field, f"needs {units} units of {block['name']} per GPU server, and the catalog "
-                                 f"has no sourced slot count per server (catalog gap)")
-    if limit and units > limit:
-        field = max(units_by_field, key=units_by_field.get)
-        where = "per GPU server" if block.get("per_node") else "per system"
-        unmet = unmet or (field, f"needs {units} units of {block['name']} but at most {limit} fit {where}")
-        units = limit
-    unmet = unmet or _latency_unmet(group, block)
+    limit_unmet, units = _unit_limit(block, units, units_by_field)
+    unmet = unmet or limit_unmet or _latency_unmet(group, block)
     quantity = units * (nodes if block.get("per_node") else 1)
     provided = {f: (unit[f] or 0.0) * units for f in FIELDS}
     return {"units": units, "quantity": quantity, "provided": provided, "unmet": unmet}
+
+
+def _unit_limit(block, units, units_by_field):
+    """(unmet or None, units capped at the block's limit): slots per GPU server, or largest system."""
+    binding = max(units_by_field, key=units_by_field.get) if units_by_field else "capacity_bytes"
+    if block.get("per_node"):
+        limit = block.get("max_units_per_node")
+        if not limit and units > 1:
+            # a server's slots are finite: without a sourced slot count, more than one unit is unproven
+            return (binding, f"needs {units} units of {block['name']} per GPU server, and the catalog has "
+                             f"no sourced slot count per server (catalog gap)"), units
+        where = "per GPU server"
+    else:
+        limit, where = block.get("max_units"), "per system"
+    if limit and units > limit:
+        return (binding, f"needs {units} units of {block['name']} but at most {limit} fit {where}"), limit
+    return None, units
 
 
 def _latency_unmet(group, block):

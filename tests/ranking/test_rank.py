@@ -212,3 +212,14 @@ def test_it_marks_price_gaps_instead_of_inventing_prices():
 def test_it_ignores_tiers_outside_the_vocabulary_and_returns_empty_boms_without_tiers():
     result = ranked([])
     assert all(p["bom"] == [] and p["cost_usd"] == 0 and p["meets_requirements"] for p in result["proposals"])
+
+
+def test_it_does_not_stack_per_node_blocks_without_a_sourced_slot_count():
+    # CXL expanders: the E3.S 2T slots per server are a catalog gap, so one module per server at most
+    one_module = by_architecture(ranked([tier("host_memory", 200 * GB, 10 * GB, nodes=2)]))
+    three_modules = by_architecture(ranked([tier("host_memory", 600 * GB, 10 * GB, nodes=2)]))
+    assert one_module["tiered-cxl-nvme-pfs"]["meets_requirements"] is True
+    cxl = three_modules["tiered-cxl-nvme-pfs"]
+    assert cxl["first_unmet"] == "host_memory.capacity_bytes"
+    assert "no sourced slot count per server" in cxl["unmet"][0]["why"]
+    assert three_modules["nvme-pfs-object"]["meets_requirements"] is True  # 5 of 32 DIMM slots
