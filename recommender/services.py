@@ -44,7 +44,9 @@ def use_case_create(owner, document):
             owner=owner,
             name=normalized.get("name") or normalized["workload"],
             workload=normalized["workload"],
-            document=normalized,
+            # the input as given: the normalized form (proposal.document["use_case"]) carries derived
+            # fields the validator rejects, and proposal_build / the GPU sweep re-evaluate this one
+            document=document,
         )
         proposal = Proposal.objects.create(
             use_case=use_case, priority=proposal_document["priority"], document=proposal_document
@@ -58,7 +60,7 @@ def use_case_update(use_case, document):
     with transaction.atomic():
         use_case.name = normalized.get("name") or normalized["workload"]
         use_case.workload = normalized["workload"]
-        use_case.document = normalized
+        use_case.document = document
         use_case.save()
         proposal = Proposal.objects.create(
             use_case=use_case, priority=proposal_document["priority"], document=proposal_document
