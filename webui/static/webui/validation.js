@@ -58,18 +58,31 @@
     if (checks.length) {
       var h2 = document.createElement("h4"); h2.textContent = "Checks against the requirements"; box.appendChild(h2);
       box.appendChild(table(checks.map(function (c) {
-        var margin = typeof c.margin === "number" ? " (margin " + c.margin.toFixed(2) + ")" : "";
-        return [c.requirement || c.name || "check", (c.passed || c.pass ? "pass" : "fail") + margin];
+        var field = (c.requirement || "").split(".").pop();
+        var verdict = (c.pass ? "pass" : "FAIL") + " (" + (c.margin >= 0 ? "+" : "") + (100 * c.margin).toFixed(0) + " %)";
+        return [c.requirement, human(field, c.measured) + " " + (c.direction || "") + " " + human(field, c.required) + " needed — " + verdict];
       })));
     }
-    if (run.status === "succeeded") {
+    var calibration = results.calibration || {};
+    var note = document.createElement("p");
+    note.className = "muted";
+    if (calibration.proposal_id) {
       var a = document.createElement("a");
-      a.href = section.dataset.useCaseUrl;
+      a.href = "/proposals/" + calibration.proposal_id + "/";
       a.className = "button primary";
       a.id = "see-reranked";
-      a.textContent = "See the re-ranked proposal";
+      a.textContent = "See the proposal re-ranked with these measurements";
       box.appendChild(a);
+    } else if (calibration.skipped || calibration.error) {
+      note.textContent = "Not re-ranked: " + (calibration.skipped || calibration.error);
+      box.appendChild(note);
     }
+  }
+
+  function finished(run) {
+    // Calibration lands just after "succeeded"; keep polling briefly until it does.
+    if (run.status === "failed" || run.status === "cancelled") return true;
+    return run.status === "succeeded" && (Boolean((run.results || {}).calibration) || run.extraPolls > 10);
   }
 
   function render(run) {
@@ -84,12 +97,17 @@
     if (["succeeded", "failed", "cancelled"].indexOf(run.status) >= 0) showResults(run);
   }
 
-  function poll(id) {
+  function poll(id, extraPolls) {
+    extraPolls = extraPolls || 0;
     fetch("/api/v1/validations/" + id + "/", {credentials: "same-origin", headers: {Accept: "application/json"}})
       .then(function (r) { return r.json(); })
       .then(function (run) {
+        run.extraPolls = extraPolls;
         render(run);
-        if (["succeeded", "failed", "cancelled"].indexOf(run.status) < 0) setTimeout(function () { poll(id); }, POLL_MS);
+        if (!finished(run)) {
+          var extra = run.status === "succeeded" ? extraPolls + 1 : 0;
+          setTimeout(function () { poll(id, extra); }, POLL_MS);
+        }
       })
       .catch(function (err) { el("run-error").hidden = false; el("run-error").textContent = String(err); });
   }
