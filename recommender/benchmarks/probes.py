@@ -6,7 +6,6 @@ figures in base units plus a time series. No Django here.
 """
 import json
 import math
-import mmap
 import os
 import queue
 import random
@@ -17,25 +16,17 @@ import time
 from pathlib import Path
 
 from . import safety
+from .rawio import (ALIGN_BYTES, BLOCK_BYTES, DIRECT, FADVISE, MiB, aligned_buffer, align_up,  # noqa: F401
+                    open_read, open_write, rank_io)
 
-MiB = 1 << 20
-# 1 MiB requests: the size stack-check §5 measured with fio and Python on this kind of disk.
-BLOCK_BYTES = MiB
-# O_DIRECT needs buffer, offset and length aligned to the logical block size; 4 KiB covers
-# 512-byte and 4Kn devices (open(2), "O_DIRECT" notes).
-ALIGN_BYTES = 4096
-# Free space is re-checked every this many bytes written by one writer.
-FREE_CHECK_EVERY_BYTES = 64 * MiB
 # PyTorch DataLoader's default prefetch_factor (torch.utils.data.DataLoader docs).
 PREFETCH_BATCHES = 2
 # Most accelerators emulated at once on one client: threads beyond this measure the Python
 # interpreter, not the storage; beyond it "accelerators supported" is extrapolated (and says so).
 MAX_EMULATED_ACCELERATORS = 16
 PROGRESS_EVERY_S = 0.2
-PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+RANK_SCRIPT = str(Path(__file__).resolve().parent / "rank.py")
 
-DIRECT = "o_direct"
-FADVISE = "posix_fadvise_dontneed"
 COLD_METHOD_TEXT = {
     DIRECT: "O_DIRECT: reads and writes bypass the page cache",
     FADVISE: "O_DIRECT refused by this filesystem; written data was fsynced and its cached pages "
@@ -47,19 +38,8 @@ class ProbeError(Exception):
     """A probe could not run as asked (reason in the message)."""
 
 
-def align_up(nbytes, align=ALIGN_BYTES):
-    return max(align, int(math.ceil(nbytes / align)) * align)
-
-
 def align_down(nbytes, align=ALIGN_BYTES):
     return max(align, int(nbytes // align) * align)
-
-
-def aligned_buffer(nbytes):
-    """A page-aligned buffer (anonymous mmap) filled with incompressible bytes."""
-    buf = mmap.mmap(-1, nbytes)
-    buf.write(os.urandom(min(nbytes, MiB)) * max(1, nbytes // MiB))
-    return buf
 
 
 def direct_io_method(work):
@@ -78,23 +58,6 @@ def direct_io_method(work):
     finally:
         buf.close()
         probe.unlink(missing_ok=True)
-
-
-def open_write(path, method):
-    fd = safety.open_new(path)
-    if method == DIRECT:
-        os.close(fd)
-        fd = os.open(path, os.O_WRONLY | os.O_DIRECT | os.O_NOFOLLOW)
-    return fd
-
-
-def open_read(path, method):
-    """Open for a cold read: O_DIRECT, or drop this file's cached pages first."""
-    if method == DIRECT:
-        return os.open(path, os.O_RDONLY | os.O_DIRECT | os.O_NOFOLLOW)
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    return fd
 
 
 # ---------------------------------------------------------------- figures
@@ -137,51 +100,20 @@ def summary(ops, start, end, **extra):
 
 # ---------------------------------------------------------------- ranks (processes)
 
-def _free_check(root, floor_bytes):
-    free = os.statvfs(root)
-    if free.f_bavail * free.f_frsize < floor_bytes:
-        raise safety.SafetyError("free_floor_bytes", f"free space on {root} fell below {floor_bytes} bytes")
-
-
-def rank_io(kind, fd, nbytes, block_bytes, deadline, stop, counter, free_check):
-    """One rank's loop of block writes or reads; returns its ops and bytes done."""
-    buf = aligned_buffer(block_bytes)
-    ops, done = [], 0
-    while done < nbytes and not stop.is_set() and time.monotonic() < deadline:
-        t0 = time.monotonic()
-        n = os.write(fd, buf) if kind == "write" else os.preadv(fd, [buf], done)
-        t1 = time.monotonic()
-        if n <= 0:
-            break
-        ops.append((t1, n, t1 - t0))
-        done += n
-        counter(done)
-        if kind == "write" and done % FREE_CHECK_EVERY_BYTES == 0:
-            free_check()
-    buf.close()
-    return ops, done
-
-
 def _start_ranks(kind, paths, nbytes, block_bytes, method, deadline_s, free_args):
-    """One OS process per rank (like DLIO's MPI ranks): `python -m recommender.benchmarks.rank`."""
+    """One OS process per rank (like DLIO's MPI ranks): rank.py, standard library only, so a rank
+    starts in tens of milliseconds."""
     lines = queue.Queue()
     procs = []
     for i, path in enumerate(paths):
         spec = {"kind": kind, "index": i, "path": str(path), "nbytes": nbytes,
                 "block_bytes": block_bytes, "method": method, "deadline_s": deadline_s,
                 "free_root": free_args[0], "free_floor_bytes": free_args[1]}
-        proc = subprocess.Popen([sys.executable, "-m", "recommender.benchmarks.rank", json.dumps(spec)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                cwd=PROJECT_ROOT, env=_rank_env())
+        proc = subprocess.Popen([sys.executable, "-E", "-s", RANK_SCRIPT, json.dumps(spec)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         threading.Thread(target=_pump, args=(i, proc.stdout, lines), daemon=True).start()
         procs.append(proc)
     return {"procs": procs, "lines": lines, "counters": [0] * len(paths), "concurrency": "processes"}
-
-
-def _rank_env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [PROJECT_ROOT, env.get("PYTHONPATH")]))
-    return env
 
 
 def _pump(index, stream, lines):

@@ -1,5 +1,8 @@
 """One checkpoint rank as its own OS process: write (then fsync) or read one shard.
 
+Run as a script (`python -E -s rank.py SPEC`): it imports only rawio.py from its own folder and the
+standard library, so ranks start fast and need no Django or project settings.
+
 Protocol on stdin/stdout (driven by probes._wait_ranks): prints "ready" once the file is open,
 waits for "go" (the start barrier), prints "progress BYTES" while running and one
 "result {json}" at the end; "stop" on stdin or stdin closing stops it early.
@@ -10,7 +13,7 @@ import sys
 import threading
 import time
 
-from recommender.benchmarks import probes
+import rawio
 
 PROGRESS_EVERY_S = 0.2
 
@@ -30,7 +33,7 @@ def main(spec):
     stop, go = threading.Event(), threading.Event()
     threading.Thread(target=listen, args=(stop, go), daemon=True).start()
     kind, method = spec["kind"], spec["method"]
-    fd = probes.open_write(spec["path"], method) if kind == "write" else probes.open_read(spec["path"], method)
+    fd = rawio.open_write(spec["path"], method) if kind == "write" else rawio.open_read(spec["path"], method)
     print("ready", flush=True)
     go.wait()
     start = time.monotonic()
@@ -42,9 +45,9 @@ def main(spec):
             print(f"progress {done}", flush=True)
 
     try:
-        ops, done = probes.rank_io(kind, fd, spec["nbytes"], spec["block_bytes"], start + spec["deadline_s"],
+        ops, done = rawio.rank_io(kind, fd, spec["nbytes"], spec["block_bytes"], start + spec["deadline_s"],
                                    stop, counter,
-                                   lambda: probes._free_check(spec["free_root"], spec["free_floor_bytes"]))
+                                   lambda: rawio.free_check(spec["free_root"], spec["free_floor_bytes"]))
         fsync_s = 0.0
         if kind == "write":
             t0 = time.monotonic()

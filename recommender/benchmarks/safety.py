@@ -5,6 +5,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from .rawio import open_new  # noqa: F401  (re-exported: the one way runs create files)
+
 WORKDIR_PREFIX = "advisor-validation-"
 
 
@@ -110,8 +112,3 @@ def remove_leftovers(root, keep=()):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
     return removed
-
-
-def open_new(path):
-    """Create a file for writing without following a symlink planted at its name."""
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)

@@ -1,0 +1,78 @@
+"""Raw I/O primitives with the standard library only (rank.py runs them in bare processes)."""
+import math
+import mmap
+import os
+import time
+
+MiB = 1 << 20
+# 1 MiB requests: the size stack-check §5 measured with fio and Python on this kind of disk.
+BLOCK_BYTES = MiB
+# O_DIRECT needs buffer, offset and length aligned to the logical block size; 4 KiB covers
+# 512-byte and 4Kn devices (open(2), "O_DIRECT" notes).
+ALIGN_BYTES = 4096
+# Free space is re-checked every this many bytes written by one writer.
+FREE_CHECK_EVERY_BYTES = 64 * MiB
+DIRECT = "o_direct"
+FADVISE = "posix_fadvise_dontneed"
+
+
+class FreeSpaceLow(Exception):
+    """Free space on the target fell below its floor while writing."""
+
+
+def align_up(nbytes, align=ALIGN_BYTES):
+    return max(align, int(math.ceil(nbytes / align)) * align)
+
+
+def aligned_buffer(nbytes):
+    """A page-aligned buffer (anonymous mmap) filled with incompressible bytes."""
+    buf = mmap.mmap(-1, nbytes)
+    buf.write(os.urandom(min(nbytes, MiB)) * max(1, nbytes // MiB))
+    return buf
+
+
+def open_new(path):
+    """Create a file for writing without following a symlink planted at its name."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+
+
+def open_write(path, method):
+    fd = open_new(path)
+    if method == DIRECT:
+        os.close(fd)
+        fd = os.open(path, os.O_WRONLY | os.O_DIRECT | os.O_NOFOLLOW)
+    return fd
+
+
+def open_read(path, method):
+    """Open for a cold read: O_DIRECT, or drop this file's cached pages first."""
+    if method == DIRECT:
+        return os.open(path, os.O_RDONLY | os.O_DIRECT | os.O_NOFOLLOW)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    return fd
+
+
+def free_check(root, floor_bytes):
+    free = os.statvfs(root)
+    if free.f_bavail * free.f_frsize < floor_bytes:
+        raise FreeSpaceLow(f"free_floor_bytes: free space on {root} fell below {floor_bytes} bytes")
+
+
+def rank_io(kind, fd, nbytes, block_bytes, deadline, stop, counter, free_check):
+    """One rank's loop of block writes or reads; returns its ops and bytes done."""
+    buf = aligned_buffer(block_bytes)
+    ops, done = [], 0
+    while done < nbytes and not stop.is_set() and time.monotonic() < deadline:
+        t0 = time.monotonic()
+        n = os.write(fd, buf) if kind == "write" else os.preadv(fd, [buf], done)
+        t1 = time.monotonic()
+        if n <= 0:
+            break
+        ops.append((t1, n, t1 - t0))
+        done += n
+        counter(done)
+        if kind == "write" and done % FREE_CHECK_EVERY_BYTES == 0:
+            free_check()
+    buf.close()
+    return ops, done
