@@ -26,4 +26,7 @@ def line(proposal, item):
 
 
 def usecases():
-    return sorted((ROOT / "fixtures" / "usecases").glob("*.json"))
+    """(name, use-case document, expectation) for every golden use case."""
+    folder = ROOT / "fixtures" / "usecases"
+    expected = json.loads((folder / "expected.json").read_text())["cases"]
+    return [(name, json.loads((folder / f"{name}.json").read_text()), expected[name]) for name in sorted(expected)]

@@ -1,16 +1,20 @@
 """Golden use cases (fixtures/usecases/, one per workload family) run end to end to their top proposal."""
-import json
-
 import pytest
 
 from recommender import services
 from recommender.reports import export
 
-from .helpers import usecases
+from .helpers import ROOT, usecases
 
-CASES = [json.loads(path.read_text()) | {"file": path.name} for path in usecases()]
+CASES = [{"file": name, "use_case": document, "expected": expected, "why": expected["why"]}
+         for name, document, expected in usecases()]
 FAMILIES = {"llm_training", "cv_training", "llm_inference", "rag", "video_analytics", "tabular_ml", "data_ingest"}
 pytestmark = pytest.mark.django_db
+
+
+def test_it_has_an_expectation_for_every_use_case_file():
+    files = {p.stem for p in (ROOT / "fixtures" / "usecases").glob("*.json")} - {"expected"}
+    assert files == {c["file"] for c in CASES}
 
 
 def test_it_has_one_golden_case_per_workload_family_and_a_combined_one():
