@@ -428,6 +428,8 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
         try:
             result = evaluate(with_gpus(use_case_document, gpus))
         except rules.UseCaseError as error:
+            if not _depends_on_gpu_count(error.errors):
+                raise  # the document is wrong whatever the GPU count: report it once
             skipped.append({"gpus": gpus, "errors": error.errors})
             continue
         ranked = rank(result["tiers"], catalog, priority=priority)
@@ -438,6 +440,11 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
     if not points and skipped:
         raise rules.UseCaseError(skipped[0]["errors"])
     return {"priority": priority, "points": points, "breaks": breaks, "skipped": skipped}
+
+
+def _depends_on_gpu_count(errors):
+    """True when every field error concerns the GPU count or the parallel layout."""
+    return all(path.split(".")[0] in ("gpus", "parallelism") for path in errors)
 
 
 def default_gpu_counts(document, points=SWEEP_POINTS, low=SWEEP_MIN_GPUS, high=SWEEP_MAX_GPUS):

@@ -108,3 +108,26 @@ def test_it_never_makes_the_top_proposal_cheaper_with_more_gpus(per_gpu_read, pe
                            priority=priority, evaluate=evaluate)
     costs = [p["top"]["cost_usd"] for p in result["points"]]
     assert costs == sorted(costs)
+
+
+@pytest.mark.django_db
+def test_it_sweeps_a_real_use_case_through_the_rules_and_the_api(api_client):
+    from .helpers import usecases
+
+    document = dict(next(d for name, d, _ in usecases() if name == "llm_training"))
+    response = api_client.post("/api/v1/sizing/sweep", document, format="json")
+    assert response.status_code == 200, response.content
+    result = response.json()
+    gpus = [p["gpus"] for p in result["points"]]
+    assert len(gpus) == 50 and gpus[0] == 32 and gpus[-1] <= 100_000 and gpus == sorted(gpus)
+    costs = [p["top"]["cost_usd"] for p in result["points"]]
+    assert costs == sorted(costs)  # more GPUs never make the top proposal cheaper
+    reads = [p["requirements"]["read_bytes_per_s"] for p in result["points"]]
+    assert reads[-1] > reads[0]
+    assert set(result["breaks"]) == {a["id"] for a in CATALOG["architectures"]}
+
+
+@pytest.mark.django_db
+def test_it_answers_400_with_field_errors_for_a_bad_sweep_document(api_client):
+    response = api_client.post("/api/v1/sizing/sweep", {"gpus": 8}, format="json")
+    assert response.status_code == 400 and "workload" in response.json()
