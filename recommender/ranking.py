@@ -329,19 +329,38 @@ CRITERION_FORMULAS = {
 CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}
 
 
+CRITERION_VALUE_TEXT = {
+    "cost": lambda p: f"${p['cost_usd']:,.0f}" + (" (a lower bound)" if p["cost_is_lower_bound"] else ""),
+    "headroom": lambda p: f"{p['headroom_index']:.2f}x on average" + _weakest_text(p["headroom"]),
+    "power": lambda p: f"{p['power_w']:,.0f} W",
+    "rack_units": lambda p: f"{p['rack_units']:g} U",
+}
+
+
+def _weakest_text(headroom):
+    if not headroom:
+        return ""
+    key = min(headroom, key=headroom.get)
+    return f" (weakest: {key} at {headroom[key]:.2f}x)"
+
+
 def _criterion_finding(proposal, criterion, criterion_score, weight, priority):
     contribution = round(100 * weight * criterion_score, 2)
-    value = proposal[CRITERION_INPUT[criterion]]
+    inputs = {"architecture": proposal["architecture"],
+              CRITERION_INPUT[criterion]: proposal[CRITERION_INPUT[criterion]], "weight": round(weight, 4),
+              "priority": priority}
+    sources = list(RANKING_SOURCES)
+    if criterion == "cost":
+        sources += sorted({line["price_basis"] for line in proposal["bom"] if line["price_basis"]})
     return {
         "rule": f"ranking_{criterion}_criterion",
-        "text": (f"{proposal['name']}: {criterion.replace('_', ' ')} scores {criterion_score:.2f} "
-                 f"(value {value:,.4g}); weight {weight:g} under '{priority}' priority adds "
-                 f"{contribution:.1f} of its {proposal['score']:.1f} points."),
-        "inputs": {"architecture": proposal["architecture"], CRITERION_INPUT[criterion]: value,
-                   "weight": weight, "priority": priority},
+        "text": (f"{proposal['name']}: {criterion.replace('_', ' ')} {CRITERION_VALUE_TEXT[criterion](proposal)} "
+                 f"scores {criterion_score:.2f}; with weight {weight:.2f} under '{priority}' priority it adds "
+                 f"{contribution:.1f} of the {proposal['score']:.1f} points."),
+        "inputs": inputs,
         "result": {"criterion_score": round(criterion_score, 4), "contribution": contribution},
         "formula": CRITERION_FORMULAS[criterion],
-        "sources": RANKING_SOURCES,
+        "sources": sources,
     }
 
 
