@@ -54,6 +54,7 @@ def csv_rows(text):
         raise CatalogError(errors)
     if frame.empty:
         raise CatalogError(["file: no data rows"])
+    frame = frame.fillna("")  # a short row leaves NaN in its missing cells, even with dtype=str
     return [(index + 2, row) for index, row in enumerate(frame.to_dict("records"))]
 
 

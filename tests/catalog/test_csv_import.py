@@ -132,3 +132,12 @@ def test_it_rolls_back_an_edit_that_breaks_an_architecture(loaded):
     assert any("tiers.shared_fast: per-node block 'pfs-flash-5u'" in e for e in error.value.errors)
     assert Block.objects.get(id="pfs-flash-5u").per_node is False
     assert Block.objects.get(id="pfs-flash-5u").name != "changed name"
+
+
+def test_it_reports_the_missing_cells_of_a_short_row():
+    lines = fixture_csv().splitlines()
+    short = "short-block,pfs_flash,A row cut after its name"
+    with pytest.raises(CatalogError) as error:
+        services.blocks_import_csv("\n".join([lines[0], short]) + "\n")
+    assert "row 2, capacity_bytes: is required" in error.value.errors
+    assert Block.objects.count() == 0
