@@ -28,8 +28,9 @@ def use_cases():
     """{name: document} from fixtures/usecases/*.json, else the fallback list."""
     files = sorted((ROOT / "fixtures" / "usecases").glob("*.json"))
     cases = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in files}
-    # golden fixtures wrap the document: {"use_case": {...}, "expected": {...}, "why": "..."}
+    # a use case is a document with a workload (or wrapped as {"use_case": {...}}); expected.json etc. are not
     cases = {name: doc.get("use_case", doc) for name, doc in cases.items()}
+    cases = {name: doc for name, doc in cases.items() if isinstance(doc, dict) and "workload" in doc}
     return cases or FALLBACK_CASES
 
 
@@ -49,8 +50,11 @@ def measure(repeats):
     django.setup()
     import rules
     from recommender import services
-    rows = []
-    for name, doc in use_cases().items():
+    rows, cases = [], use_cases()
+    start = time.perf_counter()
+    rules.evaluate(next(iter(cases.values())))  # first call in this thread builds experta's Rete network
+    measure.cold_ms = (time.perf_counter() - start) * 1000
+    for name, doc in cases.items():
         r = timings_ms(rules.evaluate, doc, repeats)
         s = timings_ms(services.use_case_evaluate, doc, repeats)
         rows.append({"use_case": name, "rules_median_ms": statistics.median(r),
@@ -83,6 +87,8 @@ def markdown(rows, repeats):
               for r in rows]
     verdict = "meets" if all_full <= 50 else "misses"
     lines += ["", f"Median of the per-use-case full medians: **{all_full:.1f} ms** — {verdict} the 50 ms target.",
+              "", f"The first evaluation in a thread also builds experta's Rete network once "
+              f"({getattr(measure, 'cold_ms', 0):.0f} ms here); later evaluations reuse it (`rules/engine.py`).",
               "", f"Load average while measuring: {os.getloadavg()[0]:.2f} (the machine is shared; other work "
               "running at the same time shows up as noise, e.g. a `rules` median above the `full` one).", ""]
     return "\n".join(lines)
