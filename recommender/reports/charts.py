@@ -54,6 +54,14 @@ def _min_headroom(proposal):
     return min(values) if values else None
 
 
+def _grouped(points):
+    """Proposals at the same spot share one label ('#2, #3 pfs-only, ...') instead of overprinting."""
+    groups = {}
+    for cost, headroom, p in points:
+        groups.setdefault((round(cost, -2), round(headroom, 2)), []).append(p)
+    return [(key[0], key[1], ps) for key, ps in groups.items()]
+
+
 def cost_headroom_svg(document):
     """Cost (x) vs tightest headroom (y) per proposal, the Pareto front joined; None if nothing to plot."""
     points = [(p["cost_usd"], _min_headroom(p), p) for p in document.get("proposals") or []
@@ -61,19 +69,22 @@ def cost_headroom_svg(document):
     if not points:
         return None
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    for cost, headroom, p in points:
-        color = OK if p.get("meets_requirements") else WARN
+    for cost, headroom, group in _grouped(points):
+        color = OK if all(p.get("meets_requirements") for p in group) else WARN
         ax.scatter(cost, headroom, s=36, color=color, zorder=3)
-        ax.annotate(f"#{p['rank']} {p['architecture']}", (cost, headroom), textcoords="offset points",
-                    xytext=(5, 4), fontsize=7.5, color=INK)
+        label = ", ".join(f"#{p['rank']}" for p in group) + " " + group[0]["architecture"]
+        label += f" (+{len(group) - 1})" if len(group) > 1 else ""
+        ax.annotate(label, (cost, headroom), textcoords="offset points", xytext=(5, 4), fontsize=7.5, color=INK)
     front = sorted((c, h) for c, h, p in points if p["architecture"] in (document.get("pareto") or []))
     if len(front) > 1:
         ax.plot(*zip(*front), color=ACCENT, linewidth=1.2, linestyle="--", zorder=2, label="Pareto front")
         ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.axhline(1.0, color=MUTED, linewidth=0.8, linestyle=":")
-    costs = [c for c, _, _ in points]
+    costs, headrooms = [c for c, _, _ in points], [h for _, h, _ in points]
     if max(costs) > 20 * min(costs):
         ax.set_xscale("log")
+    if max(headrooms) > 20:
+        ax.set_yscale("symlog", linthresh=1.0)  # symlog: keeps a 0× headroom (an unmet need) on the chart
     usd_axis(ax, "x")
     ax.margins(x=0.15, y=0.15)
     ax.set_xlabel("cost (USD)")
@@ -101,29 +112,43 @@ def tier_bandwidth_svg(document):
     return _svg(fig)
 
 
-def sweep_svg(sweep, metric="cost_usd"):
-    """Top proposal cost over the GPU-count sweep, with a marker where each architecture breaks."""
-    points = [p for p in (sweep or {}).get("points", []) if (p.get("top") or {}).get(metric)]
+def sweep_svg(sweep):
+    """Over the GPU-count sweep: the bandwidth needed (top) and the top proposal's cost with a marker
+    where each architecture stops meeting a need (bottom)."""
+    points = [p for p in (sweep or {}).get("points", []) if (p.get("top") or {}).get("cost_usd")]
     if not points:
         return None
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    ax.plot([p["gpus"] for p in points], [p["top"][metric] for p in points], color=ACCENT,
-            marker="o", markersize=2.5, linewidth=1.2, label="cheapest proposal that meets every need")
-    breaks = sorted(((b["gpus"], arch, b.get("requirement")) for arch, b in (sweep.get("breaks") or {}).items()
-                     if b.get("gpus")), key=lambda item: item[0])
-    for i, (gpus, arch, requirement) in enumerate(breaks):
-        ax.axvline(gpus, color=WARN, linewidth=0.8, linestyle=":")
-        ax.annotate(f"{arch} breaks ({requirement})", (gpus, 0.96 - 0.08 * (i % 8)),
-                    xycoords=("data", "axes fraction"), fontsize=6.5, color=WARN, rotation=0,
-                    xytext=(3, 0), textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("GPUs (log scale)")
-    usd_axis(ax, "y")
-    ax.set_ylabel("cost (USD)")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    ax.set_title("Scale: top proposal cost and where each architecture breaks", fontsize=9, color=INK)
+    gpus = [p["gpus"] for p in points]
+    fig, (need, cost) = plt.subplots(2, 1, figsize=(6.4, 5.0), sharex=True, height_ratios=[1, 1.2])
+    for key, color, label in (("write_bytes_per_s", WARN, "write"), ("read_bytes_per_s", ACCENT, "read")):
+        values = [(p.get("requirements") or {}).get(key) or 0 for p in points]
+        if any(values):
+            need.plot(gpus, [v / 1e9 for v in values], color=color, linewidth=1.2, label=f"{label} needed")
+    need.set_yscale("symlog", linthresh=0.1)
+    need.set_ylabel("GB/s")
+    if need.get_lines():
+        need.legend(frameon=False, fontsize=8, loc="upper left")
+    need.set_title("Scale: what the same use case needs, and what it costs, from 8 to 100,000 GPUs",
+                   fontsize=9, color=INK)
+    cost.plot(gpus, [p["top"]["cost_usd"] for p in points], color=INK, marker="o", markersize=2.5,
+              linewidth=1.2, label="top proposal")
+    _mark_breaks(cost, sweep.get("breaks") or {})
+    cost.set_xscale("log")
+    cost.set_yscale("log")
+    usd_axis(cost, "y")
+    cost.set_xlabel("GPUs (log scale)")
+    cost.set_ylabel("cost (USD)")
+    cost.legend(frameon=False, fontsize=8, loc="lower right")
     return _svg(fig)
+
+
+def _mark_breaks(ax, breaks):
+    found = sorted((b["gpus"], arch, b.get("requirement")) for arch, b in breaks.items() if b.get("gpus"))
+    for i, (gpus, arch, requirement) in enumerate(found):
+        ax.axvline(gpus, color=WARN, linewidth=0.8, linestyle=":")
+        ax.annotate(f"{arch} breaks ({requirement})", (gpus, 0.95 - 0.09 * (i % 8)),
+                    xycoords=("data", "axes fraction"), fontsize=6.5, color=WARN,
+                    xytext=(3, 0), textcoords="offset points")
 
 
 def proposal_charts(document):

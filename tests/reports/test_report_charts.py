@@ -17,13 +17,22 @@ def test_it_plots_the_bandwidth_of_each_tier(sample_document):
 
 
 def test_it_marks_where_each_architecture_breaks_in_the_gpu_sweep():
-    sweep = {"points": [{"gpus": g, "top": {"architecture": "nvme-pfs-object", "cost_usd": 1000.0 * g}}
+    sweep = {"points": [{"gpus": g, "top": {"architecture": "nvme-pfs-object", "cost_usd": 1000.0 * g},
+                         "requirements": {"write_bytes_per_s": 1e8 * g, "read_bytes_per_s": 5e7 * g}}
                         for g in (8, 64, 512, 4096)],
              "breaks": {"nas-object": {"gpus": 512, "requirement": "shared_fast.write_bytes_per_s"},
                         "nvme-pfs-object": {"gpus": None, "requirement": None}}}
     svg = charts.sweep_svg(sweep)
     assert "nas-object breaks (shared_fast.write_bytes_per_s)" in svg
     assert "nvme-pfs-object breaks" not in svg
+    assert "write needed" in svg and "read needed" in svg
+
+
+def test_it_labels_proposals_at_the_same_spot_once(sample_document):
+    for p in sample_document["proposals"]:
+        p["cost_usd"], p["headroom"] = 5000.0, {"shared_fast.iops": 2.0}
+    svg = charts.cost_headroom_svg(sample_document)
+    assert "#1, #2, #3 nvme-pfs-object (+2)" in svg
 
 
 def test_it_returns_nothing_when_there_is_nothing_to_plot():

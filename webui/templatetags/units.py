@@ -23,6 +23,12 @@ def iops(value):
 
 
 @register.filter
+def grouped(value):
+    """100000 -> '100,000'."""
+    return "—" if value is None else f"{int(value):,}"
+
+
+@register.filter
 def count(value):
     return units.format_count(value)
 

@@ -16,17 +16,18 @@
   function human(name, value) {
     if (typeof value !== "number") return String(value);
     var steps = [[1e15, "P"], [1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
-    function scaled(v, unit) {
+    function short(v) { return String(Number(v.toPrecision(3))); }
+    function scaled(v, unit, gap) {
       for (var i = 0; i < steps.length; i++) {
-        if (Math.abs(v) >= steps[i][0]) return (v / steps[i][0]).toPrecision(3) + " " + steps[i][1] + unit;
+        if (Math.abs(v) >= steps[i][0]) return short(v / steps[i][0]) + " " + steps[i][1] + gap + unit;
       }
-      return v.toPrecision(3) + " " + unit;
+      return short(v) + " " + unit;
     }
-    if (/_bytes_per_s$/.test(name)) return scaled(value, "B/s");
-    if (/_bytes$/.test(name)) return scaled(value, "B");
-    if (/_s$/.test(name)) return value < 1 ? (value * 1000).toPrecision(3) + " ms" : value.toPrecision(3) + " s";
-    if (/iops$/.test(name)) return scaled(value, "IOPS");
-    return value.toPrecision(4);
+    if (/_bytes_per_s$/.test(name)) return scaled(value, "B/s", "");
+    if (/_bytes$/.test(name)) return scaled(value, "B", "");
+    if (/iops$/.test(name)) return scaled(value, "IOPS", " ");
+    if (/_s$/.test(name)) return value < 1 ? short(value * 1000) + " ms" : short(value) + " s";
+    return scaled(value, "", "").trim();
   }
 
   function table(rows) {
@@ -59,7 +60,8 @@
       var h2 = document.createElement("h4"); h2.textContent = "Checks against the requirements"; box.appendChild(h2);
       box.appendChild(table(checks.map(function (c) {
         var field = (c.requirement || "").split(".").pop();
-        var verdict = (c.pass ? "pass" : "FAIL") + " (" + (c.margin >= 0 ? "+" : "") + (100 * c.margin).toFixed(0) + " %)";
+        var margin = c.margin >= 9 ? (1 + c.margin).toFixed(0) + "× the need" : (c.margin >= 0 ? "+" : "") + (100 * c.margin).toFixed(0) + " %";
+        var verdict = (c.pass ? "pass" : "FAIL") + " (" + margin + ")";
         return [c.requirement, human(field, c.measured) + " " + (c.direction || "") + " " + human(field, c.required) + " needed — " + verdict];
       })));
     }
