@@ -1,7 +1,8 @@
 """Storage building blocks and the architectures composed from them (one block per tier)."""
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from .validation import KINDS, TIERS
+from .validation import KINDS, PER_NODE_TIERS, TIERS
 
 
 class Block(models.Model):
@@ -67,3 +68,13 @@ class ArchitectureTier(models.Model):
 
     def __str__(self):
         return f"{self.architecture_id}: {self.tier} → {self.block_id}"
+
+    def clean(self):
+        """The same rule as validation.architecture_errors: the block must be able to hold the tier."""
+        block = Block.objects.filter(pk=self.block_id).first()
+        if block is None:
+            return
+        if block.kind == "network_port":
+            raise ValidationError({"block": "a network port cannot hold a tier"})
+        if block.per_node and self.tier not in PER_NODE_TIERS:
+            raise ValidationError({"block": f"a per-node block can only hold {' or '.join(sorted(PER_NODE_TIERS))}"})

@@ -42,3 +42,13 @@ def test_it_refuses_a_usable_fraction_above_one(admin_client):
     assert response.status_code == 200
     assert b"must be a number above 0 and at most 1" in response.content
     assert Block.objects.get(id="pfs-flash-5u").usable_fraction == 0.8
+
+
+def test_it_refuses_a_per_node_block_on_a_shared_tier(admin_client):
+    from django.core.exceptions import ValidationError
+
+    from recommender.catalog.models import ArchitectureTier
+
+    row = ArchitectureTier(architecture_id="pfs-only", tier="shared_fast", block_id="das-nvme-tlc-6400gb")
+    with pytest.raises(ValidationError, match="per-node block can only hold"):
+        row.clean()
