@@ -79,7 +79,8 @@ def _groups(architecture, tiers, blocks, nodes):
         group = groups.setdefault(block["id"], {"block": block, "tiers": [], "latency_s": None,
                                                 **{f: 0.0 for f in FIELDS}})
         group["tiers"].append(tier["tier"])
-        scale = _scale(tier["tier"] in PER_NODE_TIERS, bool(block.get("per_node")), nodes)
+        tier_per_node = tier.get("per_node", tier["tier"] in PER_NODE_TIERS)
+        scale = _scale(bool(tier_per_node), bool(block.get("per_node")), nodes)
         for field in FIELDS:
             group[field] += float(tier.get(field) or 0) * scale
         group["latency_s"] = _strictest(group["latency_s"], tier.get("latency_s"))

@@ -2,6 +2,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recommender import ranking
 
@@ -223,3 +225,22 @@ def test_it_does_not_stack_per_node_blocks_without_a_sourced_slot_count():
     assert cxl["first_unmet"] == "host_memory.capacity_bytes"
     assert "no sourced slot count per server" in cxl["unmet"][0]["why"]
     assert three_modules["nvme-pfs-object"]["meets_requirements"] is True  # 5 of 32 DIMM slots
+
+
+TIER_NAMES = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
+
+
+@settings(max_examples=60, deadline=None)
+@given(needs=st.lists(st.tuples(st.sampled_from(TIER_NAMES), st.floats(0, 5e15), st.floats(0, 5e11),
+                                st.floats(0, 5e11), st.floats(0, 1e7)), min_size=1, max_size=5,
+                      unique_by=lambda n: n[0]),
+       nodes=st.integers(1, 512), factor=st.floats(1, 20))
+def test_it_never_costs_an_architecture_less_when_every_need_grows(needs, nodes, factor):
+    def tiers(k):
+        return [tier(name, cap * k / (nodes if name in ranking.PER_NODE_TIERS else 1), r * k, w * k, iops * k,
+                     nodes=nodes) for name, cap, r, w, iops in needs]
+    before, after = by_architecture(ranked(tiers(1.0))), by_architecture(ranked(tiers(factor)))
+    for architecture, proposal in before.items():
+        assert after[architecture]["cost_usd"] >= proposal["cost_usd"] - 1e-6
+        if not proposal["meets_requirements"]:
+            assert not after[architecture]["meets_requirements"]
