@@ -240,23 +240,25 @@ def _lora_recipe(uc):
 
 
 def _interval_and_stall(policy, mtti, per_rank):
-    """(interval, blocking stall, Daly optimum) for the sync stall budget or the async snapshot."""
-    if policy["mode"] == "sync":
-        frac = policy["stall_budget_fraction"]
-        optimum = f.interval_for_stall_budget_s(frac, mtti)
-        interval = policy["interval_s"] or min(optimum, policy["max_interval_s"])
-        return interval, frac * interval, optimum
-    stall = per_rank / policy["snapshot_bytes_per_s"]
-    optimum = f.daly_interval_s(stall, mtti)
+    """(interval, blocking stall, Daly optimum) from the stall budget; async only shrinks the stall.
+
+    Async keeps the interval the stall budget gives: with a snapshot stall of milliseconds Daly's optimum
+    falls to seconds, and persisting S every few seconds would need S / τ of sustained writes (§4.4).
+    """
+    frac = policy["stall_budget_fraction"]
+    optimum = f.interval_for_stall_budget_s(frac, mtti)
     interval = policy["interval_s"] or min(optimum, policy["max_interval_s"])
-    return interval, stall, optimum
+    if policy["mode"] == "sync":
+        return interval, frac * interval, optimum
+    return interval, per_rank / policy["snapshot_bytes_per_s"], optimum
 
 
 def _interval_formula(policy):
+    base = ("Daly's optimum τ = √(2δM)[1 + ⅓√(δ/2M) + ⅑ δ/2M] − δ with the stall δ = budget × τ, "
+            "capped at the maximum interval")
     if policy["mode"] == "sync":
-        return ("Daly's optimum τ = √(2δM)[1 + ⅓√(δ/2M) + ⅑ δ/2M] − δ with the stall δ = budget × τ, "
-                "capped at the maximum interval")
-    return "Daly's optimum with δ = per-rank bytes ÷ device-to-host copy rate (asynchronous snapshot), capped"
+        return base
+    return base + "; asynchronous saves keep that interval and stall only for the device-to-host snapshot"
 
 
 def _replicated_reads(framework, zero_stage):

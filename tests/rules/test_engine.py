@@ -192,3 +192,12 @@ def test_it_reads_llm_tokens_at_the_compute_rate():
     data = training()["requirements"]["training_data"]
     expected = 8 * 989.4e12 * 0.40 / (6 * 8_030_261_248)
     assert data["tokens_per_s"] == pytest.approx(expected) and data["read_bytes_per_s"] == pytest.approx(4 * expected)
+
+
+def test_it_keeps_the_interval_and_moves_the_write_off_the_critical_path_when_async():
+    big = dict(gpus=16_384, model={"preset": "llama3.1-405b"}, parallelism={"tensor": 8, "pipeline": 16})
+    sync = training(**big)["requirements"]["checkpoint"]
+    async_ = training(**big, checkpoint={"mode": "async"})["requirements"]["checkpoint"]
+    assert async_["interval_s"] == pytest.approx(sync["interval_s"])
+    assert async_["write_bytes_per_s"] == pytest.approx(0.05 * sync["write_bytes_per_s"])
+    assert async_["stall_s"] < sync["stall_s"] / 100
