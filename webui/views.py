@@ -12,7 +12,7 @@ from recommender.catalog import selectors as catalog_selectors
 from recommender.models import Proposal
 from recommender.reports import charts, export
 
-from . import present
+from . import present, units
 
 log = logging.getLogger(__name__)
 SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough for a page view
@@ -83,11 +83,22 @@ def compare(request):
     if len(use_cases) < len(set(ids)):
         raise Http404("no such use case")
     columns = [comparison_column(uc) for uc in use_cases if uc.latest_proposal()]
-    needs = sorted({(need, field) for c in columns for need, fields in c["requirements"].items()
-                    for field, value in fields.items() if isinstance(value, (int, float))})
     return render(request, "webui/compare.html", {
-        "columns": columns, "needs": needs, "too_few": len(columns) < 2,
+        "columns": columns, "rows": comparison_rows(columns), "too_few": len(columns) < 2,
         "all_use_cases": selectors.use_cases_for(request.user)})
+
+
+def comparison_rows(columns):
+    """One row per numeric requirement any scenario has: (need, field, values, differs)."""
+    keys = sorted({(need, field) for c in columns for need, fields in c["requirements"].items()
+                   for field, value in fields.items() if isinstance(value, (int, float))
+                   and not isinstance(value, bool)})
+    rows = []
+    for need, field in keys:
+        values = [(c["requirements"].get(need) or {}).get(field) for c in columns]
+        rows.append({"need": need, "field": field, "differs": len(set(values)) > 1,
+                     "texts": [units.format_field(field, v) for v in values]})
+    return rows
 
 
 def comparison_column(use_case):

@@ -85,6 +85,7 @@ def cost_headroom_svg(document):
         ax.set_xscale("log")
     if max(headrooms) > 20:
         ax.set_yscale("symlog", linthresh=1.0)  # symlog: keeps a 0× headroom (an unmet need) on the chart
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     usd_axis(ax, "x")
     ax.margins(x=0.15, y=0.15)
     ax.set_xlabel("cost (USD)")
@@ -125,6 +126,7 @@ def sweep_svg(sweep):
         if any(values):
             need.plot(gpus, [v / 1e9 for v in values], color=color, linewidth=1.2, label=f"{label} needed")
     need.set_yscale("symlog", linthresh=0.1)
+    need.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     need.set_ylabel("GB/s")
     if need.get_lines():
         need.legend(frameon=False, fontsize=8, loc="upper left")

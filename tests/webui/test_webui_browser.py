@@ -94,3 +94,20 @@ def test_it_renders_a_stored_proposal_with_charts_and_why_links(page, live_serve
     expect(page).to_have_url(re.compile(r"#finding-3$"))
     expect(page.locator("#finding-3")).to_contain_text("Young, CACM 17(9) 1974")
     page.screenshot(path=SHOTS.format("stored-result"), full_page=True)
+
+
+def test_it_compares_scenarios_picked_on_the_list(page, live_server, user, sample_document, store):
+    small, _ = store(user, sample_document, name="Small cluster")
+    big = dict(sample_document, requirements={"checkpoint": dict(sample_document["requirements"]["checkpoint"],
+                                                                 write_bytes_per_s=3.3e9)})
+    large, _ = store(user, big, name="Large cluster")
+    log_in(page, live_server)
+    page.check(f"input[name=ids][value='{small.pk}']")
+    page.check(f"input[name=ids][value='{large.pk}']")
+    page.screenshot(path=SHOTS.format("home"), full_page=True)
+    page.click("text=Compare selected")
+    table = page.locator("table.compare")
+    expect(table).to_contain_text("Small cluster")
+    expect(table).to_contain_text("Large cluster")
+    expect(table.locator("tr", has_text="checkpoint · write")).to_contain_text("3.30 GB/s")
+    page.screenshot(path=SHOTS.format("compare"), full_page=True)
