@@ -191,11 +191,20 @@ def _network_need(groups, nodes):
     return {f: sum(g[f] for g in shared) / nodes for f in ("read_bytes_per_s", "write_bytes_per_s")}
 
 
+def _unmapped(architecture, tiers, blocks):
+    """Tiers this architecture has no usable block for (an incomplete catalog edit)."""
+    return [{"requirement": f"{t['tier']}.block", "sources": ["fixtures/catalog/architectures.json"],
+             "why": f"the architecture maps no catalog block to the {t['tier']} tier"}
+            for t in tiers if architecture["tiers"].get(t["tier"]) not in blocks]
+
+
 def _propose(architecture, tiers, blocks):
     nodes = _node_count(tiers)
+    missing = _unmapped(architecture, tiers, blocks)
+    tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in blocks]
     groups = _groups(architecture, tiers, blocks, nodes)
     sized = {block_id: _size(g, blocks, nodes) for block_id, g in groups.items()}
-    headroom, unmet = {}, []
+    headroom, unmet = {}, missing
     for block_id in sorted(groups, key=lambda b: TIER_ORDER.index(groups[b]["tiers"][0])):
         headroom.update(_headroom(groups[block_id], sized[block_id]))
         if sized[block_id]["unmet"]:

@@ -244,3 +244,11 @@ def test_it_never_costs_an_architecture_less_when_every_need_grows(needs, nodes,
         assert after[architecture]["cost_usd"] >= proposal["cost_usd"] - 1e-6
         if not proposal["meets_requirements"]:
             assert not after[architecture]["meets_requirements"]
+
+
+def test_it_fails_an_architecture_with_no_block_for_a_needed_tier():
+    partial = {"id": "partial", "name": "Partial", "tiers": {"shared_fast": "pfs-flash-5u"}}
+    result = ranking.rank(TRAINING_TIERS, {**CATALOG, "architectures": [partial]})
+    proposal = result["proposals"][0]
+    assert proposal["meets_requirements"] is False and proposal["first_unmet"] == "gpu_local_nvme.block"
+    assert [l["item"] for l in proposal["bom"]] == ["pfs-flash-5u", "net-port-400g"]
