@@ -141,3 +141,18 @@ def test_it_reports_the_missing_cells_of_a_short_row():
         services.blocks_import_csv("\n".join([lines[0], short]) + "\n")
     assert "row 2, capacity_bytes: is required" in error.value.errors
     assert Block.objects.count() == 0
+
+
+def test_it_ranks_with_the_edited_catalog(loaded):
+    from recommender import services as core_services
+    from tests.ranking.helpers import usecases
+
+    document = next(d for name, d, _ in usecases() if name == "llm_training")
+    before = {p["architecture"]: p for p in core_services.use_case_evaluate(document)["proposals"]}
+    text = edited(services.blocks_export_csv(), "object-flash-2u", price_usd="3600000", price_date="2026-11-27")
+    services.blocks_import_csv(text)
+    after = core_services.use_case_evaluate(document)
+    proposals = {p["architecture"]: p for p in after["proposals"]}
+    assert proposals["object-cache"]["cost_usd"] > before["object-cache"]["cost_usd"]
+    assert after["proposals"][0]["architecture"] != "object-cache"  # ten times dearer, no longer first
+    assert after["catalog_version"].startswith("db:")
