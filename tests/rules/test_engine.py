@@ -131,7 +131,13 @@ def test_it_saves_only_lora_adapters():
     {"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "checkpoint": {"mode": "async"}},
     {"workload": "llm_training", "model": {"preset": "mixtral-8x7b"}, "data": {"total_bytes": 1e12}},
     {"workload": "cv_training", "model": {"preset": "unet3d"}, "gpus": 16},
-    {"workload": "cv_training", "model": {"preset": "cosmoflow"}, "data": {"total_bytes": 1e15}}])
+    {"workload": "cv_training", "model": {"preset": "cosmoflow"}, "data": {"total_bytes": 1e15}},
+    {"workload": "llm_training", "model": {"preset": "deepseek-v3"}, "framework": "fsdp", "gpus": 64,
+     "checkpoint": {"weights_only": True}},
+    {"workload": "llm_training", "model": {"preset": "llama3.1-70b"}, "framework": "hf_trainer",
+     "checkpoint": {"lora_rank": 16, "interval_s": 900}},
+    {"workload": "llm_training", "model": {"parameters": 13_000_000_000}, "framework": "megatron_legacy",
+     "optimizer": "adam_8bit", "gpus": 16, "parallelism": {"tensor": 2}}])
 def test_it_records_a_sourced_explained_finding_for_every_firing(document):
     r = rules.evaluate(document)
     for f in r["findings"]:
