@@ -524,4 +524,5 @@ def _sweep_point(gpus, result, ranked):
     return {"gpus": gpus, "requirements": totals,
             "top": {"architecture": top["architecture"], "cost_usd": top["cost_usd"],
                     "meets_requirements": top["meets_requirements"]} if top else None,
-            "meeting": [p["architecture"] for p in ranked["proposals"] if p["meets_requirements"]]}
+            "meeting": [p["architecture"] for p in ranked["proposals"] if p["meets_requirements"]],
+            "cost_usd": {p["architecture"]: p["cost_usd"] for p in ranked["proposals"]}}

@@ -61,6 +61,8 @@ def test_it_returns_headline_requirements_and_the_top_proposal_per_point():
     assert point["requirements"]["checkpoint_write_bytes_per_s"] == 1024
     assert point["top"]["architecture"] in {a["id"] for a in CATALOG["architectures"]}
     assert point["top"]["cost_usd"] > result["points"][0]["top"]["cost_usd"]
+    assert point["cost_usd"][point["top"]["architecture"]] == point["top"]["cost_usd"]
+    assert set(point["cost_usd"]) == {a["id"] for a in CATALOG["architectures"]}
 
 
 def test_it_finds_the_gpu_count_where_an_architecture_breaks_and_the_need_that_breaks_it():
