@@ -24,7 +24,7 @@ NODE_NETWORK_SOURCES = [
 # Score weights per priority (design choice of this project, not a published figure). Rationale:
 # - performance: headroom dominates — the buyer pays for margin over the computed needs; cost still
 #   separates designs with equal margin.
-# - cost: the cheapest design that meets every need wins; headroom only breaks near-ties.
+# - cost: price dominates among the designs that meet every need; headroom only separates near-ties.
 # - balanced: cost and headroom count the same.
 # Power and rack units always carry 10 % each: they are running cost and floor space, secondary to
 # purchase price, and many blocks have no sourced power figure (catalog gaps).
