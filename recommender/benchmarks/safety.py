@@ -88,6 +88,10 @@ class Guard:
         by_floor = self.free_bytes() - self.free_floor_bytes
         return max(0, min(self.size_cap_bytes - self.reserved_bytes, by_floor))
 
+    def describe(self):
+        return (f"size cap {self.size_cap_bytes} bytes; {self.free_bytes()} bytes free on {self.root}, "
+                f"free-space floor {self.free_floor_bytes} bytes")
+
     def path(self, relative):
         return inside(self.root, relative)
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from recommender import services as core_services
+from recommender.catalog import selectors as catalog_selectors
 
 from . import calibration, fio, runner, safety, workloads
 from .models import RunHost, Target, ValidationRun
@@ -221,7 +222,10 @@ def _measure(host):
     _barrier(run.pk, parties, host)
     measuring_started_at = time.time()
     use_fio = bool(fio.fio_path())
-    steps = workloads.plan(run.results.get("basis", {}), run.budget_s, guard.room_bytes(), fio=use_fio)
+    try:
+        steps = workloads.plan(run.results.get("basis", {}), run.budget_s, guard.room_bytes(), fio=use_fio)
+    except workloads.PlanError as exc:
+        raise workloads.PlanError(f"{exc} ({guard.describe()})") from None
     _host_update(host.pk, stage=f"plan: {', '.join(s['probe'] for s in steps)}")
     deadline = time.monotonic() + run_time_limit_s(run.budget_s)
     out = runner.execute(steps, guard, _progress(host, deadline), use_fio=use_fio,
@@ -363,14 +367,19 @@ def fio_summary(references):
 
 
 def measured_by_block(run):
-    """{block: figures} from the run's hosts, per client × planned clients, grouped by block."""
+    """{block: figures} from the run's hosts, per client × planned clients, grouped by block.
+
+    A block the catalog marks `per_node` (DAS, host memory) sits in every client, so one client's
+    figure is already the per-unit figure: it is not multiplied by the client count.
+    """
     hosts = list(run.hosts.select_related("target"))
     clients = run.results.get("planned_clients", 1)
+    per_node = {b["id"] for b in catalog_selectors.catalog_current().get("blocks", []) if b.get("per_node")}
     measured = {}
     for block in sorted({h.target.block for h in hosts if h.target.block}):
         group = {h.target.name: h.results.get("measurements", {}) for h in hosts if h.target.block == block}
         client = calibration.per_client(calibration.aggregate(group), len(group))
-        measured.update(calibration.measured_for_ranking(block, client, clients))
+        measured.update(calibration.measured_for_ranking(block, client, 1 if block in per_node else clients))
     return measured
 
 

@@ -3,9 +3,9 @@
 Fields read (all optional; missing ones fall back to the sourced defaults below and the plan
 says so in each step's `sources`):
   requirements.checkpoint      total_bytes, files, per_rank_bytes | largest_file_bytes,
-                               writers_per_node | ranks_per_node, write_bytes_per_s, restore_bytes_per_s
+                               writers (all ranks) | writers_per_node, write_bytes_per_s, restore_bytes_per_s
   requirements.training_data   read_bytes_per_s, sample_bytes, samples_per_file, batch_size,
-                               step_time_s | computation_time_s, au_min, read_threads
+                               step_time_s | computation_time_s, min_au | au_min, read_threads
   requirements.kv_cache        bytes_per_token, tokens_per_block, concurrent_sequences
   requirements.tabular         format, total_bytes        (or use_case.data.format/total_bytes)
   requirements.results_persistence / video   record_bytes, iops
@@ -104,7 +104,8 @@ def checkpoint_step(ckpt, use_case, usable):
     per_rank = num(ckpt, "per_rank_bytes", "largest_file_bytes")
     if per_rank is None and files and num(ckpt, "total_bytes"):
         per_rank = ckpt["total_bytes"] / files
-    writers = num(ckpt, "writers_per_node", "ranks_per_node", default=gpus_per_node(use_case))
+    local = gpus_per_node(use_case)
+    writers = num(ckpt, "writers_per_node", "ranks_per_node", default=min(num(ckpt, "writers", default=local), local))
     writers = int(min(writers, files or writers, MAX_WRITERS))
     if per_rank is None:
         sources.append("no checkpoint layout in the requirements: shards sized by the cap only")
@@ -146,7 +147,7 @@ def training_pattern(td, data):
         "batch_size": int(num(td, "batch_size", default=base.get("batch_size", 1))),
         "compute_s": float(num(td, "step_time_s", "computation_time_s", "compute_s",
                                default=RESNET50_H100["compute_s"])),
-        "au_min": float(num(td, "au_min", "accelerator_utilization_min", default=0.90)),
+        "au_min": float(num(td, "min_au", "au_min", "accelerator_utilization_min", default=0.90)),
         "read_threads": int(num(td, "read_threads", default=DEFAULT_READ_THREADS)),
         "samples_per_file": int(num(td, "samples_per_file", default=1)),
     }

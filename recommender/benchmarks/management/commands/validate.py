@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except safety.SafetyError as exc:
             fail(f"--target: {exc}" if exc.field == "path" else f"--{exc.field.replace('_', '-')}: {exc.message}")
         except workloads.PlanError as exc:
-            fail(f"--target: {exc}")
+            fail(f"--target: {exc} ({guard.describe()})")
         out = runner.execute(steps, guard, self.progress(options["format"]), use_fio=use_fio, label="cli")
         report = build_report(document, out, steps, guard, options)
         self.stdout.write(json.dumps(report, indent=2) if options["format"] == "json" else text(report))
