@@ -155,7 +155,8 @@ class ModelForm(StepForm):
              "hidden_size": "model.hidden_size", "ffn_hidden_size": "model.ffn_hidden_size",
              "attention_heads": "model.attention_heads", "kv_heads": "model.kv_heads",
              "vocab_size": "model.vocab_size", "head_dim": "model.head_dim",
-             "kv_lora_rank": "model.kv_lora_rank", "qk_rope_head_dim": "model.qk_rope_head_dim"}
+             "kv_lora_rank": "model.kv_lora_rank", "qk_rope_head_dim": "model.qk_rope_head_dim",
+             "experts": "model.experts", "experts_per_token": "model.experts_per_token"}
     DIMS = ["layers", "hidden_size", "ffn_hidden_size", "attention_heads", "kv_heads", "vocab_size"]
     preset = forms.ChoiceField(required=False, choices=preset_choices("models", "— dimensions or a count below —"))
     parameters = CountField(required=False, help_text="or a bare count, e.g. 70B")
@@ -168,6 +169,8 @@ class ModelForm(StepForm):
     head_dim = positive_int("Head dim", help_text="optional")
     kv_lora_rank = positive_int("KV LoRA rank", help_text="MLA models only (DeepSeek)")
     qk_rope_head_dim = positive_int("RoPE head dim", help_text="MLA models only")
+    experts = positive_int("Experts", help_text="mixture-of-experts models only")
+    experts_per_token = positive_int("Experts per token", help_text="MoE: routed experts each token uses")
 
     def clean(self):
         data = super().clean()

@@ -96,3 +96,14 @@ def test_it_downloads_the_pdf_of_a_stored_proposal(logged_in, stored):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f"storage-proposal-{stored[0].pk}-{stored[1].pk}.pdf" in response["Content-Disposition"]
+
+
+def test_it_links_bom_exports_that_work_with_the_browser_session(logged_in, stored):
+    page = logged_in.get(reverse("use-case", args=[stored[0].pk])).content.decode()
+    csv_url = f"/api/v1/use-cases/{stored[0].pk}/bom.csv"
+    assert f'href="{csv_url}"' in page
+    response = logged_in.get(csv_url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "pfs-appliance" in response.content.decode() and "350000" in response.content.decode()
+    rows = logged_in.get(f"/api/v1/use-cases/{stored[0].pk}/bom").json()
+    assert {"architecture": "nvme-pfs-object", "item": "pfs-appliance", "quantity": 1}.items() <= rows[1].items()
