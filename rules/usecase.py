@@ -15,8 +15,12 @@ MOMENT_DTYPES = ("fp32", "bf16", "fp16", "fp8")
 FAMILY_SECTIONS = {"inference": (inference, "llm_inference"), "rag": (rag, "rag"),
                    "video": (video, "video_analytics"), "tabular": (tabular, "tabular_ml"),
                    "ingest": (ingest, "data_ingest")}
+# Fields normalize() adds; accepted (and recomputed) so a normalized use case validates again unchanged.
+DERIVED_TOP_LEVEL = {"workloads", "nodes", "gpu"}
+DERIVED_MODEL = {"kind", "parameters_source", "source", "published_parameters", "published_active_parameters",
+                 "mlperf_parallelism", "training_parallelism"}
 TOP_LEVEL = {"name", "description", "workload", "priority", "model", "precision", "optimizer", "framework",
-             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS}
+             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL}
 MAX_GPUS = 1_000_000
 
 # Dimension fields: (name, lowest, highest). Highest values are far beyond any published model;
@@ -27,7 +31,7 @@ INT_DIMS = [("layers", 1, 10_000), ("hidden_size", 1, 1_000_000), ("ffn_hidden_s
             ("q_lora_rank", 1, 1_000_000), ("qk_nope_head_dim", 1, 100_000), ("v_head_dim", 1, 100_000),
             ("experts", 1, 1_000_000), ("experts_per_token", 1, 1_000_000), ("shared_experts", 0, 100_000),
             ("moe_ffn_hidden_size", 1, 10_000_000), ("dense_layers", 0, 10_000),
-            ("position_embeddings", 0, 100_000_000)]
+            ("position_embeddings", 0, 100_000_000), ("q_dim", 1, 10_000_000)]
 BOOL_DIMS = ["gated_mlp", "bias", "qkv_bias", "tied_embeddings", "embedding_norm"]
 REQUIRED_DIMS = ["layers", "hidden_size", "attention_heads", "vocab_size"]
 MODEL_KEYS = ({"preset", "parameters", "active_parameters", "norm", "name"} | {d for d, _, _ in INT_DIMS}
@@ -66,7 +70,7 @@ def normalize(document):
     for key in sorted(set(document) - TOP_LEVEL):
         errors.add(key, f"unknown field; expected one of {', '.join(sorted(TOP_LEVEL))}")
     uc = {"name": _text(document.get("name", "use case"), "name", errors)}
-    uc["workloads"] = _workloads(document.get("workload"), errors)
+    uc["workloads"] = _workloads(_workload_value(document), errors)
     uc["workload"] = uc["workloads"][0] if uc["workloads"] else None
     uc["priority"] = _choice(document.get("priority", "balanced"), PRIORITIES, "priority", errors)
     uc["precision"] = _choice(document.get("precision", "bf16"), PRECISIONS, "precision", errors)
@@ -160,6 +164,14 @@ def _workloads(value, errors):
     return out
 
 
+def _workload_value(document):
+    """`workload`, or the `workloads` list of a normalized use case whose first item it is."""
+    value, listed = document.get("workload"), document.get("workloads")
+    if isinstance(listed, list) and listed and listed[0] == value:
+        return listed
+    return value
+
+
 def _gpu(value, errors):
     entry = presets.gpu(value) if isinstance(value, str) else None
     if entry is None:
@@ -179,16 +191,21 @@ def _model(value, workloads, errors):
     if not isinstance(value, dict):
         errors.add("model", "must be an object")
         return None
-    for key in sorted(set(value) - MODEL_KEYS):
+    if value.get("kind") == "training_workload" or ("preset" in value and presets.workload(value["preset"])):
+        return _training_workload(value, workloads, errors)  # other fields of a workload preset are its own
+    for key in sorted(set(value) - MODEL_KEYS - DERIVED_MODEL):
         errors.add(f"model.{key}", "unknown model field")
-    if "preset" in value and presets.workload(value["preset"]) is not None:
-        return _training_workload(value, workloads, errors)
+    if value.get("parameters_source") == "formula":  # a normalized model: recount from the dimensions
+        value = {k: v for k, v in value.items() if k not in ("parameters", "active_parameters")}
     return _llm_model(value, errors)
 
 
 def _training_workload(value, workloads, errors):
     """An MLPerf Storage training workload preset (unet3d, resnet50, cosmoflow, ...)."""
-    entry = presets.workload(value["preset"])
+    entry = presets.workload(value.get("preset"))
+    if entry is None:
+        errors.add("model.preset", f"unknown training-workload preset {value.get('preset')!r}")
+        return None
     if "cv_training" not in workloads:
         errors.add("model.preset", f"{value['preset']!r} is a training-workload preset; use workload cv_training")
     return dict(entry, preset=str(value["preset"]).lower(), kind="training_workload")

@@ -159,3 +159,17 @@ def test_it_lets_preset_fields_be_overridden():
 def test_it_keeps_a_given_parameter_count():
     m = normalize(base(model={"parameters": 7_000_000_000}))["model"]
     assert m["parameters"] == 7_000_000_000 and m["parameters_source"] == "given" and m["kind"] == "parameters"
+
+
+IDEMPOTENT_CASES = [
+    {"workload": "llm_training", "model": {"preset": "mlperf-llama3-1t"}},
+    {"workload": "llm_training", "model": {"preset": "deepseek-v3"}, "gpus": 64, "checkpoint": {"mode": "async"}},
+    {"workload": "llm_training", "model": {"parameters": 7_000_000_000}},
+    {"workload": "cv_training", "model": {"preset": "resnet50"}, "gpus": 16, "data": {"total_bytes": 1e12}},
+]
+
+
+@pytest.mark.parametrize("document", IDEMPOTENT_CASES)
+def test_it_accepts_its_own_output_unchanged(document):
+    once = normalize(document)
+    assert normalize(once) == once
