@@ -124,29 +124,34 @@ DTYPE_BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5
 
 # --- checkpoint bytes per parameter ------------------------------------------------------------
 
-def bytes_per_param(optimizer, precision, framework, master_weights=None, moment_dtype=None):
+def bytes_per_param(optimizer, precision, framework, master_weights=None, moment_dtype=None, weights_copy=True):
     """Checkpoint bytes/param = saved weights + fp32 master copy + optimizer state.
 
     Table: research/checkpoints-failures.md §1.3 — Megatron/DeepSpeed mixed precision Adam 2+4+8 = 14
     (BLOOM, ZeRO §3.1), FSDP/HF fp32 params 4+8 = 12, pure bf16 Adam 2+2+2 = 6, SGD+momentum 8/10,
     SGD 4/6, Adafactor ≈ 4, 8-bit Adam ≈ 6 (fp32 weights) / ≈ 4 (bf16), fp8 (Transformer Engine) as
-    bf16 = 14, DeepSeek-V3 recipe (bf16 moments) 10 with the bf16 weight copy.
+    bf16 = 14, DeepSeek-V3 recipe (fp32 master, bf16 moments) 8, or 10 with a bf16 weight copy.
     """
-    weights, master = saved_weight_bytes(precision, framework, master_weights)
+    weights, master = saved_weight_bytes(precision, framework, master_weights, weights_copy)
     if moment_dtype is None:
         # torch.optim allocates moments like the parameter: bf16 params without a master → bf16 moments
         moment_dtype = "bf16" if weights == 2 and master == 0 else "fp32"
     return weights + master + optimizer_state_bytes(optimizer, moment_dtype)
 
 
-def saved_weight_bytes(precision, framework, master_weights=None):
-    """(saved weight bytes, master-copy bytes) per parameter for a precision × framework."""
+def saved_weight_bytes(precision, framework, master_weights=None, weights_copy=True):
+    """(saved weight bytes, master-copy bytes) per parameter for a precision × framework.
+
+    weights_copy=False: only the fp32 master is saved (DeepSeek-V3 §3.3.3), counted as the weights.
+    """
     if precision == "fp32":
         return 4, 0
     if master_weights is False:
         return 2, 0  # pure bf16/fp16 training, no master copy
     if framework in ("fsdp", "hf_trainer"):
         return 4, 0  # FSDP/AMP keep fp32 params (the master), cast to bf16 only to compute
+    if not weights_copy:
+        return 4, 0
     return 2, 4  # Megatron/DeepSpeed; fp8 recipes save bf16 weights too, fp8 copies are transient
 
 

@@ -220,8 +220,9 @@ def _recipe(uc):
     if policy["lora_rank"]:
         return _lora_recipe(uc)
     b = f.bytes_per_param(uc["optimizer"], uc["precision"], uc["framework"], policy["master_weights"],
-                          policy["moment_dtype"])
-    weights, master = f.saved_weight_bytes(uc["precision"], uc["framework"], policy["master_weights"])
+                          policy["moment_dtype"], policy["weights_copy"])
+    weights, master = f.saved_weight_bytes(uc["precision"], uc["framework"], policy["master_weights"],
+                                           policy["weights_copy"])
     formula = (f"{weights} B saved weights + {master} B fp32 master copy + {b - weights - master:g} B "
                f"{uc['optimizer']} state per parameter ({uc['framework']}, {uc['precision']})")
     sources = f.OPTIMIZER_SOURCES[uc["optimizer"]] + ([f.DEEPSEEK_V3] if policy["moment_dtype"] else [])

@@ -55,6 +55,7 @@ CHECKPOINT_DEFAULTS = {
     # Device→host snapshot for async saves: PCIe 5.0 x16 = 64 GB/s per direction (PCI-SIG); an upper bound.
     "snapshot_bytes_per_s": 64e9,
     "threads": 1, "weights_only": False, "lora_rank": 0, "master_weights": None, "moment_dtype": None,
+    "weights_copy": True,
     "interval_s": None,
 }
 DATA_DEFAULTS = {"mode": "batch", "source": "file", "utilisation_target": 1.0,
@@ -442,7 +443,7 @@ def _checkpoint(value, errors):
             policy[key] = number(value[key], f"checkpoint.{key}", errors, low, high, integer,
                                  low_open=low == 0 and key != "lora_rank")
     policy["mode"] = _choice(value.get("mode", "sync"), ("sync", "async"), "checkpoint.mode", errors)
-    for key in ("weights_only", "master_weights"):
+    for key in ("weights_only", "master_weights", "weights_copy"):
         if value.get(key) is not None:
             policy[key] = _bool(value[key], f"checkpoint.{key}", errors)
     if value.get("moment_dtype") is not None:

@@ -37,6 +37,13 @@ REFERENCE_CASES = [
           parallelism={"tensor": 4, "pipeline": 12}), "checkpoint.weights_bytes", 329 * GiB, 0.015,
      "BLOOM README: 329 GiB bf16 weights"),
     (dict(model={"preset": "llama3.1-8b"}, framework="fsdp"), "checkpoint.bytes_per_param", 12, 0, "§1.3 FSDP"),
+    (dict(model={"preset": "deepseek-v3"}, gpus=64, precision="fp8", optimizer="adamw",
+          checkpoint={"moment_dtype": "bf16", "weights_copy": False}), "checkpoint.total_bytes", 5.4e12, 0.015,
+     "checkpoints-failures.md §5: DeepSeek-V3 ≈ 5.4 TB at 8 B/param"),
+    (dict(model={"preset": "gpt3-175b"}, gpus=64), "checkpoint.total_bytes", 2.45e12, 0.015,
+     "checkpoints-failures.md §5: GPT-3 ≈ 2.45 TB at 14 B/param"),
+    (dict(model={"preset": "llama3.1-405b"}, gpus=64), "checkpoint.total_bytes", 5.67e12, 0.015,
+     "checkpoints-failures.md §5: Llama 3.1 405B ≈ 5.67 TB at 14 B/param"),
     (dict(model={"preset": "llama3.1-8b"}, checkpoint={"weights_only": True}), "checkpoint.total_bytes",
      2 * 8_030_261_248, 0, "weights-only bf16"),
 ]

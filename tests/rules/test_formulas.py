@@ -64,6 +64,10 @@ def test_it_counts_unseen_published_models_from_their_dimensions(model, publishe
     assert m["parameters"] == published, source
 
 
+def test_it_saves_only_the_fp32_master_in_the_deepseek_v3_recipe():
+    assert f.bytes_per_param("adamw", "fp8", "megatron", None, "bf16", weights_copy=False) == 8
+
+
 def test_it_reproduces_dlio_exactly_for_the_mlperf_configs():
     assert f.parameter_count(dict(MLPERF_8B)) == 8_030_261_248
     assert f.parameter_count(dict(MLPERF_70B)) == 69_882_617_856
