@@ -87,7 +87,7 @@ class TrainingRules:
         young, daly = f.young_interval_s(stall, mtti), f.daly_interval_s(stall, mtti)
         waste = f.waste_fraction(interval, stall, policy["restart_s"], mtti)
         self.need("checkpoint", interval_s=interval, stall_s=stall, young_interval_s=young,
-                  daly_interval_s=daly, waste_fraction=waste)
+                  daly_interval_s=daly, waste_fraction=waste, effective_training_time_ratio=max(0.0, 1 - waste))
         self.finding("checkpoint_interval_from_failure_rate",
                      {"mean_time_to_interrupt_s": mtti, "stall_s": stall, "mode": policy["mode"],
                       "max_interval_s": policy["max_interval_s"], "interval_given": policy["interval_s"] is not None},

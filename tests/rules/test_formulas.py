@@ -206,3 +206,10 @@ def test_it_counts_lora_adapters_on_every_linear():
     # q,o: (4096+4096) each; k,v: (4096+1024) each; gate/up/down: (4096+14336) each → × r × layers
     per_layer = 2 * 8192 + 2 * 5120 + 3 * 18432
     assert f.lora_parameters(m, 16) == 16 * per_layer * 32
+
+
+@pytest.mark.parametrize("interval_s,ettr", [(60 * MINUTE, 0.68), (5 * MINUTE, 0.93)])
+def test_it_reproduces_metas_ettr_for_a_16k_gpu_job(interval_s, ettr):
+    """Kokolis et al.: 2,048 nodes at 6.5/1000 node-days, u0 = 5 min, non-blocking writes → 0.7 and 0.93."""
+    mtti = f.mean_time_to_interrupt_s(2048, f.RSC1_FAILURES_PER_1000_NODE_DAYS)
+    assert 1 - f.waste_fraction(interval_s, 0, 5 * MINUTE, mtti) == pytest.approx(ettr, abs=0.01)
