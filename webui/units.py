@@ -118,8 +118,12 @@ def format_usd(value):
 
 def format_field(name, value):
     """Format a value by its base-unit field name (total_bytes, write_bytes_per_s, interval_s...)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
         return "—" if value is None else str(value)
+    if name.startswith("bytes_per_") and not name.endswith("_per_s"):  # bytes_per_node, ..._per_gpu
+        return format_bytes(value, binary="token" in name)
     for ending, formatter in FIELD_FORMATS:
         if name.endswith(ending):
             return formatter(value)

@@ -58,6 +58,11 @@ def test_it_rejects_unknown_units_with_a_message_listing_the_known_ones(parse, t
     ("hidden_size", 4096, "4,096"),
     ("parameters", 8_030_261_248, "8.03 G"),
     ("mode", "sync", "sync"),
+    ("bytes_per_token_per_gpu", 327680, "320 KiB"),
+    ("bytes_per_node", 141.1e9, "141.1 GB"),
+    ("fits_in_hbm", False, "no"),
+    ("tokens_per_s", 65000, "65 k/s"),
+    ("waste_fraction", 0.05, "5 %"),
     ("retained", None, "—"),
 ])
 def test_it_formats_a_value_by_the_unit_in_its_field_name(name, value, shown):
