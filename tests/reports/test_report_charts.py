@@ -51,3 +51,9 @@ def test_it_leaves_no_duplicate_element_ids_between_charts(sample_document):
 def test_it_encodes_charts_as_data_uris_for_the_pdf(sample_document):
     uris = charts.proposal_chart_uris(sample_document)
     assert all(u.startswith("data:image/svg+xml;base64,") for u in uris.values())
+
+
+def test_it_escapes_catalog_text_inside_the_inline_svg(sample_document):
+    sample_document["proposals"][0]["architecture"] = "<script>alert(1)</script>"
+    svg = charts.cost_headroom_svg(sample_document)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
