@@ -88,9 +88,9 @@ def series(ops, start, end):
             for i, (b, n) in enumerate(buckets)]
 
 
-def summary(ops, start, end, **extra):
+def summary(ops, start, end, elapsed_s=None, **extra):
     """The figures every probe reports: bytes, seconds, bytes/s, IOPS, latency, time series."""
-    elapsed = max(end - start, 1e-9)
+    elapsed = max(elapsed_s if elapsed_s is not None else end - start, 1e-9)
     total = sum(op[1] for op in ops)
     return {"bytes": total, "seconds": elapsed, "bytes_per_s": total / elapsed,
             "iops": len(ops) / elapsed, "ops": len(ops),
@@ -191,9 +191,13 @@ def _reap(proc):
 def _ranks_summary(rank_results, **extra):
     ops = [op for r in rank_results for op in r["ops"]]
     start = min(r["start"] for r in rank_results)
-    end = max(r["end"] for r in rank_results)  # MLPerf: duration is the slowest rank's
-    per_rank = [r["bytes"] / max(r["end"] - r["start"], 1e-9) for r in rank_results]
-    return summary(ops, start, end, min_rank_bytes_per_s=min(per_rank),
+    end = max(r["end"] for r in rank_results)
+    durations = [max(r["end"] - r["start"], 1e-9) for r in rank_results]
+    per_rank = [r["bytes"] / d for r, d in zip(rank_results, durations)]
+    # DLIO/MLPerf: each rank times its own save after the barrier; the checkpoint's duration is
+    # the slowest rank's and its throughput is total bytes ÷ that duration (statscounter.py).
+    return summary(ops, start, end, elapsed_s=max(durations), min_rank_bytes_per_s=min(per_rank),
+                   wall_s=end - start,
                    fsync_s_max=max(r["fsync_s"] for r in rank_results), **extra)
 
 

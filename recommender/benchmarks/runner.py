@@ -77,9 +77,7 @@ def _training(step, work, guard, method, report, use_fio):
     twins = {}
     if use_fio and step.get("fio_runtime_s"):
         pattern = {"kind": "random_read", "name": "samples", "read_bytes": figures["read_bytes_per_sample"],
-                   "threads": step["read_threads"],
-                   "file_bytes": max(figures["read_bytes_per_sample"],
-                                     figures["dataset_bytes"] // step["read_threads"])}
+                   "threads": step["read_threads"], "filenames": sorted(p.name for p in work.glob("sample*.dat"))}
         twins["training_reads"] = compare(figures, pattern, work, guard, step["fio_runtime_s"])
     return {"training_reads": strip(figures)}, twins
 
@@ -90,8 +88,7 @@ def _kv(step, work, guard, method, report, use_fio):
     twins = {}
     if use_fio and step.get("fio_runtime_s"):
         pattern = {"kind": "random_read", "name": "kv", "read_bytes": figures["block_bytes"],
-                   "threads": step["threads"],
-                   "file_bytes": max(figures["block_bytes"], figures["block_bytes"] * step["blocks"] // step["threads"])}
+                   "threads": step["threads"], "filenames": ["kv-blocks.dat"]}
         twins["kv_block_reads"] = compare(figures, pattern, work, guard, step["fio_runtime_s"])
     return {"kv_block_reads": strip(figures)}, twins
 
