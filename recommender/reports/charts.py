@@ -114,13 +114,13 @@ def tier_bandwidth_svg(document):
 
 
 def sweep_svg(sweep):
-    """Over the GPU-count sweep: the bandwidth needed (top) and the top proposal's cost with a marker
-    where each architecture stops meeting a need (bottom)."""
+    """Over the GPU-count sweep: the bandwidth needed (top); each architecture's cost, solid while it
+    meets every need, and a marker where it stops (bottom)."""
     points = [p for p in (sweep or {}).get("points", []) if (p.get("top") or {}).get("cost_usd")]
     if not points:
         return None
     gpus = [p["gpus"] for p in points]
-    fig, (need, cost) = plt.subplots(2, 1, figsize=(6.4, 5.0), sharex=True, height_ratios=[1, 1.2])
+    fig, (need, cost) = plt.subplots(2, 1, figsize=(8.6, 5.2), sharex=True, height_ratios=[1, 1.2])
     for key, color, label in (("write_bytes_per_s", WARN, "write"), ("read_bytes_per_s", ACCENT, "read")):
         values = [(p.get("requirements") or {}).get(key) or 0 for p in points]
         if any(values):
@@ -132,16 +132,32 @@ def sweep_svg(sweep):
         need.legend(frameon=False, fontsize=8, loc="upper left")
     need.set_title("Scale: what the same use case needs, and what it costs, from 8 to 100,000 GPUs",
                    fontsize=9, color=INK)
+    _architecture_costs(cost, points)
     cost.plot(gpus, [p["top"]["cost_usd"] for p in points], color=INK, marker="o", markersize=2.5,
-              linewidth=1.2, label="top proposal")
+              linewidth=1.4, label="top proposal")
     _mark_breaks(cost, sweep.get("breaks") or {})
     cost.set_xscale("log")
     cost.set_yscale("log")
     usd_axis(cost, "y")
     cost.set_xlabel("GPUs (log scale)")
     cost.set_ylabel("cost (USD)")
-    cost.legend(frameon=False, fontsize=8, loc="lower right")
+    cost.legend(frameon=False, fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg(fig)
+
+
+PALETTE = ["#2f6f9f", "#3f7f4f", "#8a5a9e", "#c08a2e", "#4f8f8f", "#9e5a5a", "#6b7d2f", "#5a6b9e"]
+
+
+def _architecture_costs(ax, points):
+    """Each architecture's cost over the sweep: solid where it meets every need, dotted where not."""
+    names = sorted({a for p in points for a in (p.get("cost_usd") or {})})
+    for i, name in enumerate(names):
+        color = PALETTE[i % len(PALETTE)]
+        xs = [p["gpus"] for p in points if name in (p.get("cost_usd") or {})]
+        ys = [p["cost_usd"][name] for p in points if name in (p.get("cost_usd") or {})]
+        meets = [name in (p.get("meeting") or []) for p in points if name in (p.get("cost_usd") or {})]
+        ax.plot(xs, ys, color=color, linewidth=0.8, linestyle=":", alpha=0.8)
+        ax.plot(xs, [y if m else None for y, m in zip(ys, meets)], color=color, linewidth=0.9, label=name)
 
 
 def _mark_breaks(ax, breaks):

@@ -18,7 +18,9 @@ def test_it_plots_the_bandwidth_of_each_tier(sample_document):
 
 def test_it_marks_where_each_architecture_breaks_in_the_gpu_sweep():
     sweep = {"points": [{"gpus": g, "top": {"architecture": "nvme-pfs-object", "cost_usd": 1000.0 * g},
-                         "requirements": {"write_bytes_per_s": 1e8 * g, "read_bytes_per_s": 5e7 * g}}
+                         "requirements": {"write_bytes_per_s": 1e8 * g, "read_bytes_per_s": 5e7 * g},
+                         "cost_usd": {"nvme-pfs-object": 1000.0 * g, "nas-object": 800.0 * g},
+                         "meeting": ["nvme-pfs-object"] + (["nas-object"] if g < 512 else [])}
                         for g in (8, 64, 512, 4096)],
              "breaks": {"nas-object": {"gpus": 512, "requirement": "shared_fast.write_bytes_per_s"},
                         "nvme-pfs-object": {"gpus": None, "requirement": None}}}
@@ -26,6 +28,7 @@ def test_it_marks_where_each_architecture_breaks_in_the_gpu_sweep():
     assert "nas-object breaks (shared_fast.write_bytes_per_s)" in svg
     assert "nvme-pfs-object breaks" not in svg
     assert "write needed" in svg and "read needed" in svg
+    assert "nvme-pfs-object" in svg  # its cost line in the legend (it never breaks, so no marker)
 
 
 def test_it_labels_proposals_at_the_same_spot_once(sample_document):
