@@ -40,8 +40,9 @@ def pattern_args(pattern, work, runtime_s):
         return args + ["--rw=randread", f"--bs={pattern['read_bytes']}", f"--numjobs={pattern['threads']}",
                        *files_args(pattern), "--direct=1", "--time_based=1", "--norandommap=1", "--randrepeat=0"]
     if kind == "synced_write":
+        # appends that grow the file, like a results log: no preallocation here either
         return args + ["--rw=write", f"--bs={pattern['record_bytes']}", f"--numjobs={pattern['threads']}",
-                       f"--size={pattern['file_bytes']}", "--fsync=1", "--direct=0"]
+                       f"--size={pattern['file_bytes']}", "--fsync=1", "--direct=0", "--fallocate=none"]
     raise FioError(f"no fio pattern for {kind!r}")
 
 

@@ -109,10 +109,12 @@ class Guard:
 
 
 def remove_leftovers(root, keep=()):
-    """Delete work directories a killed run left behind (names start with WORKDIR_PREFIX)."""
+    """Delete work directories a killed run left behind (names start with WORKDIR_PREFIX),
+    except those whose names start with one of the `keep` prefixes (runs still going)."""
     removed = []
-    for entry in Path(root).iterdir():
-        if entry.name.startswith(WORKDIR_PREFIX) and entry.name not in keep and not entry.is_symlink():
+    for entry in sorted(Path(root).iterdir()):
+        kept = any(entry.name.startswith(prefix) for prefix in keep)
+        if entry.name.startswith(WORKDIR_PREFIX) and not kept and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
     return removed

@@ -236,9 +236,9 @@ def _measure(host):
 
 
 def _active_workdirs(target):
-    """Work directories of hosts still running on this target (kept while cleaning leftovers)."""
+    """Name prefixes of work directories of hosts still running on this target (kept while cleaning)."""
     running = RunHost.objects.filter(target=target, status=ValidationRun.RUNNING)
-    return {f"{safety.WORKDIR_PREFIX}r{h.run_id}-h{h.pk}" for h in running}
+    return {f"{safety.WORKDIR_PREFIX}r{h.run_id}-h{h.pk}-" for h in running}
 
 
 def _barrier(run_id, parties, host):

@@ -101,6 +101,13 @@ def test_it_registers_a_target_idempotently(db, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out.split("\n", 2)[-1])[0]["name"] == "default"
 
 
+def test_it_registers_the_default_directory_when_no_path_is_given(db, tmp_path, settings):
+    settings.VALIDATION_DEFAULT_TARGET_DIR = tmp_path / "targets" / "default"
+    call_command("target", "add", "default", "--create")
+    assert Target.objects.get(name="default").path == str(tmp_path / "targets" / "default")
+    assert (tmp_path / "targets" / "default").is_dir()
+
+
 def test_it_rejects_a_bad_target_with_exit_2(db, tmp_path):
     done = manage("target", "add", "nas", str(tmp_path), "--size-cap-bytes", "10")
     assert done.returncode == 2 and "size_cap_bytes" in done.stderr

@@ -1,6 +1,9 @@
 """A validation run through the API, a real Redis and real Celery workers, end to end."""
 import os
 import signal
+from pathlib import Path
+
+from recommender.benchmarks import safety
 
 from recommender.benchmarks.models import ValidationRun
 
@@ -18,6 +21,9 @@ def poll(api_client, run_id, until=FINISHED, timeout_s=120):
 
 def test_it_runs_through_the_worker_to_succeeded_with_progress(api_client, use_case, make_target, celery_worker):
     target = make_target("default")
+    leftover = Path(target.path) / f"{safety.WORKDIR_PREFIX}r999-h999-deadbeef"  # from a killed run
+    leftover.mkdir()
+    (leftover / "rank0000.ckpt").write_bytes(b"x" * 4096)
     run_id = api_client.post(f"/api/v1/use-cases/{use_case.pk}/validations/", {"budget_s": 4},
                              format="json").json()["id"]
     seen = poll(api_client, run_id)
@@ -32,7 +38,7 @@ def test_it_runs_through_the_worker_to_succeeded_with_progress(api_client, use_c
     assert [c["requirement"] for c in final["results"]["checks"]][:2] == [
         "checkpoint.write_bytes_per_s", "checkpoint.restore_bytes_per_s"]
     assert final["started_at"] and final["finished_at"] and "run succeeded" in final["log"]
-    assert os.listdir(target.path) == []  # cleaned up
+    assert os.listdir(target.path) == []  # its own files and the killed run's leftovers are gone
 
 
 def test_it_cancels_a_running_run_and_cleans_up(api_client, use_case, make_target, celery_worker):

@@ -96,9 +96,10 @@ def test_it_removes_its_files_even_when_a_probe_fails(tmp_path):
 
 
 def test_it_removes_leftovers_of_killed_runs_but_keeps_active_ones(tmp_path):
-    (tmp_path / f"{safety.WORKDIR_PREFIX}r1-h1").mkdir()
-    (tmp_path / f"{safety.WORKDIR_PREFIX}r2-h2").mkdir()
+    for name in ("r1-h1-0a1b2c3d", "r1-h10-0a1b2c3d", "r2-h2-9f8e7d6c"):
+        (tmp_path / f"{safety.WORKDIR_PREFIX}{name}").mkdir()
     (tmp_path / "user-data").mkdir()
-    removed = safety.remove_leftovers(tmp_path, keep={f"{safety.WORKDIR_PREFIX}r2-h2"})
-    assert removed == [f"{safety.WORKDIR_PREFIX}r1-h1"]
-    assert sorted(os.listdir(tmp_path)) == [f"{safety.WORKDIR_PREFIX}r2-h2", "user-data"]
+    removed = safety.remove_leftovers(tmp_path, keep={f"{safety.WORKDIR_PREFIX}r1-h1-", f"{safety.WORKDIR_PREFIX}r2-h2-"})
+    assert removed == [f"{safety.WORKDIR_PREFIX}r1-h10-0a1b2c3d"]
+    assert sorted(os.listdir(tmp_path)) == [f"{safety.WORKDIR_PREFIX}r1-h1-0a1b2c3d",
+                                            f"{safety.WORKDIR_PREFIX}r2-h2-9f8e7d6c", "user-data"]

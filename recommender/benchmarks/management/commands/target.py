@@ -2,6 +2,7 @@
 import json
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from recommender.benchmarks import services
@@ -15,7 +16,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="register or update a target (idempotent)")
         add.add_argument("name")
-        add.add_argument("path", help="absolute directory on the host that consumes --queue")
+        add.add_argument("path", nargs="?", help="directory on the host that consumes --queue "
+                         "(default: VALIDATION_TARGET_DIR, i.e. var/targets/default)")
         add.add_argument("--queue", default="advisor", help="Celery queue of that host's worker")
         add.add_argument("--block", default="", help="catalog building block id it stands for")
         add.add_argument("--size-cap-bytes", type=int)
@@ -32,7 +34,7 @@ class Command(BaseCommand):
     def do_add(self, options):
         try:
             target = services.target_save(
-                options["name"], os.path.abspath(options["path"]), host_queue=options["queue"], block=options["block"],
+                options["name"], os.path.abspath(options["path"] or settings.VALIDATION_DEFAULT_TARGET_DIR), host_queue=options["queue"], block=options["block"],
                 size_cap_bytes=options["size_cap_bytes"], free_floor_bytes=options["free_floor_bytes"],
                 create_dir=options["create"])
         except services.InputError as exc:
