@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
 
 
 def manage(*args):
@@ -82,6 +83,8 @@ def stop_all(procs):
 
 
 def main():
+    # A shell that starts us in the background may have set SIGINT to "ignore"; Ctrl-C must work.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     port = web_port()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recommender.settings")
     import django
@@ -96,7 +99,6 @@ def main():
         procs.append(redis_proc)
     try:
         manage("migrate", "--noinput", "-v", "0")
-        manage("collectstatic", "--noinput", "-v", "0")
         manage("demo")
         procs.extend(start_services(port, env))
         wait_port(port, procs[-1], "web server")

@@ -10,7 +10,7 @@ from recommender import ranking, selectors
 from recommender.benchmarks.models import Target, ValidationRun
 from recommender.catalog import selectors as catalog_selectors
 from recommender.models import Proposal
-from recommender.reports import charts, export
+from recommender.reports import export
 
 from . import present, units
 
@@ -63,6 +63,8 @@ def proposal_detail(request, pk):
 
 def render_result(request, use_case, proposal):
     context = present.result_context(proposal.document)
+    from recommender.reports import charts  # matplotlib takes ~1 s to import: only pages with charts pay it
+
     context.update(charts.proposal_charts(proposal.document))
     context["sweep"] = gpu_sweep(use_case.document) if use_case.document.get("gpus") else None
     context["sweep_svg"] = charts.sweep_svg(context["sweep"])

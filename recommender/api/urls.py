@@ -4,7 +4,19 @@ from rest_framework.routers import DefaultRouter
 
 from . import catalog, sizing, use_cases, validations
 
-router = DefaultRouter(trailing_slash="/?")
+
+
+class OptionalSlashRouter(DefaultRouter):
+    """Routes answer with or without the trailing slash (`/report.pdf` and `/use-cases`)."""
+
+    include_format_suffixes = False
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+router = OptionalSlashRouter()
 router.register("use-cases", use_cases.UseCaseViewSet, basename="use-case")
 router.register("validations", validations.ValidationRunViewSet, basename="validation")
 router.register("targets", validations.TargetViewSet, basename="target")

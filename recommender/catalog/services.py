@@ -1,7 +1,6 @@
 """Catalog writes: load the fixtures, import and export blocks as CSV (validated, all or nothing)."""
 import io
 
-import pandas as pd
 from django.db import transaction
 
 from . import selectors, validation
@@ -43,6 +42,8 @@ def _save_architecture(architecture):
 def csv_rows(text):
     """(line number, row dict) per data row; the header is line 1, as a spreadsheet shows it."""
     try:
+        import pandas as pd  # ~1 s to import: only CSV import/export pays it
+
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise CatalogError([f"file: not a readable CSV ({error})".strip()]) from None
@@ -83,6 +84,8 @@ def _architectures_still_valid():
 def blocks_export_csv(blocks=None):
     """The blocks as CSV (database catalog, or the fixtures when the database is empty)."""
     blocks = blocks if blocks is not None else selectors.catalog_current()["blocks"]
+    import pandas as pd
+
     frame = pd.DataFrame([_csv_row(b) for b in blocks], columns=CSV_COLUMNS)
     return frame.to_csv(index=False)
 

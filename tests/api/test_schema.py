@@ -27,4 +27,5 @@ def test_it_validates_the_schema_without_warnings(tmp_path):
 
 def test_it_creates_tokens_from_the_command_line(user, capsys):
     call_command("drf_create_token", user.username)
-    assert len(capsys.readouterr().out.strip().split()[-1]) == 40
+    words = capsys.readouterr().out.split()
+    assert len(words[words.index("token") + 1]) == 40
