@@ -83,6 +83,8 @@ class RunCreateSerializer(serializers.Serializer):
 class ValidationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A user's validation runs; reading them also fails runs whose worker stopped beating."""
 
+    queryset = ValidationRun.objects.none()  # typed path parameter in the schema; see get_queryset
+
     def get_queryset(self):
         return (ValidationRun.objects.filter(owner=self.request.user)
                 .prefetch_related("targets", "hosts__target"))
