@@ -3,7 +3,6 @@ import json
 import shutil
 import subprocess
 
-from . import probes
 
 # fio's JSON keeps latency in nanoseconds ("clat_ns") and bandwidth in bytes/s ("bw_bytes")
 # since fio 3.x (fio HOWTO, "JSON output"); stack-check §5 captured fio-3.33 here.

@@ -38,10 +38,6 @@ class ProbeError(Exception):
     """A probe could not run as asked (reason in the message)."""
 
 
-def align_down(nbytes, align=ALIGN_BYTES):
-    return max(align, int(nbytes // align) * align)
-
-
 def direct_io_method(work):
     """O_DIRECT if this filesystem accepts an aligned direct write, else the fadvise fallback."""
     probe = safety.inside(work, ".direct-probe")

@@ -1,5 +1,4 @@
 """Path guard for validation runs: stay inside the target, respect the size cap and free-space floor."""
-import os
 import shutil
 import uuid
 from contextlib import contextmanager
