@@ -110,14 +110,25 @@ def rerank(document, block, measurements, clients):
                                                   "figures")} for p in proposal.get("proposals", [])]}
 
 
+def human(name, value):
+    """Decimal units for people (base units stay in the JSON)."""
+    if name.endswith("bytes_per_s"):
+        return f"{value / 1e9:,.3f} GB/s"
+    if name.endswith("iops"):
+        return f"{value:,.0f} ops/s"
+    if name.endswith("_s"):
+        return f"{value * 1e3:,.3f} ms"
+    return f"{value:,.4g}"
+
+
 def text(report):
     lines = [f"target {report['target']['path']}: {report['method']}", "measurements (per client):"]
-    lines += [f"  {name:34s} {value:,.4g}" for name, value in report["measurements"].items()]
-    lines.append(f"checks ({report['planned_clients']} planned clients):")
+    lines += [f"  {name:34s} {human(name, value)}" for name, value in report["measurements"].items()]
+    lines.append(f"checks ({report['planned_clients']} planned clients, per-client figure × clients):")
     for c in report["checks"]:
         verdict = "PASS" if c["pass"] else "FAIL"
-        lines.append(f"  {verdict} {c['requirement']:34s} measured {c['measured']:,.4g} "
-                     f"{c['direction']} {c['required']:,.4g} (margin {c['margin']:+.0%})")
+        lines.append(f"  {verdict} {c['requirement']:34s} measured {human(c['requirement'], c['measured'])} "
+                     f"{c['direction']} {human(c['requirement'], c['required'])} (margin {c['margin']:+.0%})")
     for probe, ref in report["fio"].items():
         if ref.get("ratio"):
             lines.append(f"  fio {probe}: ours/fio = {ref['ratio']:.2f}")
