@@ -141,9 +141,16 @@ def proposal_basis(use_case):
 
 
 def run_enqueue(run_id):
+    """Hand the run to the workers; if the broker is unreachable the run fails with that reason."""
     from . import tasks  # tasks import services; enqueue after commit
 
-    tasks.enqueue(run_id)
+    try:
+        tasks.enqueue(run_id)
+    except Exception as exc:  # e.g. Redis down: never leave a run queued with nothing behind it
+        reason = f"could not queue the run: {type(exc).__name__}: {exc}"
+        RunHost.objects.filter(run_id=run_id, status=ValidationRun.QUEUED).update(
+            status=ValidationRun.FAILED, finished_at=timezone.now(), error=reason)
+        run_finish_if_done(run_id)
 
 
 def run_cancel(run):

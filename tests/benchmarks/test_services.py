@@ -114,3 +114,22 @@ def test_it_fails_the_run_with_each_failed_hosts_reason(user, use_case, make_tar
     services.run_finish_if_done(run.pk)
     run.refresh_from_db()
     assert run.status == "failed" and run.error == "b: refused: size_cap_bytes: over"
+
+
+
+def test_it_fails_the_run_when_the_broker_cannot_be_reached(user, use_case, make_target):
+    from celery import Celery
+
+    from recommender.celery import app
+
+    make_target("default")
+    run = services.run_create(user, use_case, None, 5)
+    unreachable = Celery("unreachable", broker="redis://127.0.0.1:1/0",  # nothing listens on port 1
+                         broker_transport_options={"max_retries": 0}, task_publish_retry=False)
+    unreachable.set_current()
+    try:
+        services.run_enqueue(run.pk)
+    finally:
+        app.set_current()
+    run.refresh_from_db()
+    assert run.status == "failed" and "could not queue the run" in run.error
