@@ -124,13 +124,13 @@ def machine(directory):
 
 PATTERNS = {
     "checkpoint_write": "8 writer processes × 1 MiB sequential writes, O_DIRECT, fsync at end "
-                        "(fio: rw=write numjobs=8 direct=1 end_fsync=1 ioengine=psync)",
+                        "(fio: rw=write numjobs=8 direct=1 end_fsync=1 fallocate=none ioengine=psync)",
     "checkpoint_restore": "8 reader processes × 1 MiB sequential reads, O_DIRECT "
                           "(fio: rw=read numjobs=8 direct=1)",
     "sample_reads": "118,784 B random reads (ResNet-50 record 114,660 B aligned to 4 KiB), 4 threads, O_DIRECT, "
                     "same files (fio: rw=randread numjobs=4 --filename=our files)",
     "kv_block_reads": "2 MiB random block reads (128 KiB/token × 16 tokens), 4 threads, O_DIRECT, same file",
-    "small_synced_writes": "4 KiB appends, fsync after each, 1 writer (fio: rw=write bs=4k fsync=1)",
+    "small_synced_writes": "4 KiB appends, fsync after each, 1 writer (fio: rw=write bs=4k fsync=1 fallocate=none)",
 }
 
 
