@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from recommender.api.sizing import LLAMA3_8B_EXAMPLE
+
 ROOT = Path(__file__).resolve().parent.parent
 GiB = 2**30
-LLAMA3_8B = {
-    "workload": "llm_training",
-    "model": {"layers": 32, "hidden_size": 4096, "ffn_hidden_size": 14336, "attention_heads": 32,
-              "kv_heads": 8, "vocab_size": 128256},
-    "precision": "fp16", "optimizer": "adam",
-    "parallelism": {"tensor": 1, "pipeline": 1, "data": 8, "zero_stage": 3},
-    "gpus": 8, "gpu_model": "h100",
-}
+LLAMA3_8B = LLAMA3_8B_EXAMPLE  # MLPerf Storage Llama3-8B: 104.7 GiB in 16 files
 
 
 def advise(stdin_text, *args):

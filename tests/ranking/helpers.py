@@ -28,5 +28,5 @@ def line(proposal, item):
 def usecases():
     """(name, use-case document, expectation) for every golden use case."""
     folder = ROOT / "fixtures" / "usecases"
-    expected = json.loads((folder / "expected.json").read_text())["cases"]
+    expected = json.loads((ROOT / "fixtures" / "golden" / "expected.json").read_text())["cases"]
     return [(name, json.loads((folder / f"{name}.json").read_text()), expected[name]) for name in sorted(expected)]
