@@ -66,9 +66,17 @@ def start_services(port, env):
          "-Q", os.environ.get("WORKER_QUEUES", "advisor"), "-n", "local@%h"], cwd=ROOT, env=env)
     web = subprocess.Popen(
         [PY, "-m", "gunicorn", "recommender.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-         os.environ.get("WEB_CONCURRENCY", "2"), "--timeout", "120", "--access-logfile", "-"],
+         os.environ.get("WEB_CONCURRENCY", "2"), "--timeout", "120", "--access-logfile", "-",
+         # gunicorn's control socket sits at one path per user: two instances would share it
+         "--no-control-socket"],
         cwd=ROOT, env=env)
     return worker, web
+
+
+def describe(proc):
+    """'celery', 'gunicorn' or 'redis-server' from a process's command line."""
+    args = [str(a) for a in proc.args]
+    return args[2] if args[1:2] == ["-m"] else Path(args[0]).name
 
 
 def stop_all(procs):
@@ -108,10 +116,12 @@ def main():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(p.poll() is None for p in procs):
             time.sleep(0.5)
-        sys.exit("a service stopped; stopping the others")
+        stopped = next(p for p in procs if p.poll() is not None)
+        sys.exit(f"{describe(stopped)} stopped with status {stopped.returncode}; stopping the others")
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave orphans behind
         stop_all(procs)
 
 

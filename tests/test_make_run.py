@@ -54,7 +54,7 @@ def running_app(tmp_path):
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_http(f"http://127.0.0.1:{port}/api/schema/", proc)
-        yield port, tmp_path / "var", proc
+        yield port, tmp_path / "var", proc, tmp_path / "run.log"
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
@@ -71,7 +71,7 @@ def token_for_demo(data_dir):
 
 
 def test_it_serves_the_api_on_port_with_demo_data_and_stops_on_ctrl_c(running_app):
-    port, data_dir, proc = running_app
+    port, data_dir, proc, log = running_app
     base = f"http://127.0.0.1:{port}"
     token = token_for_demo(data_dir)
     status, body = request(f"{base}/api/v1/use-cases/", token)
@@ -79,6 +79,6 @@ def test_it_serves_the_api_on_port_with_demo_data_and_stops_on_ctrl_c(running_ap
     status, body = request(f"{base}/api/v1/sizing", token, {"workload": "llm_training", "gpus": -4})
     assert status == 400 and "gpus" in body
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=60) == 0
+    assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
