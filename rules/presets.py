@@ -1,6 +1,7 @@
 """Model, GPU and training-workload presets loaded from fixtures/presets/*.json (each entry sourced)."""
 import copy
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,9 +20,29 @@ def names(kind):
     return sorted(_load(kind))
 
 
+def _key(name):
+    """One spelling for a name: 'meta-llama/Llama-3.1-70B', 'llama3.1-70b' and 'LLAMA_3.1_70B' match."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower().rsplit("/", 1)[-1])
+
+
+@lru_cache(maxsize=None)
+def _index(kind):
+    """Normalized id or alias (the entry's "aliases") → preset id."""
+    index = {}
+    for preset_id, entry in _load(kind).items():
+        for alias in (preset_id, *entry.get("aliases", ())):
+            index[_key(alias)] = preset_id
+    return index
+
+
+def resolve(kind, name):
+    """The preset id a user's spelling stands for, or None."""
+    return _index(kind).get(_key(name))
+
+
 def get(kind, name):
-    """A copy of one preset, or None when the id is unknown (ids are case-insensitive)."""
-    entry = _load(kind).get(str(name).lower())
+    """A copy of one preset, or None when neither the id nor an alias matches (any case/punctuation)."""
+    entry = _load(kind).get(resolve(kind, name))
     return copy.deepcopy(entry) if entry is not None else None
 
 

@@ -37,3 +37,34 @@ def test_it_finds_presets_case_insensitively_and_returns_copies():
 
 def test_it_returns_none_for_unknown_presets():
     assert presets.model("nope") is None and presets.gpu("nope") is None
+
+
+@pytest.mark.parametrize("kind,spelling,preset_id", [
+    ("models", "meta-llama/Llama-3.1-70B-Instruct", "llama3.1-70b"),
+    ("models", "LLAMA_3.1_8B", "llama3.1-8b"),
+    ("models", "bigscience/bloom", "bloom-176b"),
+    ("models", "GPT-3", "gpt3-175b"),
+    ("gpus", "H100 SXM5", "h100"),
+    ("gpus", "NVIDIA-B200", "b200"),
+    ("workloads", "3D-UNet", "unet3d"),
+    ("workloads", "ResNet-50", "resnet50"),
+])
+def test_it_finds_a_preset_by_any_common_spelling(kind, spelling, preset_id):
+    assert presets.resolve(kind, spelling) == preset_id
+    assert presets.get(kind, spelling) == presets.get(kind, preset_id)
+
+
+def test_it_knows_no_preset_for_an_unknown_name():
+    assert presets.resolve("models", "llama-9-1000b") is None
+    with pytest.raises(rules.UseCaseError) as error:
+        rules.evaluate({"workload": "llm_training", "model": {"preset": "llama-9-1000b"}, "gpus": 8})
+    assert "model.preset" in error.value.errors
+
+
+@pytest.mark.parametrize("kind", ["models", "gpus", "workloads"])
+def test_it_gives_every_alias_to_one_preset_only(kind):
+    owners = {}
+    for name in presets.names(kind):
+        for alias in (name, *presets.get(kind, name).get("aliases", ())):
+            owners.setdefault(presets._key(alias), set()).add(name)
+    assert {key: ids for key, ids in owners.items() if len(ids) > 1} == {}
