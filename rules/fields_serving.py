@@ -1,4 +1,4 @@
-"""Field checks shared by the serving-side section validators (inference, rag, video, tabular, ingest)."""
+"""Field checks shared by the use-case validators (top level in usecase.py; inference, rag, video, tabular, ingest)."""
 import math
 
 _MISSING = object()
@@ -36,15 +36,24 @@ def number(section, name, errors, prefix, default=_MISSING, minimum=0, maximum=N
     return int(value) if integer else value
 
 
+def canonical_choice(value, allowed):
+    """The allowed option `value` spells, ignoring case, spaces and '-' vs '_' ("AdamW", "BF16",
+    "llm-training"), or None."""
+    if not isinstance(value, str):
+        return value if value in allowed else None
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    return next((option for option in allowed if option.lower().replace("-", "_") == key), None)
+
+
 def choice(section, name, errors, prefix, options, default=_MISSING):
     """Read section[name] as one of `options`; a field error names the allowed values."""
     value = section.get(name, _MISSING)
     if value is _MISSING or value is None:
         return None if default is _MISSING else default
-    if value not in options:
-        errors.add(f"{prefix}.{name}", f"must be one of {', '.join(options)}")
-        return None
-    return value
+    option = canonical_choice(value, options)
+    if option is None:
+        errors.add(f"{prefix}.{name}", f"must be one of {', '.join(options)} (got {value!r})")
+    return option
 
 
 def flag(section, name, errors, prefix, default=False):

@@ -3,6 +3,7 @@ import math
 
 from . import formulas, inference, ingest, presets, rag, tabular, video
 from .errors import Errors, UseCaseError
+from .fields_serving import canonical_choice
 
 WORKLOADS = ("llm_training", "cv_training", "llm_inference", "rag", "video_analytics", "tabular_ml",
              "data_ingest")
@@ -117,10 +118,10 @@ def number(value, path, errors, low, high, integer=False, low_open=False):
 
 
 def _choice(value, allowed, path, errors):
-    if value not in allowed:
+    option = canonical_choice(value, allowed)
+    if option is None:
         errors.add(path, f"must be one of {', '.join(allowed)} (got {value!r})")
-        return None
-    return value
+    return option
 
 
 def _text(value, path, errors):
@@ -158,10 +159,11 @@ def _workloads(value, errors):
     out = []
     for i, item in enumerate(items):
         path = f"workload.{i}" if isinstance(value, list) else "workload"
-        if item not in WORKLOADS:
+        family = canonical_choice(item, WORKLOADS)
+        if family is None:
             errors.add(path, f"must be one of {', '.join(WORKLOADS)} (got {item!r})")
-        elif item not in out:
-            out.append(item)
+        elif family not in out:
+            out.append(family)
     return out
 
 

@@ -1,6 +1,7 @@
 """The use-case validator: defaults filled in, and field-level errors for bad input."""
 import pytest
 
+import rules
 from rules import UseCaseError
 from rules.usecase import normalize
 
@@ -173,3 +174,22 @@ IDEMPOTENT_CASES = [
 def test_it_accepts_its_own_output_unchanged(document):
     once = normalize(document)
     assert normalize(once) == once
+
+
+@pytest.mark.parametrize("field,spelling,canonical", [
+    ("workload", "LLM-Training", "llm_training"),
+    ("precision", "BF16", "bf16"),
+    ("optimizer", "AdamW", "adamw"),
+    ("optimizer", "SGD-Momentum", "sgd_momentum"),
+    ("framework", "DeepSpeed", "deepspeed"),
+])
+def test_it_accepts_any_case_and_dash_for_a_choice(field, spelling, canonical):
+    doc = {"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "gpus": 8, field: spelling}
+    assert rules.evaluate(doc)["use_case"][field] == canonical
+
+
+def test_it_still_names_a_choice_it_cannot_read():
+    with pytest.raises(rules.UseCaseError) as error:
+        rules.evaluate({"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "gpus": 8,
+                        "precision": "bf17"})
+    assert error.value.errors["precision"] == ["must be one of fp32, bf16, fp16, fp8 (got 'bf17')"]
