@@ -54,6 +54,10 @@ TEMPLATES = {
         "The weights take {result[total_bytes]}; a cold start loads them in {result[load_time_s]}, "
         "which needs {result[read_bytes_per_s]} of reads with {inputs[concurrent_cold_starts]} "
         "replica(s) starting together.",
+    "weights_exceed_replica_hbm":
+        "The weights ({inputs[weight_bytes]}) do not fit the {result[usable_hbm_bytes]} of usable HBM of "
+        "a replica at TP {inputs[tensor_parallel]}: serve with tensor parallelism of at least "
+        "{result[min_tensor_parallel]}, or every decode step streams the rest from a lower tier.",
     "load_vs_recompute_break_even":
         "Loading cached KV beats recomputing it only when the tier feeds each GPU faster than "
         "{result[per_gpu_break_even_bytes_per_s]} ({result[per_node_break_even_bytes_per_s]} per "

@@ -123,6 +123,19 @@ def hbm_kv_pool_bytes(hbm_bytes_per_gpu, gpus, weight_bytes_total,
     return max(0, int(hbm_bytes_per_gpu * utilization * gpus - weight_bytes_total))
 
 
+def min_tensor_parallel_for_weights(weight_bytes, hbm_bytes_per_gpu, gpus_per_node,
+                                    utilization=VLLM_GPU_MEMORY_UTILIZATION):
+    """Smallest power-of-two TP whose HBM (× vLLM's gpu_memory_utilization) holds the weights, or None
+    when even a whole server does not (vllm/config/cache.py; TP sizes are powers of two in practice
+    because attention heads are)."""
+    tp = 1
+    while tp <= gpus_per_node:
+        if weight_bytes < hbm_bytes_per_gpu * utilization * tp:
+            return tp
+        tp *= 2
+    return None
+
+
 def prefill_tokens_per_s(flops_per_gpu, mfu, gpus, active_parameters):
     """Prefill rate of a replica: GPUs × FLOPS × MFU / (2 × active params) — attention's n² term ignored."""
     return gpus * flops_per_gpu * mfu / (PREFILL_FLOPS_PER_PARAM * active_parameters)

@@ -1,7 +1,7 @@
 """LLM inference rules: weights and cold start, KV cache per token and capacity, offload tier, break-even."""
 import math
 
-from experta import AS, W, Rule
+from experta import MATCH, AS, W, Rule
 
 from . import fields_serving as fields
 from . import formulas_serving as fs
@@ -226,6 +226,23 @@ class InferenceRules:
                    capacity_bytes=stored, read_bytes_per_s=read_rate)
         self.place("model_load", "object", "The model registry keeps every version on scale-out "
                    "object storage (SEED-NOTES §1).", LOAD_SOURCES[2:], capacity_bytes=stored)
+
+    @Rule(Workload(kind=KIND), Need(name="model_load", total_bytes=MATCH.weights))
+    def weights_exceed_replica_hbm(self, weights):
+        """A replica's GPUs must hold the weights in HBM; otherwise every decode step streams the rest from a lower tier."""
+        gpu, (tp, _, per_node, _) = _gpu(self.use_case), self._layout()
+        usable = fs.VLLM_GPU_MEMORY_UTILIZATION * gpu["hbm_bytes"] * tp
+        if weights < usable:
+            return
+        min_tp = fs.min_tensor_parallel_for_weights(weights, gpu["hbm_bytes"], per_node)
+        self.need("model_load", fits_replica_hbm=False, min_tensor_parallel=min_tp or 0)
+        self.finding("weights_exceed_replica_hbm",
+                     {"weight_bytes": weights, "tensor_parallel": tp, "hbm_bytes": gpu["hbm_bytes"]},
+                     {"usable_hbm_bytes": usable, "min_tensor_parallel": min_tp or "more than one server"},
+                     "weights ≥ HBM × gpu_memory_utilization × TP; smallest power-of-two TP that holds them",
+                     ["vllm-project/vllm vllm/config/cache.py (gpu_memory_utilization 0.92)",
+                      "microsoft/DeepSpeedExamples inference/huggingface/zero_inference/README.md "
+                      "(offloaded weights are streamed every step: tokens/s ≤ batch × BW / offloaded bytes)"])
 
     def _load_rate(self, weight_bytes, loads):
         """Aggregate cold-start read rate: the target's rate, else RA 'Good' 4 GB/s per loading server."""
