@@ -7,7 +7,7 @@ class UseCase(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="use_cases")
     name = models.CharField(max_length=200)
     workload = models.CharField(max_length=40)
-    document = models.JSONField(help_text="The validated, normalized use-case document")
+    document = models.JSONField(help_text="The use-case document as submitted (validated); each proposal keeps the normalized one")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
