@@ -231,16 +231,17 @@ class InferenceRules:
     def weights_exceed_replica_hbm(self, weights):
         """A replica's GPUs must hold the weights in HBM; otherwise every decode step streams the rest from a lower tier."""
         gpu, (tp, _, per_node, _) = _gpu(self.use_case), self._layout()
-        usable = fs.VLLM_GPU_MEMORY_UTILIZATION * gpu["hbm_bytes"] * tp
+        utilization = self._inference().get("gpu_memory_utilization", fs.VLLM_GPU_MEMORY_UTILIZATION)
+        usable = utilization * gpu["hbm_bytes"] * tp
         if weights < usable:
             return
-        min_tp = fs.min_tensor_parallel_for_weights(weights, gpu["hbm_bytes"], per_node)
+        min_tp = fs.min_tensor_parallel_for_weights(weights, gpu["hbm_bytes"], per_node, utilization)
         self.need("model_load", fits_replica_hbm=False, min_tensor_parallel=min_tp or 0)
         self.finding("weights_exceed_replica_hbm",
                      {"weight_bytes": weights, "tensor_parallel": tp, "hbm_bytes": gpu["hbm_bytes"]},
                      {"usable_hbm_bytes": usable, "min_tensor_parallel": min_tp or "more than one server"},
                      "weights ≥ HBM × gpu_memory_utilization × TP; smallest power-of-two TP that holds them",
-                     ["vllm-project/vllm vllm/config/cache.py (gpu_memory_utilization 0.92)",
+                     ["vllm-project/vllm vllm/config/cache.py (gpu_memory_utilization, default 0.92)",
                       "microsoft/DeepSpeedExamples inference/huggingface/zero_inference/README.md "
                       "(offloaded weights are streamed every step: tokens/s ≤ batch × BW / offloaded bytes)"])
 

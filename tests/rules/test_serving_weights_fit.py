@@ -18,11 +18,11 @@ def test_it_finds_the_smallest_power_of_two_tp_that_holds_the_weights(weight_byt
     assert fs.min_tensor_parallel_for_weights(weight_bytes, hbm_bytes, gpus_per_node=8) == expected
 
 
-def serve(tensor_parallel):
+def serve(tensor_parallel, **inference):
     return rules.evaluate({
         "workload": "llm_inference", "model": {"preset": "llama3.1-70b"}, "gpus": 8, "gpu_model": "h100",
         "inference": {"context_tokens": 8192, "concurrent_sequences": 8,
-                      "tensor_parallel": tensor_parallel}})
+                      "tensor_parallel": tensor_parallel, **inference}})
 
 
 def test_it_warns_when_a_replica_cannot_hold_the_weights():
@@ -36,3 +36,8 @@ def test_it_stays_quiet_when_the_replica_holds_the_weights():
     result = serve(8)
     assert all(f["rule"] != "weights_exceed_replica_hbm" for f in result["findings"])
     assert "fits_replica_hbm" not in result["requirements"]["model_load"]
+
+
+def test_it_counts_only_the_hbm_share_the_server_may_use():
+    result = serve(2, gpu_memory_utilization=0.5)  # 2 × 80 GB × 0.5 = 80 GB < 141 GB of weights
+    assert result["requirements"]["model_load"]["min_tensor_parallel"] == 4
