@@ -18,10 +18,12 @@ def number(section, name, errors, prefix, default=_MISSING, minimum=0, maximum=N
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         errors.add(path, "must be a number")
         return None
-    if not math.isfinite(value):
+    # An int is always finite and whole, even one too large for a float (math.isfinite(10**400)
+    # raises OverflowError); the bounds below then reject it with a clear message.
+    if isinstance(value, float) and not math.isfinite(value):
         errors.add(path, "must be a finite number")
         return None
-    if integer and not float(value).is_integer():
+    if integer and isinstance(value, float) and not value.is_integer():
         errors.add(path, "must be a whole number")
         return None
     if exclusive_minimum and value <= minimum:

@@ -69,9 +69,12 @@ def normalize(document):
     errors = Errors()
     if not isinstance(document, dict):
         raise UseCaseError({"": ["the use case must be a JSON object"]})
+    check_raw(document)
     for key in sorted(set(document) - TOP_LEVEL):
         errors.add(key, f"unknown field; expected one of {', '.join(sorted(TOP_LEVEL))}")
     uc = {"name": _text(document.get("name", "use case"), "name", errors)}
+    if "description" in document:  # kept with the stored input only; checked like the name
+        _text(document["description"], "description", errors, limit=MAX_DESCRIPTION_CHARS)
     uc["workloads"] = _workloads(_workload_value(document), errors)
     uc["workload"] = uc["workloads"][0] if uc["workloads"] else None
     uc["priority"] = _choice(document.get("priority", "balanced"), PRIORITIES, "priority", errors)
@@ -94,10 +97,43 @@ def normalize(document):
     return uc
 
 
+# --- the raw document -----------------------------------------------------------------------------
+
+MAX_DEPTH = 16  # a use case is 3 levels deep; deeper input is junk that recursion (copy, repr) chokes on
+MAX_DESCRIPTION_CHARS = 2000
+
+
+def check_raw(document):
+    """Checks of the input as a whole, before any field is read: no value nested absurdly deep and no
+    NUL character in any text or key (PostgreSQL stores neither in text nor in jsonb). Walks without
+    recursion; raises UseCaseError naming the first offending path."""
+    errors = Errors()
+    stack = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        where = ".".join(str(p) for p in path)
+        if len(path) > MAX_DEPTH:
+            errors.add(str(path[0]), f"nested more than {MAX_DEPTH} levels deep")
+            break
+        if isinstance(value, str) and "\x00" in value:
+            errors.add(where, "must not contain NUL characters")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and "\x00" in key:
+                    errors.add(where or "", "has a field name with a NUL character")
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+    errors.raise_if_any()
+
+
 # --- small typed readers -----------------------------------------------------------------------
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    # An int is finite however large (math.isfinite(10**400) would raise OverflowError).
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def number(value, path, errors, low, high, integer=False, low_open=False):
@@ -105,7 +141,7 @@ def number(value, path, errors, low, high, integer=False, low_open=False):
     if not _is_number(value):
         errors.add(path, "must be a number")
         return None
-    if integer and float(value) != int(value):
+    if integer and isinstance(value, float) and not value.is_integer():
         errors.add(path, "must be a whole number")
         return None
     if value < low or (low_open and value == low):
@@ -124,9 +160,9 @@ def _choice(value, allowed, path, errors):
     return option
 
 
-def _text(value, path, errors):
-    if not isinstance(value, str) or len(value) > 200:
-        errors.add(path, "must be a text of at most 200 characters")
+def _text(value, path, errors, limit=200):
+    if not isinstance(value, str) or len(value) > limit:
+        errors.add(path, f"must be a text of at most {limit} characters")
         return None
     return value
 
@@ -211,6 +247,9 @@ def _training_workload(value, workloads, errors):
         return None
     if "cv_training" not in workloads:
         errors.add("model.preset", f"{value['preset']!r} is a training-workload preset; use workload cv_training")
+    for key in sorted(set(value) - set(entry) - {"preset", "kind"}):  # a typo must not pass unnoticed
+        errors.add(f"model.{key}", "unknown field for a training-workload preset; your own sample size, "
+                                   "batch and step time go in data (sample_bytes, batch_size, step_time_s)")
     return dict(entry, preset=str(value["preset"]).lower(), kind="training_workload")
 
 

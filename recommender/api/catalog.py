@@ -38,18 +38,25 @@ class CSVTextParser(parsers.BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read().decode("utf-8-sig")
+        return stream.read() if stream is not None else b""  # decoded by _csv_text: one error shape
 
 
 def _csv_text(request):
-    """The CSV from a text/csv body or a multipart 'file' field."""
-    if isinstance(request.data, str):
-        return request.data
-    upload = request.data.get("file") if hasattr(request.data, "get") else None
+    """The CSV from a text/csv body or a multipart 'file' field (an upload or a plain text field)."""
+    data = request.data
+    if isinstance(data, bytes):
+        return _decoded(data)
+    upload = data.get("file") if hasattr(data, "get") else None
     if upload is None:
         raise CatalogError(["file: send a text/csv body or a multipart field named 'file'"])
+    if isinstance(upload, str):
+        return upload
+    return _decoded(upload.read())
+
+
+def _decoded(raw):
     try:
-        return upload.read().decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CatalogError(["file: not UTF-8 text"]) from None
 

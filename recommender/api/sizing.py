@@ -4,8 +4,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import rules
 from recommender import services
 
+from .parsers import JSONParser
 from .schemas import ProposalDocumentSerializer, UseCaseDocumentField
 
 LLAMA3_8B_EXAMPLE = {
@@ -19,6 +21,9 @@ LLAMA3_8B_EXAMPLE = {
 
 
 class SizingView(APIView):
+    # A use case has nested sections a form body cannot hold: anything but JSON gets a 415.
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=UseCaseDocumentField,
         responses={200: ProposalDocumentSerializer},
@@ -36,6 +41,8 @@ class SizingView(APIView):
 
 
 class SweepView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=UseCaseDocumentField, responses={200: OpenApiResponse(description="points and breaks")},
         summary="GPU-count sweep of a use case (stateless)",
@@ -49,4 +56,8 @@ class SweepView(APIView):
         document = request.data
         if not isinstance(document, dict):
             raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
+        rules.usecase.check_raw(document)  # the sweep copies the document before the validator runs
+        if document.get("parallelism") is not None and not isinstance(document["parallelism"], dict):
+            # the sweep reads the layout before the validator runs; answer as the validator would
+            raise rules.UseCaseError({"parallelism": ["must be an object"]})
         return Response(ranking.sweep(document, catalog_selectors.catalog_current()))

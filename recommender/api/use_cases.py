@@ -3,12 +3,14 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from recommender import selectors, services
 from recommender.models import Proposal, UseCase
 from recommender.reports import export
 
+from .parsers import JSONParser
 from .schemas import ProposalDocumentSerializer, UseCaseDocumentField
 
 
@@ -39,6 +41,7 @@ def request_document(request):
 class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = UseCaseSerializer
+    parser_classes = [JSONParser]  # nested sections: a form body cannot hold a use case (415)
     queryset = UseCase.objects.none()  # for the schema; get_queryset scopes to the caller
 
     def get_queryset(self):
@@ -56,10 +59,17 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         use_case, _ = services.use_case_update(self.get_object(), request_document(request))
         return Response(UseCaseSerializer(use_case).data)
 
+    def latest_proposal(self):
+        """The use case's latest proposal; 404 when it has none (e.g. all deleted in the admin)."""
+        proposal = self.get_object().latest_proposal()
+        if proposal is None:
+            raise NotFound("this use case has no proposal")
+        return proposal
+
     @extend_schema(responses={200: ProposalDocumentSerializer}, summary="Latest proposal document")
     @action(detail=True, methods=["get"])
     def proposal(self, request, pk=None):
-        return Response(self.get_object().latest_proposal().document)
+        return Response(self.latest_proposal().document)
 
     @extend_schema(responses={200: ProposalSerializer(many=True)}, summary="All proposals, newest first")
     @action(detail=True, methods=["get"])
@@ -69,7 +79,7 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     @extend_schema(responses={200: OpenApiResponse(description="PDF report")}, summary="PDF report")
     @action(detail=True, methods=["get"], url_path="report.pdf")
     def report_pdf(self, request, pk=None):
-        proposal = self.get_object().latest_proposal()
+        proposal = self.latest_proposal()
         response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
         return response
@@ -78,7 +88,7 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
                    summary="Bill of materials (CSV)")
     @action(detail=True, methods=["get"], url_path="bom.csv")
     def bom_csv(self, request, pk=None):
-        proposal = self.get_object().latest_proposal()
+        proposal = self.latest_proposal()
         response = HttpResponse(export.bom_csv(proposal.document), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "csv")}"'
         return response
@@ -87,4 +97,4 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
                    summary="Bill of materials (JSON)")
     @action(detail=True, methods=["get"], url_path="bom")
     def bom_json(self, request, pk=None):
-        return Response(export.bom_rows(self.get_object().latest_proposal().document))
+        return Response(export.bom_rows(self.latest_proposal().document))

@@ -79,6 +79,14 @@ class RunCreateSerializer(serializers.Serializer):
     budget_s = serializers.FloatField(required=False, min_value=1, max_value=services.MAX_BUDGET_S,
                                       help_text="Time budget in seconds for each host's probes")
 
+    def validate(self, data):
+        """A misspelt field ("budget": 30) must not start a run with the defaults instead."""
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {key: [f"unknown field; expected {', '.join(self.fields)}"] for key in unknown})
+        return data
+
 
 class ValidationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A user's validation runs; reading them also fails runs whose worker stopped beating."""

@@ -14,8 +14,8 @@ SOURCES_SEPARATOR = " | "
 
 # field → (kind of value, required). Order is the CSV column order.
 BLOCK_FIELDS = {
-    "id": ("id", True), "kind": ("kind", True), "name": ("text", True),
-    "capacity_bytes": ("nonneg_int", True), "usable_fraction": ("fraction", True),
+    "id": ("id", True), "kind": ("kind", True), "name": ("name", True),
+    "capacity_bytes": ("bytes", True), "usable_fraction": ("fraction", True),
     "usable_basis": ("text", False),
     "read_bytes_per_s": ("positive", True), "write_bytes_per_s": ("positive", True),
     "iops": ("positive", False), "latency_s": ("positive", False),
@@ -72,18 +72,46 @@ def _check_nonneg(value):
     return number
 
 
+# Largest values the database columns hold (models.py): PositiveIntegerField is 32-bit on PostgreSQL,
+# capacity_bytes a BigIntegerField. Checked here so an import says so instead of failing in the database.
+MAX_COUNT = 2**31 - 1
+MAX_BYTES = 2**63 - 1
+NAME_MAX_CHARS = 200
+
+
 def _check_positive_int(value):
     number = _integer(value)
-    if number <= 0:
+    if not 0 < number <= MAX_COUNT:
         raise ValueError
     return number
 
 
 def _check_nonneg_int(value):
     number = _integer(value)
-    if number < 0:
+    if not 0 <= number <= MAX_COUNT:
         raise ValueError
     return number
+
+
+def _check_bytes(value):
+    number = _integer(value)
+    if not 0 <= number <= MAX_BYTES:
+        raise ValueError
+    return number
+
+
+def _check_text(value):
+    value = str(value).strip()
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL
+        raise ValueError
+    return value
+
+
+def _check_name(value):
+    value = _check_text(value)
+    if len(value) > NAME_MAX_CHARS:
+        raise ValueError
+    return value
 
 
 def _check_fraction(value):
@@ -133,12 +161,14 @@ def _check_sources(value):
 CHECKS = {
     "id": (_check_id, "must be lowercase letters, digits and '-', at most 80 characters"),
     "kind": (_check_kind, f"must be one of {', '.join(KINDS)}"),
-    "text": (lambda v: str(v).strip(), "must be text"),
+    "text": (_check_text, "must be text without NUL characters"),
+    "name": (_check_name, f"must be text of at most {NAME_MAX_CHARS} characters"),
+    "bytes": (_check_bytes, f"must be a whole number, zero or more, at most {MAX_BYTES:,}"),
     "ref": (_check_id, "must be the id of a network_port block"),
     "positive": (_check_positive, "must be a positive number"),
     "nonneg": (_check_nonneg, "must be a number, zero or more"),
-    "positive_int": (_check_positive_int, "must be a positive whole number"),
-    "nonneg_int": (_check_nonneg_int, "must be a whole number, zero or more"),
+    "positive_int": (_check_positive_int, f"must be a positive whole number, at most {MAX_COUNT:,}"),
+    "nonneg_int": (_check_nonneg_int, f"must be a whole number, zero or more, at most {MAX_COUNT:,}"),
     "fraction": (_check_fraction, "must be a number above 0 and at most 1"),
     "bool": (_check_bool, "must be true or false"),
     "date": (_check_date, "must be a date as YYYY-MM-DD"),
