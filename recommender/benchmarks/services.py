@@ -54,9 +54,16 @@ def run_time_limit_s(budget_s):
 
 # ---------------------------------------------------------------- targets
 
-def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue):
+# Column sizes of Target (models.py) and the largest value a BigIntegerField holds: checked here so
+# the CLI and the API say so instead of failing in the database.
+TARGET_TEXT_LIMITS = {"name": 80, "path": 1000, "host_queue": 120, "block": 80}
+MAX_TARGET_BYTES = 2**63 - 1
+
+
+def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue, block=""):
     errors = {}
-    if not name or not str(name).replace("-", "").replace("_", "").isalnum():
+    bare = str(name or "").replace("-", "").replace("_", "")
+    if not bare or not (bare.isascii() and bare.isalnum()):  # the slug the model and the API accept
         errors["name"] = ["use letters, digits, '-' or '_'"]
     if not path or not Path(path).is_absolute():
         errors["path"] = [f"{path!r} is not an absolute path"]
@@ -64,10 +71,18 @@ def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue):
         errors["path"] = [f"{path!r} contains '..'"]
     if not isinstance(size_cap_bytes, int) or size_cap_bytes < 8 * workloads.MiB:
         errors["size_cap_bytes"] = [f"must be an integer of at least {8 * workloads.MiB} bytes"]
+    elif size_cap_bytes > MAX_TARGET_BYTES:
+        errors["size_cap_bytes"] = [f"must be at most {MAX_TARGET_BYTES} bytes"]
     if not isinstance(free_floor_bytes, int) or free_floor_bytes < 0:
         errors["free_floor_bytes"] = ["must be a non-negative integer"]
+    elif free_floor_bytes > MAX_TARGET_BYTES:
+        errors["free_floor_bytes"] = [f"must be at most {MAX_TARGET_BYTES} bytes"]
     if not host_queue or any(c.isspace() for c in host_queue):
         errors["host_queue"] = ["must be a queue name without spaces"]
+    values = {"name": name, "path": path, "host_queue": host_queue, "block": block}
+    for field, limit in TARGET_TEXT_LIMITS.items():
+        if field not in errors and len(str(values[field] or "")) > limit:
+            errors[field] = [f"must be at most {limit} characters"]
     return errors
 
 
@@ -76,11 +91,14 @@ def target_save(name, path, host_queue="advisor", block="", size_cap_bytes=None,
     """Register (or update) a target; with create_dir, make the directory on this host."""
     cap = settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES if size_cap_bytes is None else size_cap_bytes
     floor = settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES if free_floor_bytes is None else free_floor_bytes
-    errors = target_errors(name, str(path), cap, floor, host_queue)
+    errors = target_errors(name, str(path), cap, floor, host_queue, block)
     if errors:
         raise InputError(errors)
     if create_dir:
-        Path(path).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file in the way, no permission, read-only file system ...
+            raise InputError({"path": [f"cannot create {str(path)!r}: {exc.strerror}"]}) from None
     target, _ = Target.objects.update_or_create(
         name=name, defaults={"path": str(Path(path)), "host_queue": host_queue, "block": block or "",
                              "size_cap_bytes": cap, "free_floor_bytes": floor})

@@ -47,12 +47,22 @@ class PlanError(ValueError):
 
 
 def num(doc, *names, default=None):
-    """The first of `names` present in `doc` as a positive number."""
+    """The first of `names` present in `doc` as a positive, finite number (a hand-edited proposal
+    may hold anything: a string for a section, Infinity, an integer too large for a float)."""
     for name in names:
-        value = (doc or {}).get(name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        value = doc.get(name) if isinstance(doc, dict) else None
+        if _positive_finite(value):
             return value
     return default
+
+
+def _positive_finite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return value > 0 and math.isfinite(float(value))
+    except OverflowError:  # float(10**400)
+        return False
 
 
 def plan(proposal, budget_s, room_bytes, fio=False):

@@ -6,7 +6,7 @@ import os
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
 from recommender import services
@@ -39,7 +39,11 @@ def demo_user():
 
 def default_target():
     path = settings.VALIDATION_DEFAULT_TARGET_DIR
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"VALIDATION_TARGET_DIR: cannot create {str(path)!r}: {exc.strerror}",
+                           returncode=2) from None
     target, _ = Target.objects.get_or_create(name="default", defaults={
         "path": str(path), "host_queue": "advisor", "block": "",
         "size_cap_bytes": settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES,

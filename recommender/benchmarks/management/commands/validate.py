@@ -65,10 +65,14 @@ def read_json(name):
         raw = sys.stdin.read() if name == "-" else open(name, encoding="utf-8").read()
     except OSError as exc:
         fail(f"--use-case: {name}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"--use-case: {name}: not UTF-8 text")
     try:
         document = json.loads(raw)
     except json.JSONDecodeError as exc:
         fail(f"--use-case: {name}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
+    except RecursionError:
+        fail(f"--use-case: {name}: not valid JSON (nested too deeply)")
     if not isinstance(document, dict):
         fail(f"--use-case: {name}: expected a JSON object")
     return document
@@ -77,12 +81,28 @@ def read_json(name):
 def proposal_document(document):
     """A proposal as printed by `advise` is used as is; a use case is evaluated first."""
     if isinstance(document.get("requirements"), dict):
+        problems = proposal_shape_errors(document)
+        if problems:
+            fail("--use-case: not a proposal as `manage.py advise` prints it: " + "; ".join(problems))
         return document
     try:
         return core_services.use_case_evaluate(document)
     except core_services.UseCaseError as exc:
         lines = [f"  {path}: {m}" for path, messages in exc.errors.items() for m in messages]
         fail("invalid use case:\n" + "\n".join(lines))
+
+
+def proposal_shape_errors(document):
+    """What the probe plan and the checks read from a proposal, in the shape they read it."""
+    problems = []
+    if not isinstance(document.get("use_case", {}), dict):
+        problems.append("use_case: must be an object")
+    problems += [f"requirements.{need}: must be an object"
+                 for need, fields in document["requirements"].items() if not isinstance(fields, dict)]
+    tiers = document.get("tiers", [])
+    if not isinstance(tiers, list) or not all(isinstance(t, dict) for t in tiers):
+        problems.append("tiers: must be a list of objects")
+    return problems
 
 
 def build_report(document, out, steps, guard, options):

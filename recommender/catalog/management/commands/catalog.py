@@ -29,11 +29,14 @@ class Command(BaseCommand):
     def _import(self, file):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"file: {file} does not exist", returncode=2)
+            reason = "is not a file" if path.exists() else "does not exist"
+            raise CommandError(f"file: {file} {reason}", returncode=2)
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise CommandError(f"file: {file} is not UTF-8 text", returncode=2) from None
+        except OSError as exc:
+            raise CommandError(f"file: {file}: {exc.strerror}", returncode=2) from None
         count = services.blocks_import_csv(text)
         self.stdout.write(f"imported {count} blocks")
 
@@ -42,5 +45,8 @@ class Command(BaseCommand):
         if file == "-":
             self.stdout.write(text, ending="")
         else:
-            Path(file).write_text(text)
+            try:
+                Path(file).write_text(text)
+            except OSError as exc:  # missing folder, a directory, no permission ...
+                raise CommandError(f"file: {file}: {exc.strerror}", returncode=2) from None
             self.stdout.write(f"exported to {file}")
