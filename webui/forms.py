@@ -69,11 +69,14 @@ class CountField(forms.CharField):
         try:
             number, suffix = units.split_quantity(value)
             factor = self.SUFFIXES[suffix]
+            count = units.finite(number * factor, value)
+        except units.TooLarge as exc:
+            raise forms.ValidationError(str(exc)) from exc
         except (units.UnitError, KeyError) as exc:
             raise forms.ValidationError("write a count like 70B, 1.2M or 8000000") from exc
         if number <= 0:
             raise forms.ValidationError("must be greater than zero")
-        return round(number * factor)
+        return round(count)
 
 
 def positive_int(label, required=False, minimum=1, **kwargs):

@@ -3,6 +3,7 @@
 Decimal prefixes by default (storage datasheets quote TB and GB/s in powers of ten, as
 python-humanize's naturalsize does); binary prefixes (GiB) only where a source is binary.
 """
+import math
 import re
 
 DECIMAL = [("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)]
@@ -17,12 +18,23 @@ class UnitError(ValueError):
     """A value the user typed that is not a number with a known unit."""
 
 
+class TooLarge(UnitError):
+    """A number beyond what a float holds ('1e400', '1e300 PB')."""
+
+
 def split_quantity(text):
     """'1.5 TB' -> (1.5, 'tb'); raises UnitError on anything else."""
     match = NUMBER.match(str(text).replace(",", "").replace("_", ""))
     if not match:
         raise UnitError(f"'{text}' is not a number with a unit")
-    return float(match.group(1)), match.group(2).lower()
+    return finite(float(match.group(1)), text), match.group(2).lower()
+
+
+def finite(value, text):
+    """`value` (a number parsed from `text`) unless it overflowed to infinity ('1e400', '1e300 PB')."""
+    if not math.isfinite(value):
+        raise TooLarge(f"'{text}' is too large")
+    return value
 
 
 def parse_bytes(text, default_unit="GB"):
@@ -35,7 +47,7 @@ def parse_bytes(text, default_unit="GB"):
     factor = BYTE_UNITS.get(unit or default_unit.lower())
     if factor is None:
         raise UnitError(f"unknown unit '{unit}'; use one of B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB")
-    return round(value * factor)
+    return round(finite(value * factor, text))
 
 
 def parse_rate(text, default_unit="GB/s"):
@@ -45,7 +57,7 @@ def parse_rate(text, default_unit="GB/s"):
     factor = BYTE_UNITS.get(unit[:-2]) if unit.endswith("/s") else None
     if factor is None:
         raise UnitError(f"unknown unit '{unit}'; write a rate like 2.5 GB/s (MB/s, GB/s, TB/s, GiB/s)")
-    return value * factor
+    return finite(value * factor, text)
 
 
 def parse_duration(text, default_unit="s"):
@@ -54,7 +66,7 @@ def parse_duration(text, default_unit="s"):
     factor = DURATION_UNITS.get(unit or default_unit)
     if factor is None:
         raise UnitError(f"unknown unit '{unit}'; use one of ms, s, min, h, d")
-    return value * factor
+    return finite(value * factor, text)
 
 
 def _scaled(value, table, suffix=""):

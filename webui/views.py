@@ -15,6 +15,7 @@ from recommender.reports import export
 from . import present, units
 
 log = logging.getLogger(__name__)
+MAX_ID = 2**63 - 1  # largest primary key a database row can have
 SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough for a page view
 
 
@@ -81,6 +82,8 @@ def render_result(request, use_case, proposal):
 def compare(request):
     """Two or more of the user's own use cases side by side (latest proposal of each)."""
     ids = [i for i in request.GET.getlist("ids") if i.isdigit()]
+    if any(not i.isascii() or int(i) > MAX_ID for i in ids):  # no such row; the database would overflow
+        raise Http404("no such use case")
     use_cases = list(selectors.use_cases_for(request.user).filter(pk__in=ids))
     if len(use_cases) < len(set(ids)):
         raise Http404("no such use case")

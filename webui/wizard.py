@@ -56,11 +56,23 @@ class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
 
     def post(self, *args, **kwargs):
         """'Back' keeps what was typed on the current step (formtools #284 drops it)."""
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted_step is not None and posted_step not in self.get_form_list() and self.storage.current_step:
+            return self.render_unknown_step(posted_step)
         goto = self.request.POST.get("wizard_goto_step")
         if goto and goto in self.get_form_list():
             form = self.get_form(data=self.request.POST)
             self.storage.set_step_data(self.steps.current, self.process_step(form))
         return super().post(*args, **kwargs)
+
+    def render_unknown_step(self, posted_step):
+        """A POST for a step this wizard does not have (tampered, or a family no longer chosen):
+        formtools would make it the current step and fail on it; show the current step instead."""
+        step = self.steps.current
+        form = self.get_form(step=step, data=self.storage.get_step_data(step) or {})
+        form.is_valid()
+        form.add_error(None, f"this wizard has no step {posted_step!r} here; fill in this step and continue")
+        return self.render(form)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
