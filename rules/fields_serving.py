@@ -4,10 +4,16 @@ import math
 _MISSING = object()
 
 
+# Shortest target time a duration may give (1 ms): a size divided by a shorter one gives bandwidths
+# that overflow to infinity (1e-300 s) and crash the sizing instead of being refused here.
+MIN_DURATION_S = 1e-3
+
+
 def number(section, name, errors, prefix, default=_MISSING, minimum=0, maximum=None,
-           integer=False, exclusive_minimum=True):
+           integer=False, exclusive_minimum=True, floor=None):
     """Read section[name] as a finite number within bounds; on a problem add a field error.
 
+    `floor`: a positive value is also at least this (e.g. MIN_DURATION_S for a target time).
     Returns the value (or the default when absent); None when invalid or absent without a default."""
     path = f"{prefix}.{name}"
     value = section.get(name, _MISSING)
@@ -31,6 +37,9 @@ def number(section, name, errors, prefix, default=_MISSING, minimum=0, maximum=N
         return None
     if not exclusive_minimum and value < minimum:
         errors.add(path, f"must be at least {minimum:g}")
+        return None
+    if floor is not None and value < floor:
+        errors.add(path, f"must be at least {floor:g}")
         return None
     if maximum is not None and value > maximum:
         errors.add(path, f"must be at most {maximum:g}")

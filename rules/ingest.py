@@ -34,7 +34,7 @@ def normalize(section, errors, use_case):
         "source": fields.choice(section, "source", errors, SECTION, SOURCE_KINDS,
                                 data.get("source") if data.get("source") in SOURCE_KINDS else "file"),
         # Whole day unless the batch window is given: the average rate is the floor.
-        "batch_window_s": num("batch_window_s", default=DAY, maximum=DAY),
+        "batch_window_s": num("batch_window_s", default=DAY, maximum=DAY, floor=fields.MIN_DURATION_S),
         "peak_to_average": num("peak_to_average", default=1.0, minimum=1, exclusive_minimum=False,
                                maximum=1000),
         "landing_days": num("landing_days", default=1, maximum=36_500),

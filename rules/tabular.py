@@ -35,7 +35,7 @@ def normalize(section, errors, use_case):
         "format": fields.choice(section, "format", errors, SECTION, fs.TABULAR_FORMATS, data_format),
         # 1 EB is beyond any single table scan: larger is a unit mistake.
         "dataset_bytes": num("dataset_bytes", default=data_bytes, integer=True, maximum=1e18),
-        "scan_target_s": num("scan_target_s", default=None, maximum=30 * 86_400),
+        "scan_target_s": num("scan_target_s", default=None, maximum=30 * 86_400, floor=fields.MIN_DURATION_S),
         "cores": num("cores", default=None, integer=True, maximum=1_000_000),
         "train_s": num("train_s", default=None, minimum=0, exclusive_minimum=False, maximum=1e9),
         "scans_per_day": num("scans_per_day", default=1, maximum=1e6),

@@ -3,7 +3,7 @@ import math
 
 from . import formulas, inference, ingest, presets, rag, tabular, video
 from .errors import Errors, UseCaseError
-from .fields_serving import canonical_choice
+from .fields_serving import MIN_DURATION_S, canonical_choice
 
 WORKLOADS = ("llm_training", "cv_training", "llm_inference", "rag", "video_analytics", "tabular_ml",
              "data_ingest")
@@ -136,8 +136,9 @@ def _is_number(value):
     return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
-def number(value, path, errors, low, high, integer=False, low_open=False):
-    """A number within [low, high] (or (low, high] with low_open); adds a field error otherwise."""
+def number(value, path, errors, low, high, integer=False, low_open=False, floor=None):
+    """A number within [low, high] (or (low, high] with low_open), and at least `floor` when given;
+    adds a field error otherwise."""
     if not _is_number(value):
         errors.add(path, "must be a number")
         return None
@@ -146,6 +147,9 @@ def number(value, path, errors, low, high, integer=False, low_open=False):
         return None
     if value < low or (low_open and value == low):
         errors.add(path, f"must be {'greater than' if low_open else 'at least'} {low:,}")
+        return None
+    if floor is not None and value < floor:
+        errors.add(path, f"must be at least {floor:g}")
         return None
     if value > high:
         errors.add(path, f"must be at most {high:,}")
@@ -439,6 +443,15 @@ DATA_NUMBERS = [("total_bytes", 1, 1e21, False), ("sample_bytes", 1, 1e13, False
                 ("sequence_tokens", 1, 10**8, True)]
 
 
+# Smallest positive values the formulas divide by without overflowing (1e-300 s made bandwidths
+# infinite and crashed the sizing): durations from MIN_DURATION_S (1 ms); the stall budget and the
+# failure rate from the wizard's own lower bounds (0.01 %, 0.0001 per 1000 node-days).
+FLOORS = {"data.step_time_s": MIN_DURATION_S, "checkpoint.interval_s": MIN_DURATION_S,
+          "checkpoint.max_interval_s": MIN_DURATION_S, "checkpoint.recovery_s": MIN_DURATION_S,
+          "checkpoint.restart_s": MIN_DURATION_S, "checkpoint.stall_budget_fraction": 1e-4,
+          "checkpoint.failures_per_1000_node_days": 1e-4}
+
+
 def _data(value, errors):
     if value is None:
         value = {}
@@ -451,7 +464,8 @@ def _data(value, errors):
         errors.add(f"data.{key}", "unknown field")
     for key, low, high, integer in DATA_NUMBERS:
         if value.get(key) is not None:
-            data[key] = number(value[key], f"data.{key}", errors, low, high, integer, low_open=low == 0)
+            data[key] = number(value[key], f"data.{key}", errors, low, high, integer, low_open=low == 0,
+                               floor=FLOORS.get(f"data.{key}"))
     if "format" in value:
         data["format"] = _text(value["format"], "data.format", errors)
     data["mode"] = _choice(value.get("mode", "batch"), ("batch", "streaming"), "data.mode", errors)
@@ -482,7 +496,7 @@ def _checkpoint(value, errors):
     for key, low, high, integer in CHECKPOINT_NUMBERS:
         if value.get(key) is not None:
             policy[key] = number(value[key], f"checkpoint.{key}", errors, low, high, integer,
-                                 low_open=low == 0 and key != "lora_rank")
+                                 low_open=low == 0 and key != "lora_rank", floor=FLOORS.get(f"checkpoint.{key}"))
     policy["mode"] = _choice(value.get("mode", "sync"), ("sync", "async"), "checkpoint.mode", errors)
     for key in ("weights_only", "master_weights", "weights_copy"):
         if value.get(key) is not None:

@@ -224,3 +224,28 @@ def test_it_keeps_a_plain_description(api_client):
                                format="json")
     assert response.status_code == 201
     assert UseCase.objects.get().document["description"] == "MLPerf config"
+
+
+@pytest.mark.parametrize("document, field, message", [
+    ({"workload": "tabular_ml", "tabular": {"format": "csv", "dataset_bytes": 2e12, "scan_target_s": 1e-300}},
+     "tabular.scan_target_s", "must be at least 0.001"),
+    ({"workload": "data_ingest", "ingest": {"bytes_per_day": 1e15, "batch_window_s": 1e-300}},
+     "ingest.batch_window_s", "must be at least 0.001"),
+    ({"workload": "llm_inference", "model": {"preset": "llama3.1-8b"},
+      "inference": {"context_tokens": 1000, "concurrent_sequences": 4, "cold_start_target_s": 1e-300}},
+     "inference.cold_start_target_s", "must be at least 0.001"),
+    ({"workload": "cv_training", "data": {"sample_bytes": 1e13, "batch_size": 10**8, "step_time_s": 5e-324}},
+     "data.step_time_s", "must be at least 0.001"),
+    ({**MLPERF_LLAMA3_8B, "checkpoint": {"interval_s": 1e-300}}, "checkpoint.interval_s", "must be at least 0.001"),
+    ({**MLPERF_LLAMA3_8B, "checkpoint": {"max_interval_s": 1e-300}}, "checkpoint.max_interval_s",
+     "must be at least 0.001"),
+    ({**MLPERF_LLAMA3_8B, "checkpoint": {"stall_budget_fraction": 1e-300}}, "checkpoint.stall_budget_fraction",
+     "must be at least 0.0001"),
+    ({**MLPERF_LLAMA3_8B, "checkpoint": {"failures_per_1000_node_days": 5e-324}},
+     "checkpoint.failures_per_1000_node_days", "must be at least 0.0001"),
+])
+def test_it_refuses_a_time_or_fraction_so_small_the_sizing_overflows(api_client, document, field, message):
+    response = api_client.post("/api/v1/use-cases/", {"gpus": 8, **document}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()[field] == [message]
+    assert not UseCase.objects.exists()

@@ -68,3 +68,15 @@ def test_it_sends_a_huge_gpu_count_back_to_the_cluster_step(logged_in):
 def test_it_answers_404_to_a_comparison_of_ids_no_row_can_have(logged_in):
     response = logged_in.get("/compare/", {"ids": ["9" * 30, "1"]})
     assert response.status_code == 404
+
+
+def test_it_sends_a_one_femtosecond_interval_back_to_the_checkpoint_step(logged_in):
+    wizard = Wizard(logged_in)
+    steps = [(name, {**fields, "interval_s": "1e-300"} if name == "checkpoint" else fields)
+             for name, fields in LLAMA3_8B_STEPS]
+    wizard.walk(steps)
+    response = wizard.post("review", {})
+    assert response.status_code == 200
+    assert current_step(response) == "checkpoint"
+    assert response.context["form"].errors["interval_s"] == ["must be at least 0.001"]
+    assert not UseCase.objects.exists()
