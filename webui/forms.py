@@ -98,6 +98,15 @@ class StepForm(forms.Form):
     title = ""
     intro = ""
     paths = {}
+    # Fields people type in percent → the fraction field of `paths` they fill ("5 %" → 0.05).
+    percent_fields = {}
+
+    def clean(self):
+        data = super().clean()
+        for percent, fraction in self.percent_fields.items():
+            if data.get(percent) is not None:
+                data[fraction] = data[percent] / 100
+        return data
 
     def contribute(self, document):
         for field, path in self.paths.items():
@@ -108,9 +117,10 @@ class StepForm(forms.Form):
     def field_for_path(self, path):
         """The field an error at `path` belongs to: exact match, else the nearest parent."""
         by_path = {p: f for f, p in self.paths.items()}
+        shown_as = {fraction: percent for percent, fraction in self.percent_fields.items()}
         while path:
             if path in by_path:
-                return by_path[path]
+                return shown_as.get(by_path[path], by_path[path])
             path = path.rpartition(".")[0]
         return None
 
@@ -221,6 +231,7 @@ class CheckpointForm(StepForm):
              "recovery_s": "checkpoint.recovery_s", "retained": "checkpoint.retained",
              "interval_s": "checkpoint.interval_s",
              "failures_per_1000_node_days": "checkpoint.failures_per_1000_node_days"}
+    percent_fields = {"stall_budget_percent": "stall_budget_fraction"}
     mode = forms.ChoiceField(choices=[("sync", "synchronous (training waits)"),
                                       ("async", "asynchronous (persist before the next one)")])
     stall_budget_percent = forms.FloatField(label="Stall budget (%)", min_value=0.01, max_value=50, initial=5,
@@ -233,16 +244,6 @@ class CheckpointForm(StepForm):
     failures_per_1000_node_days = forms.FloatField(
         label="Failures per 1000 node-days", required=False, min_value=0.0001,
         help_text="empty: the rate Meta observed training Llama 3")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("stall_budget_percent") is not None:
-            data["stall_budget_fraction"] = data["stall_budget_percent"] / 100
-        return data
-
-    def field_for_path(self, path):
-        field = super().field_for_path(path)
-        return "stall_budget_percent" if field == "stall_budget_fraction" else field
 
 
 class TrainingDataForm(StepForm):
@@ -262,6 +263,7 @@ class CvForm(StepForm):
     paths = {"preset": "model.preset", "sample_bytes": "data.sample_bytes", "batch_size": "data.batch_size",
              "step_time_s": "data.step_time_s", "total_bytes": "data.total_bytes",
              "utilisation": "data.utilisation_target"}
+    percent_fields = {"utilisation_percent": "utilisation"}
     preset = forms.ChoiceField(choices=preset_choices("workloads", "custom — enter the figures below"),
                                required=False, initial="unet3d")
     sample_bytes = QuantityField("bytes", "MB", required=False, label="Sample size")
@@ -278,13 +280,7 @@ class CvForm(StepForm):
             for name in ("sample_bytes", "batch_size", "step_time_s"):
                 if not data.get(name):
                     self.add_error(name, "needed without a preset")
-        if data.get("utilisation_percent") is not None:
-            data["utilisation"] = data["utilisation_percent"] / 100
         return data
-
-    def field_for_path(self, path):
-        field = super().field_for_path(path)
-        return "utilisation_percent" if field == "utilisation" else field
 
 
 class InferenceForm(StepForm):
