@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from rest_framework.authtoken.models import Token
 
 from recommender import services
@@ -19,6 +21,9 @@ class Command(BaseCommand):
     help = "Create the demo user, catalog, default validation target and sample use cases."
 
     def handle(self, *args, **options):
+        if not _migrated():
+            raise CommandError("the database is not migrated yet: run `manage.py migrate` first",
+                               returncode=2)
         user = demo_user()
         call_command("catalog", "load", verbosity=0)
         target = default_target()
@@ -26,6 +31,12 @@ class Command(BaseCommand):
         token = Token.objects.get_or_create(user=user)[0]
         self.stdout.write(f"demo user '{user.username}', API token {token.key}; "
                           f"target '{target.name}' at {target.path}; {created} sample use cases added")
+
+
+def _migrated():
+    """True when every migration of the project has been applied."""
+    executor = MigrationExecutor(connection)
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 def demo_user():
