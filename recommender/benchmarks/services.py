@@ -83,7 +83,17 @@ def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue, bloc
     for field, limit in TARGET_TEXT_LIMITS.items():
         if field not in errors and len(str(values[field] or "")) > limit:
             errors[field] = [f"must be at most {limit} characters"]
+    if block and "block" not in errors and block not in catalog_block_ids():
+        errors["block"] = [f"{block!r} is not a catalog building block; one of "
+                           f"{', '.join(sorted(catalog_block_ids()))}"]
     return errors
+
+
+def catalog_block_ids():
+    """Ids of the building blocks a target may stand for (calibration replaces their figures)."""
+    from recommender.catalog import selectors as catalog_selectors
+
+    return {block["id"] for block in catalog_selectors.catalog_current()["blocks"]}
 
 
 def target_save(name, path, host_queue="advisor", block="", size_cap_bytes=None, free_floor_bytes=None,

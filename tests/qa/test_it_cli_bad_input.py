@@ -176,3 +176,13 @@ def test_it_says_a_validate_document_is_nested_too_deeply(tmp_path):
 @pytest.mark.parametrize("indent", ["-1", "100000000"])
 def test_it_bounds_the_advise_indent(indent):
     assert_exit_2(manage("advise", "-", "--indent", indent), "--indent: must be between 0 and 16")
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_target_block_that_is_not_in_the_catalog(tmp_path):
+    from recommender.benchmarks import services
+    from recommender.benchmarks.services import InputError
+
+    with pytest.raises(InputError) as error:
+        services.target_save("t1", str(tmp_path), block="pfs-flash-5x")
+    assert error.value.errors["block"][0].startswith("'pfs-flash-5x' is not a catalog building block")
