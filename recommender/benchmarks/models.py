@@ -27,14 +27,12 @@ class Target(models.Model):
         return self.name
 
 
-class ValidationRun(models.Model):
+class JobRecord(models.Model):
+    """The job-shaped fields a run and each of its hosts keep: status, progress, log, error, results."""
+
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
     STATUS_CHOICES = [(s, s) for s in (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)]
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="validation_runs")
-    use_case = models.ForeignKey("recommender.UseCase", on_delete=models.CASCADE, related_name="validation_runs")
-    targets = models.ManyToManyField(Target, related_name="runs")
-    budget_s = models.FloatField(default=60.0)
     status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=QUEUED)
     progress = models.FloatField(default=0.0, help_text="0.0 .. 1.0")
     stage = models.CharField(max_length=80, blank=True)
@@ -43,10 +41,22 @@ class ValidationRun(models.Model):
     results = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=80, blank=True)
     worker = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ValidationRun(JobRecord):
+    """A user's validation of one use case on one or more targets; the hosts report in RunHost."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="validation_runs")
+    use_case = models.ForeignKey("recommender.UseCase", on_delete=models.CASCADE, related_name="validation_runs")
+    targets = models.ManyToManyField(Target, related_name="runs")
+    budget_s = models.FloatField(default=60.0)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -59,22 +69,11 @@ class ValidationRun(models.Model):
         return self.status in (self.SUCCEEDED, self.FAILED, self.CANCELLED)
 
 
-class RunHost(models.Model):
+class RunHost(JobRecord):
     """One target's share of a validation run, executed by the worker on that target's host."""
 
     run = models.ForeignKey(ValidationRun, on_delete=models.CASCADE, related_name="hosts")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="run_hosts")
-    status = models.CharField(max_length=12, choices=ValidationRun.STATUS_CHOICES, default=ValidationRun.QUEUED)
-    progress = models.FloatField(default=0.0, help_text="0.0 .. 1.0")
-    stage = models.CharField(max_length=80, blank=True)
-    log = models.TextField(blank=True)
-    error = models.TextField(blank=True)
-    results = models.JSONField(default=dict, blank=True)
-    task_id = models.CharField(max_length=80, blank=True)
-    worker = models.CharField(max_length=200, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["target__name"]
