@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recommender.benchmarks import fio, probes, safety  # noqa: E402
+from recommender.validation import fio, probes, safety  # noqa: E402
 
 MiB = 1 << 20
 AGREEMENT = 0.25

@@ -1,4 +1,4 @@
-"""Celery application; tasks are thin shells over services (see recommender/benchmarks/tasks.py)."""
+"""Celery application; tasks are thin shells over services (see recommender/validation/tasks.py)."""
 import os
 
 from celery import Celery

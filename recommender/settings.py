@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "formtools",
     "recommender",
     "recommender.catalog",
-    "recommender.benchmarks",
+    "recommender.validation",
     "webui",
 ]
 
@@ -156,7 +156,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = envint("VALIDATION_TIME_LIMIT_S", 1800, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 
-# Validation safety (recommender/benchmarks): defaults for new targets.
+# Validation safety (recommender/validation): defaults for new targets.
 VALIDATION_DEFAULT_TARGET_DIR = Path(
     os.environ.get("VALIDATION_TARGET_DIR") or DATA_DIR / "targets" / "default"
 )

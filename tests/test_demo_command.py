@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from recommender.benchmarks.models import Target
+from recommender.validation.models import Target
 from recommender.models import UseCase
 
 ROOT = Path(__file__).resolve().parent.parent

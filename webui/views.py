@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from recommender import ranking, selectors
-from recommender.benchmarks.models import Target, ValidationRun
+from recommender.validation.models import Target, ValidationRun
 from recommender.catalog import selectors as catalog_selectors
 from recommender.models import Proposal
 from recommender.reports import export

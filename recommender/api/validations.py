@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommender import selectors
-from recommender.benchmarks import services
-from recommender.benchmarks.models import RunHost, Target, ValidationRun
+from recommender.validation import services
+from recommender.validation.models import RunHost, Target, ValidationRun
 
 
 class StaffWritesOthersRead(permissions.BasePermission):

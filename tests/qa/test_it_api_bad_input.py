@@ -6,7 +6,7 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from recommender.benchmarks.models import Target, ValidationRun
+from recommender.validation.models import Target, ValidationRun
 from recommender.catalog import services as catalog_services
 from recommender.catalog.models import Block
 from recommender.models import Proposal, UseCase

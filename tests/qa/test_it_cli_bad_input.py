@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from recommender.benchmarks.models import Target
+from recommender.validation.models import Target
 from recommender.catalog.models import Block
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -62,7 +62,7 @@ def test_it_refuses_a_proposal_of_the_wrong_shape(tmp_path, proposal, message):
 
 
 def test_it_plans_around_numbers_no_float_holds():
-    from recommender.benchmarks import workloads
+    from recommender.validation import workloads
 
     for total in ("1e400", "1" + "0" * 400):  # json.loads: Infinity, and an int float() cannot take
         proposal = json.loads('{"requirements": {"checkpoint": {"total_bytes": %s, "files": 2}}, '
@@ -182,8 +182,8 @@ def test_it_bounds_the_advise_indent(indent):
 
 @pytest.mark.django_db
 def test_it_rejects_a_target_block_that_is_not_in_the_catalog(tmp_path):
-    from recommender.benchmarks import services
-    from recommender.benchmarks.services import InputError
+    from recommender.validation import services
+    from recommender.validation.services import InputError
 
     with pytest.raises(InputError) as error:
         services.target_save("t1", str(tmp_path), block="pfs-flash-5x")

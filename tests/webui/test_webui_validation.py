@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from recommender import services
-from recommender.benchmarks.models import Target
+from recommender.validation.models import Target
 
 LLAMA3_8B = {
     "name": "Llama3-8B to validate", "workload": "llm_training",

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from rest_framework.authtoken.models import Token
 
 from recommender import services
-from recommender.benchmarks.models import Target
+from recommender.validation.models import Target
 
 DEMO_USERNAME = "demo"
 

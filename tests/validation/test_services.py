@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from recommender.benchmarks import services
-from recommender.benchmarks.models import RunHost, ValidationRun
+from recommender.validation import services
+from recommender.validation.models import RunHost, ValidationRun
 
 
 def test_it_creates_a_queued_run_with_one_host_per_target(user, use_case, make_target):

@@ -1,7 +1,7 @@
 """The probe plan derived from a proposal's requirements, scaled to the budget and the cap."""
 import pytest
 
-from recommender.benchmarks import workloads
+from recommender.validation import workloads
 
 MiB = 1 << 20
 GiB = 1 << 30

@@ -31,7 +31,7 @@ def use_case(user):
 
 @pytest.fixture
 def make_target(db, tmp_path):
-    from recommender.benchmarks.models import Target
+    from recommender.validation.models import Target
 
     def make(name="default", queue="advisor", cap=48 * MiB, block=""):
         path = tmp_path / f"target-{name}"

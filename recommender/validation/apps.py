@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class BenchmarksConfig(AppConfig):
-    name = "recommender.benchmarks"
+class ValidationConfig(AppConfig):
+    name = "recommender.validation"
     label = "benchmarks"
     verbose_name = "Validation runs"

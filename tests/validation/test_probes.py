@@ -1,7 +1,7 @@
 """The pure probes on a real directory: figures, cold-read method, time series, cancel."""
 import pytest
 
-from recommender.benchmarks import probes, safety
+from recommender.validation import probes, safety
 
 MiB = 1 << 20
 

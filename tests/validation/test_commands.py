@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from recommender.benchmarks.models import Target
+from recommender.validation.models import Target
 
 from .conftest import PROPOSAL
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from recommender.benchmarks import probes, safety
+from recommender.validation import probes, safety
 
 MiB = 1 << 20
 

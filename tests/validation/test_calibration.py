@@ -1,7 +1,7 @@
 """Calibration (pure): probe results → measurements, checks with margin, measured figures for rank()."""
 import pytest
 
-from recommender.benchmarks import calibration
+from recommender.validation import calibration
 
 HOST_A = {"checkpoint_write_bytes_per_s": 1e9, "kv_read_p99_s": 0.004, "accelerators_supported": 3,
           "accelerator_utilization": 0.95}

@@ -5,8 +5,8 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender.benchmarks import services
-from recommender.benchmarks.models import Target
+from recommender.validation import services
+from recommender.validation.models import Target
 
 
 class Command(BaseCommand):

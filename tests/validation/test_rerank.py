@@ -2,8 +2,8 @@
 
 This one depends on the real rules and ranking (fixtures/catalog)."""
 from recommender import services as core_services
-from recommender.benchmarks import services
-from recommender.benchmarks.models import RunHost
+from recommender.validation import services
+from recommender.validation.models import RunHost
 from recommender.models import Proposal
 
 MLPERF_8B = {"workload": "llm_training", "precision": "fp16", "optimizer": "adam",

@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from recommender.benchmarks.models import Target, ValidationRun
+from recommender.validation.models import Target, ValidationRun
 
 
 @pytest.fixture

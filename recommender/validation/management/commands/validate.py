@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from recommender import services as core_services
-from recommender.benchmarks import calibration, fio, runner, safety, services, workloads
+from recommender.validation import calibration, fio, runner, safety, services, workloads
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ import os
 import signal
 from pathlib import Path
 
-from recommender.benchmarks import safety
+from recommender.validation import safety
 
-from recommender.benchmarks.models import ValidationRun
+from recommender.validation.models import ValidationRun
 
 from .conftest import wait_for
 

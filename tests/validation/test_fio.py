@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from recommender.benchmarks import fio, safety
+from recommender.validation import fio, safety
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "fio"
 
