@@ -90,3 +90,46 @@ def unknown_keys(section, known, errors, prefix):
     """Flag keys the section does not define, so typos do not pass silently."""
     for key in sorted(set(section) - set(known)):
         errors.add(f"{prefix}.{key}", "is not a known field")
+
+
+# Token counts as model cards write them. A context window "128k" is 131,072 tokens (Llama 3.1's
+# max_position_embeddings, meta-llama/Llama-3.1-8B config.json) and "10M" is 10 × 2^20 (Llama 4
+# Scout's 10,485,760): binary. A corpus "15T tokens" is 15 × 10^12 (Llama 3, arXiv 2407.21783 §3.1): decimal.
+CONTEXT_SUFFIXES = {"k": 2**10, "m": 2**20}
+DATASET_SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
+
+
+def parse_token_count(value, suffixes):
+    """'128k' → 131,072 with CONTEXT_SUFFIXES, '15T' → 15 × 10^12 with DATASET_SUFFIXES; a number as is.
+
+    Returns the number, or None when the text is not a count with a known suffix."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower().replace(",", "").replace("_", "")
+    for word in (" tokens", "tokens", " token"):
+        text = text.removesuffix(word)
+    text = text.strip()
+    scale = suffixes.get(text[-1:], 1) if text else 1
+    digits = text[:-1] if scale != 1 else text
+    try:
+        count = float(digits)
+    except ValueError:
+        return None
+    if not math.isfinite(count):
+        return None
+    total = count * scale
+    return int(total) if float(total).is_integer() else total
+
+
+def tokens(section, name, errors, prefix, suffixes=None, **limits):
+    """A token count: a number, or text like '128k' (context, binary) / '15T' (dataset, decimal)."""
+    value = section.get(name)
+    if isinstance(value, str):
+        parsed = parse_token_count(value, suffixes or CONTEXT_SUFFIXES)
+        if parsed is None:
+            known = ", ".join(sorted(suffixes or CONTEXT_SUFFIXES))
+            errors.add(f"{prefix}.{name}", f"must be a number of tokens, or one with a suffix ({known}); "
+                                           f"got {value!r}")
+            return None
+        section = {**section, name: parsed}
+    return number(section, name, errors, prefix, **limits)

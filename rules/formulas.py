@@ -179,76 +179,7 @@ def lora_parameters(m, rank):
     return rank * per_layer * m["layers"]
 
 
-# --- checkpoint layout per framework -----------------------------------------------------------
-
-def checkpoint_layout(framework, total_bytes, weights_bytes, par, layers, vocab_hidden_bytes, threads=1,
-                      precision="bf16"):
-    """Files per checkpoint, bytes per writing rank (the slowest) and the largest file.
-
-    par: tensor, pipeline, data, context, expert, zero_stage. W = TP·PP·CP·DP ranks.
-    """
-    w = par["tensor"] * par["pipeline"] * par["context"] * par["data"]
-    opt = total_bytes - weights_bytes
-    if framework == "deepspeed":
-        if par["zero_stage"] == 0 and precision != "bf16":
-            return _deepspeed_unsharded_layout(total_bytes, weights_bytes, opt, par, layers)
-        return _deepspeed_layout(total_bytes, weights_bytes, opt, par, w, layers, vocab_hidden_bytes)
-    if framework == "megatron_legacy":
-        return _megatron_legacy_layout(total_bytes, weights_bytes, opt, par)
-    if framework == "hf_trainer" and par["zero_stage"] == 0:
-        return _hf_trainer_layout(total_bytes, weights_bytes, opt, w)
-    meta = 3 if framework == "megatron" else 1  # .metadata (+ common.pt, metadata.json for Megatron)
-    source = MEGATRON_DIST if framework == "megatron" else TORCH_DCP
-    per_file = total_bytes / (w * threads)
-    return {"files": w * threads + meta, "writers": w, "per_rank_bytes": total_bytes / w,
-            "largest_file_bytes": per_file, "source": source,
-            "layout": f"{w * threads} .distcp shards ({w} ranks × {threads} threads) + {meta} metadata"}
-
-
-def _deepspeed_layout(total, weights, opt, par, w, layers, vocab_hidden_bytes):
-    """DeepSpeed / Megatron-DeepSpeed as DLIO mimics it (DLIO, DEEPSPEED_LAYOUT)."""
-    tp, pp = par["tensor"], par["pipeline"]
-    if par["zero_stage"] >= 3:
-        return {"files": 2 * w, "writers": w, "per_rank_bytes": total / w,
-                "largest_file_bytes": opt / w, "source": DLIO,
-                "layout": f"{w} zero_pp_rank_*_model_states.pt + {w} *_optim_states.pt"}
-    layer_files = (layers + 3) * tp  # DLIO layer indices 0..L+2 (embedding, blocks, lm_head, norm)
-    largest_layer = max(vocab_hidden_bytes / tp, (weights - 2 * vocab_hidden_bytes) / max(layers, 1) / tp)
-    return {"files": w + layer_files, "writers": w, "per_rank_bytes": weights / (tp * pp) + opt / w,
-            "largest_file_bytes": max(opt / w, largest_layer), "source": DLIO,
-            "layout": f"{w} *_optim_states.pt (every rank) + {layer_files} layer_*-model_*_model_states.pt "
-                      f"({layers + 3} layer modules × TP {tp}, written by DP rank 0)"}
-
-
-def _deepspeed_unsharded_layout(total, weights, opt, par, layers):
-    """ZeRO-0 without the bf16 optimizer: each model-parallel rank of DP 0 saves weights + full optimizer
-    in mp_rank_*_model_states.pt; with PP the weights go to layer files (DEEPSPEED_LAYOUT, research §2.1)."""
-    tp, pp = par["tensor"], par["pipeline"]
-    layer_files = (layers + 3) * tp if pp > 1 else 0
-    return {"files": tp * pp + layer_files, "writers": tp * pp, "per_rank_bytes": total / (tp * pp),
-            "largest_file_bytes": (opt if pp > 1 else total) / (tp * pp), "source": DEEPSPEED_LAYOUT,
-            "layout": f"{tp * pp} mp_rank_*_model_states.pt (weights + optimizer, written by DP rank 0)"
-                      + (f" + {layer_files} layer_*-model_*_model_states.pt" if layer_files else "")}
-
-
-def _megatron_legacy_layout(total, weights, opt, par):
-    """One model_optim_rng.pt + distrib_optim.pt per (TP, PP, EP) shard, DP rank 0 writes."""
-    shards = par["tensor"] * par["pipeline"] * par["expert"]
-    return {"files": 2 * shards, "writers": shards, "per_rank_bytes": total / shards,
-            "largest_file_bytes": opt / shards, "source": MEGATRON_LEGACY,
-            "layout": f"{shards} model_optim_rng.pt + {shards} distrib_optim.pt"}
-
-
-HF_SHARD_BYTES = 5 * 10**9  # transformers v4.35–v4.57 default max_shard_size "5GB" (HF_TRAINER)
-
-
-def _hf_trainer_layout(total, weights, opt, w):
-    """Rank 0 saves safetensors shards + optimizer.pt + scheduler.pt; each rank an rng_state file."""
-    shards = max(1, math.ceil(weights / HF_SHARD_BYTES))
-    return {"files": shards + 1 + 1 + w + 1, "writers": 1, "per_rank_bytes": total,
-            "largest_file_bytes": opt, "source": HF_TRAINER,
-            "layout": f"{shards} model-*.safetensors + optimizer.pt + scheduler.pt + {w} rng_state_*.pth "
-                      "+ trainer_state.json"}
+# Checkpoint file layouts (files, writers, per-stage and slowest-writer bytes): rules/checkpoint_layout.py.
 
 
 # --- failures and the checkpoint interval ------------------------------------------------------

@@ -53,10 +53,20 @@ def normalize(section, errors, use_case):
     if required and model and not _model_has_dims(model) and not errors.has("model"):
         errors.add("model", "llm_inference needs attention dimensions (layers, attention_heads, "
                             "kv_heads, hidden_size or head_dim) or a preset to size the KV cache")
+    _check_heads_split(out, model, errors)
     for name in ("context_tokens", "concurrent_sequences"):
         if required and out[name] is None and not errors.has(f"{SECTION}.{name}"):
             errors.add(f"{SECTION}.{name}", "is required for llm_inference")
     return out
+
+
+def _check_heads_split(out, model, errors):
+    """vLLM refuses a TP size that does not divide the attention heads (ModelConfig.verify_with_parallel_config:
+    "Total number of attention heads (71) must be divisible by tensor parallel size (8)")."""
+    heads, tp = (model or {}).get("attention_heads"), out.get("tensor_parallel")
+    if heads and tp and heads % tp:
+        errors.add(f"{SECTION}.tensor_parallel", f"must divide the model's attention heads ({heads}); vLLM "
+                                                 f"refuses {heads} heads at tensor parallel size {tp}")
 
 
 def _normalize_sizes(section, errors, use_case, required):
@@ -66,8 +76,10 @@ def _normalize_sizes(section, errors, use_case, required):
     replicas = num("replicas", default=_default_replicas(use_case, tensor), integer=True,
                    maximum=1_000_000)
     return {
-        # 10 M tokens: the longest published context window (Llama 4 Scout, Meta model card).
-        "context_tokens": num("context_tokens", default=None, integer=True, maximum=10_000_000),
+        # 10M = 10,485,760 tokens: the longest published context window (Llama 4 Scout config.json
+        # max_position_embeddings); text such as "128k" counts in 1,024s like model cards.
+        "context_tokens": fields.tokens(section, "context_tokens", errors, SECTION, default=None, integer=True,
+                                        maximum=10_485_760),
         "concurrent_sequences": num("concurrent_sequences", default=None, integer=True,
                                     maximum=10_000_000),
         # vLLM --kv-cache-dtype auto: the KV cache takes the activation dtype, which stays bf16
@@ -95,8 +107,8 @@ def _normalize_offload(section, errors, use_case):
     return {
         "retained_sessions": num("retained_sessions", default=0, integer=True, minimum=0,
                                  exclusive_minimum=False, maximum=1e9),
-        "retained_context_tokens": num("retained_context_tokens", default=None, integer=True,
-                                       maximum=10_000_000),
+        "retained_context_tokens": fields.tokens(section, "retained_context_tokens", errors, SECTION,
+                                                 default=None, integer=True, maximum=10_485_760),
         "cache_hit_tokens_per_s": num("cache_hit_tokens_per_s", default=None, minimum=0,
                                       exclusive_minimum=False, maximum=1e12),
         "prefix_dedup_factor": num("prefix_dedup_factor", default=1.0, minimum=1,

@@ -1,6 +1,7 @@
 """LLM training rules: checkpoint size, layout, interval, write/restore bandwidth, retention, data reads."""
 from experta import MATCH, TEST, W, Rule
 
+from . import checkpoint_layout as layout
 from . import formulas as f
 from .kb import Decision, Need, Workload
 
@@ -52,19 +53,15 @@ class TrainingRules:
 
     @Rule(Need(name="checkpoint", total_bytes=MATCH.total, weights_bytes=MATCH.weights))
     def checkpoint_files_from_layout(self, total, weights):
-        """The file layout mirrors the parallelism: who writes, how many files, how big the largest is."""
+        """The file layout mirrors the parallelism: who writes, how many files, how big the slowest writer is."""
         uc = self.use_case
-        m, par = uc["model"], uc["parallelism"]
-        layers = m.get("layers") or 1
-        vocab_h = (m.get("vocab_size") or 0) * (m.get("hidden_size") or 0) * DTYPE_OR_2(uc)
-        lay = f.checkpoint_layout(uc["framework"], total, weights, par, layers, vocab_h, uc["checkpoint"]["threads"],
-                                  uc["precision"])
-        self.need("checkpoint", files=lay["files"], writers=lay["writers"],
-                  per_rank_bytes=int(round(lay["per_rank_bytes"])),
-                  largest_file_bytes=int(round(lay["largest_file_bytes"])), layout=lay["layout"])
-        self.finding("checkpoint_files_from_layout", {"framework": uc["framework"], **par, "total_bytes": total},
-                     {"files": lay["files"], "per_rank_bytes": lay["per_rank_bytes"],
-                      "largest_file_bytes": lay["largest_file_bytes"]}, lay["layout"], [lay["source"]])
+        lay = layout.checkpoint_layout(uc["framework"], total, weights, uc["parallelism"], uc["model"],
+                                       uc["checkpoint"]["threads"], uc["precision"],
+                                       uc["checkpoint"].get("deepspeed_layout", "dlio"))
+        self.need("checkpoint", **layout.need_fields(lay))
+        self.finding("checkpoint_files_from_layout",
+                     {"framework": uc["framework"], **uc["parallelism"], "total_bytes": total},
+                     layout.finding_result(lay), lay["layout"], [lay["source"]])
 
     @Rule(TRAINING)
     def failure_rate_sets_interrupt_interval(self):
@@ -103,11 +100,15 @@ class TrainingRules:
         if self.use_case["checkpoint"]["mode"] != "sync":
             return
         rate = f.sync_write_bytes_per_s(total, stall)
+        req = self.requirements["checkpoint"]  # the stall ends when the slowest writer is done (H10)
+        rate = max(rate, layout.slowest_writer_write_bytes_per_s(req["per_rank_bytes"], req["writers"], stall))
         self.need("checkpoint", write_bytes_per_s=rate)
         self.finding("checkpoint_stall_sets_write_bandwidth",
                      {"total_bytes": total, "stall_s": stall, "interval_s": interval,
-                      "stall_budget_fraction": self.use_case["checkpoint"]["stall_budget_fraction"]},
-                     {"write_bytes_per_s": rate}, "write bandwidth = checkpoint bytes ÷ allowed stall",
+                      "stall_budget_fraction": self.use_case["checkpoint"]["stall_budget_fraction"],
+                      "slowest_writer_bytes": req["per_rank_bytes"], "writers": req["writers"]},
+                     {"write_bytes_per_s": rate},
+                     "write bandwidth = max(checkpoint bytes, writers × slowest writer's bytes) ÷ allowed stall",
                      [f.YOUNG, "research/checkpoints-failures.md §4.4"])
 
     @Rule(Need(name="checkpoint", interval_s=MATCH.interval), Need(name="checkpoint", total_bytes=MATCH.total))
@@ -203,11 +204,6 @@ class TrainingRules:
             return
         self.place("training_data", "shared_fast", "tokenized shards are read by every data-parallel rank",
                    [f.MEGATRON_DATA], capacity_bytes=dataset or 0, read_bytes_per_s=rate, iops=iops)
-
-
-def DTYPE_OR_2(uc):
-    """Saved weight bytes per parameter for layout (largest-layer) estimates."""
-    return f.DTYPE_BYTES.get(uc["precision"], 2) if uc["precision"] != "fp8" else 2
 
 
 def _recipe(uc):

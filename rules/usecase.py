@@ -1,7 +1,7 @@
 """The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
 import math
 
-from . import formulas, inference, ingest, presets, rag, tabular, video
+from . import fields_serving, formulas, inference, ingest, presets, rag, tabular, video
 from .errors import Errors, UseCaseError
 from .fields_serving import MIN_DURATION_S, canonical_choice
 
@@ -89,6 +89,8 @@ def normalize(document):
     uc["data"] = _data(document.get("data"), errors)
     uc["checkpoint"] = _checkpoint(document.get("checkpoint"), errors)
     _check_layout_rules(uc, errors)
+    _check_framework_inputs(uc, document.get("checkpoint"), errors)
+    _dataset_from_tokens(uc, document.get("data"), errors)
     _check_cv_inputs(uc, errors)
     for section, (module, workload) in FAMILY_SECTIONS.items():
         if workload in uc["workloads"] or section in document:
@@ -412,6 +414,49 @@ def _check_layout_rules(uc, errors):
             errors.add("parallelism.expert", "must divide data × context (experts are spread over data-parallel ranks)")
 
 
+# --- framework mappings and token-denominated inputs (issue 10) ----------------------------------
+
+DEEPSPEED_LAYOUTS = ("dlio", "engine", "pipeline_module")
+
+
+def _check_framework_inputs(uc, checkpoint, errors):
+    """What Megatron cannot do (ZeRO-3) and which DeepSpeed ZeRO-1/2 file layout to assume."""
+    par = uc["parallelism"]
+    if par and uc["framework"] in ("megatron", "megatron_legacy") and par["zero_stage"] == 3:
+        # Megatron's distributed optimizer (--use-distributed-optimizer) shards optimizer state and
+        # gradients over data-parallel ranks like ZeRO-1/2; parameter sharding (ZeRO-3) is DeepSpeed or FSDP.
+        errors.add("parallelism.zero_stage", "Megatron shards like ZeRO-1 (distributed optimizer) and has no "
+                                             "ZeRO-3; use framework deepspeed or fsdp for ZeRO-3, or zero_stage 1")
+    if uc["checkpoint"] is None:
+        return
+    raw = checkpoint.get("deepspeed_layout", "dlio") if isinstance(checkpoint, dict) else "dlio"
+    layout = _choice(raw, DEEPSPEED_LAYOUTS, "checkpoint.deepspeed_layout", errors)
+    uc["checkpoint"]["deepspeed_layout"] = layout
+    if layout == "engine" and par and par["pipeline"] > 1:
+        errors.add("checkpoint.deepspeed_layout", "pipeline parallelism needs a PipelineModule, which saves "
+                                                  "per-layer files: use pipeline_module or dlio")
+
+
+def _dataset_from_tokens(uc, raw, errors):
+    """data.total_tokens ('15T' = 15 × 10^12) × bytes per token (uint16/int32 by vocabulary) → total_bytes."""
+    if not isinstance(raw, dict) or raw.get("total_tokens") is None:
+        return
+    count = fields_serving.tokens(raw, "total_tokens", errors, "data", fields_serving.DATASET_SUFFIXES,
+                                  maximum=1e18)
+    vocab = (uc["model"] or {}).get("vocab_size")
+    if count is None:
+        return
+    if not vocab:
+        errors.add("data.total_tokens", "needs the model's vocab_size (a preset or dimensions) to know the "
+                                        "bytes per token; give data.total_bytes instead")
+        return
+    total = count * formulas.token_bytes(vocab)
+    if raw.get("total_bytes") is not None and raw["total_bytes"] != total:  # a normalized document has both
+        errors.add("data.total_tokens", "give total_bytes or total_tokens, not both")
+        return
+    uc["data"]["total_tokens"], uc["data"]["total_bytes"] = count, total
+
+
 def _check_model_split(par, m, errors):
     """Megatron splits heads and KV groups over TP ranks and layers over PP stages."""
     tp = par["tensor"]
@@ -459,7 +504,7 @@ def _data(value, errors):
         errors.add("data", "must be an object")
         return dict(DATA_DEFAULTS)
     data = dict(DATA_DEFAULTS)
-    known = {k for k, *_ in DATA_NUMBERS} | set(DATA_DEFAULTS) | {"format"}
+    known = {k for k, *_ in DATA_NUMBERS} | set(DATA_DEFAULTS) | {"format", "total_tokens"}
     for key in sorted(set(value) - known):
         errors.add(f"data.{key}", "unknown field")
     for key, low, high, integer in DATA_NUMBERS:
@@ -491,7 +536,7 @@ def _checkpoint(value, errors):
     if not isinstance(value, dict):
         errors.add("checkpoint", "must be an object")
         return policy
-    for key in sorted(set(value) - set(CHECKPOINT_DEFAULTS)):
+    for key in sorted(set(value) - set(CHECKPOINT_DEFAULTS) - {"deepspeed_layout"}):
         errors.add(f"checkpoint.{key}", "unknown field")
     for key, low, high, integer in CHECKPOINT_NUMBERS:
         if value.get(key) is not None:

@@ -212,5 +212,7 @@ def test_it_keeps_the_interval_and_moves_the_write_off_the_critical_path_when_as
     sync = training(**big)["requirements"]["checkpoint"]
     async_ = training(**big, checkpoint={"mode": "async"})["requirements"]["checkpoint"]
     assert async_["interval_s"] == pytest.approx(sync["interval_s"])
-    assert async_["write_bytes_per_s"] == pytest.approx(0.05 * sync["write_bytes_per_s"])
+    # sync: the slowest writer (first stage: embedding) sets the stall, so ≥ total ÷ stall (issue 10)
+    assert async_["write_bytes_per_s"] == pytest.approx(0.05 * sync["total_bytes"] / sync["stall_s"])
+    assert sync["write_bytes_per_s"] > sync["total_bytes"] / sync["stall_s"]
     assert async_["stall_s"] < sync["stall_s"] / 100

@@ -100,41 +100,7 @@ def test_it_counts_checkpoint_bytes_per_parameter(optimizer, precision, framewor
     assert f.bytes_per_param(optimizer, precision, framework, master, moments) == pytest.approx(expected)
 
 
-PAR = {"tensor": 1, "pipeline": 1, "context": 1, "data": 8, "expert": 1, "zero_stage": 3}
-
-# (framework, parallelism, parameters, files, per-rank GiB, source)
-LAYOUTS = [
-    ("deepspeed", PAR, 8_030_261_248, 16, 13.09, "MLPerf 8B: 16 files, 13.09 GiB per rank"),
-    ("deepspeed", dict(PAR, tensor=8), 69_882_617_856, 128, 14.24, "MLPerf 70B: 128 files, 14.24 GiB"),
-]
-
-
-@pytest.mark.parametrize("framework,par,params,files,per_rank_gib,source", LAYOUTS)
-def test_it_lays_out_mlperf_checkpoints_like_dlio(framework, par, params, files, per_rank_gib, source):
-    lay = f.checkpoint_layout(framework, 14 * params, 2 * params, par, 32, 0)
-    assert lay["files"] == files, source
-    assert lay["per_rank_bytes"] / GiB == pytest.approx(per_rank_gib, abs=0.01), source
-
-
-def test_it_counts_zero1_pipeline_files_per_layer_module():
-    """DLIO ZeRO-1 with PP: every rank writes optimizer state, DP rank 0 one file per layer per TP rank."""
-    par = {"tensor": 8, "pipeline": 32, "context": 1, "data": 2, "expert": 1, "zero_stage": 1}
-    lay = f.checkpoint_layout("deepspeed", 14e9, 2e9, par, 126, 0)
-    assert lay["files"] == 512 + (126 + 3) * 8
-
-
-def test_it_saves_unsharded_fp16_deepspeed_state_from_data_parallel_rank_zero():
-    par = {"tensor": 4, "pipeline": 1, "context": 1, "data": 8, "expert": 1, "zero_stage": 0}
-    lay = f.checkpoint_layout("deepspeed", 14e9, 2e9, par, 32, 0, precision="fp16")
-    assert (lay["files"], lay["writers"], lay["per_rank_bytes"]) == (4, 4, 3.5e9)
-
-
-@pytest.mark.parametrize("framework,files,writers", [
-    ("megatron", 64 + 3, 64), ("fsdp", 64 + 1, 64), ("megatron_legacy", 2 * 8 * 2, 16)])
-def test_it_lays_out_other_frameworks(framework, files, writers):
-    par = {"tensor": 8, "pipeline": 2, "context": 1, "data": 4, "expert": 1, "zero_stage": 0}
-    lay = f.checkpoint_layout(framework, 14e9, 2e9, par, 32, 0)
-    assert (lay["files"], lay["writers"]) == (files, writers)
+# Checkpoint layouts: tests/rules/test_checkpoint_layout.py.
 
 
 def test_it_sizes_bloom_like_the_bigscience_readme():
