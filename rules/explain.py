@@ -64,8 +64,9 @@ TEMPLATES = {
         "server).",
     "kv_capacity_against_hbm_headroom":
         "{inputs[sequences_per_replica]} sequences of {inputs[context_tokens]} tokens need "
-        "{result[replica_kv_bytes]} of KV per replica against {result[hbm_pool_bytes]} of HBM left "
-        "after the weights, so {result[spill_bytes]} must go to a lower tier.",
+        "{result[per_gpu_kv_bytes]} of KV on each GPU at TP {inputs[tensor_parallel]} against "
+        "{result[per_gpu_hbm_pool_bytes]} of HBM left after its weights, so {result[per_gpu_spill_bytes]} "
+        "per GPU must go to a lower tier.",
     "kv_offload_tier_and_bandwidth":
         "Offloaded KV ({result[offload_capacity_bytes]}, {result[node_offload_bytes]} per server) "
         "goes to {result[offload_tier]}, which must read {result[read_bytes_per_s]} and write "

@@ -6,6 +6,8 @@ from .units import DAY
 # Research notes: /work/shared/research/inference-rag-dgx.md (section numbers below refer to it).
 VLLM_KV = "vllm-project/vllm vllm/v1/kv_cache_interface.py (AttentionSpec / MLAAttentionSpec page size)"
 VLLM_TP = "vllm-project/vllm vllm/config/model.py get_num_kv_heads(): max(1, kv_heads // tp); MLA replicated"
+VLLM_CACHE = "vllm-cache-config: block_size 16, gpu_memory_utilization 0.92"
+VLLM_WORKER_MEMORY = "vllm-gpu-worker: determine_available_memory (per worker)"
 DEEPSEEK_V2 = "DeepSeek-V2 paper (arXiv 2405.04434) §2.1: MLA caches (d_c + d_h^R) × l elements per token"
 
 # Bytes per element of a KV-cache or weight dtype. fp8/int8 = 1 B, bf16/fp16 = 2 B (IEEE 754 / OCP FP8);
@@ -87,6 +89,20 @@ def kv_cache_bytes(bytes_per_token, context_tokens, sequences, block_tokens=VLLM
     """sequences × context rounded up to whole paged blocks × bytes/token (vLLM max_memory_usage_bytes)."""
     blocks = math.ceil(context_tokens / block_tokens)
     return int(sequences * blocks * block_tokens * bytes_per_token)
+
+
+def hbm_kv_pool_bytes_per_gpu(hbm_bytes_per_gpu, weight_bytes_total, tensor_parallel,
+                              utilization=VLLM_GPU_MEMORY_UTILIZATION):
+    """KV pool of one GPU: HBM × gpu_memory_utilization − its 1/TP share of the weights (vLLM profiles
+    memory per worker; vllm/v1/worker/gpu_worker.py determine_available_memory)."""
+    return max(0, int(hbm_bytes_per_gpu * utilization - weight_bytes_total / tensor_parallel))
+
+
+def kv_cache_bytes_per_gpu(model, kv_dtype, tensor_parallel, context_tokens, sequences):
+    """Live KV one GPU holds: whole blocks × its per-GPU bytes per token (MLA latent and replicated heads
+    counted on every rank), so never below the replica's total ÷ TP."""
+    per_gpu = kv_bytes_per_token_per_gpu(model, kv_dtype, tensor_parallel)
+    return kv_cache_bytes(per_gpu, context_tokens, sequences)
 
 
 def dense_parameters(model):

@@ -64,9 +64,14 @@ def _check_heads_split(out, model, errors):
     """vLLM refuses a TP size that does not divide the attention heads (ModelConfig.verify_with_parallel_config:
     "Total number of attention heads (71) must be divisible by tensor parallel size (8)")."""
     heads, tp = (model or {}).get("attention_heads"), out.get("tensor_parallel")
+    kv_heads = (model or {}).get("kv_heads") or heads
     if heads and tp and heads % tp:
         errors.add(f"{SECTION}.tensor_parallel", f"must divide the model's attention heads ({heads}); vLLM "
                                                  f"refuses {heads} heads at tensor parallel size {tp}")
+    elif kv_heads and tp and not fs.is_mla(model) and (kv_heads % tp if kv_heads >= tp else tp % kv_heads):
+        # vllm/model_executor/layers/linear.py QKVParallelLinear: divide(kv_heads, tp) or divide(tp, kv_heads)
+        errors.add(f"{SECTION}.tensor_parallel", f"must divide the KV heads ({kv_heads}) or be a multiple of "
+                                                 "them (vLLM splits or replicates whole KV heads)")
 
 
 def _normalize_sizes(section, errors, use_case, required):
@@ -205,6 +210,7 @@ class InferenceRules:
                    if attention == "mla" else
                    "2 × layers × kv_heads × head_dim × bytes; per GPU max(1, kv_heads ÷ TP) heads")
         self.need("kv_cache", bytes_per_token=per_token, bytes_per_token_per_gpu=per_gpu,
+                  bytes_per_token_per_replica=per_gpu * tp,
                   attention=attention, kv_dtype=dtype)
         self.finding("kv_bytes_per_token_from_attention", inputs,
                      {"bytes_per_token": per_token, "bytes_per_token_per_gpu": per_gpu}, formula,
@@ -293,27 +299,31 @@ class InferenceRules:
 
     @Rule(Workload(kind=KIND), Need(name="kv_cache", bytes_per_token=W()), salience=5)
     def kv_capacity_against_hbm_headroom(self):
-        """Live KV for context × concurrency must fit the HBM left after weights, or the overflow must go to a lower tier."""
-        inf, gpu = self._inference(), _gpu(self.use_case)
+        """Each GPU must hold its own share of the live KV (the whole MLA latent, or its replicated KV heads) in the HBM left after its weights."""
+        inf, gpu, model = self._inference(), _gpu(self.use_case), self.use_case.get("model") or {}
         kv = self.requirements["kv_cache"]
         tp, replicas, _, _ = self._layout()
-        seqs_per_replica = math.ceil(inf["concurrent_sequences"] / replicas)
-        needed = fs.kv_cache_bytes(kv["bytes_per_token"], inf["context_tokens"], seqs_per_replica)
+        seqs = math.ceil(inf["concurrent_sequences"] / replicas)
+        per_gpu = fs.kv_cache_bytes_per_gpu(model, kv["kv_dtype"], tp, inf["context_tokens"], seqs)
         weights = self.requirements.get("model_load", {}).get("total_bytes") or fs.weight_bytes(
-            parameters(self.use_case.get("model") or {}), inf.get("weight_dtype", "bf16"))
-        pool = fs.hbm_kv_pool_bytes(gpu["hbm_bytes"], tp, weights,
-                                    inf.get("gpu_memory_utilization", fs.VLLM_GPU_MEMORY_UTILIZATION))
-        spill = max(0, needed - pool)
-        self.need("kv_cache", capacity_bytes=needed * replicas, hbm_pool_bytes=pool * replicas,
-                  spill_bytes=spill * replicas, fits_in_hbm=spill == 0)
+            parameters(model), inf.get("weight_dtype", "bf16"))
+        pool = fs.hbm_kv_pool_bytes_per_gpu(gpu["hbm_bytes"], weights, tp,
+                                            inf.get("gpu_memory_utilization", fs.VLLM_GPU_MEMORY_UTILIZATION))
+        spill = max(0, per_gpu - pool)
+        gpus = tp * replicas
+        self.need("kv_cache", capacity_bytes=per_gpu * gpus, per_gpu_kv_bytes=per_gpu, hbm_pool_bytes=pool * gpus,
+                  per_gpu_hbm_pool_bytes=pool, spill_bytes=spill * gpus, per_gpu_spill_bytes=spill,
+                  fits_in_hbm=spill == 0)
         self.finding("kv_capacity_against_hbm_headroom",
-                     {"context_tokens": inf["context_tokens"], "sequences_per_replica": seqs_per_replica,
-                      "bytes_per_token": kv["bytes_per_token"], "hbm_bytes": gpu["hbm_bytes"],
+                     {"context_tokens": inf["context_tokens"], "sequences_per_replica": seqs,
+                      "bytes_per_token_per_gpu": kv["bytes_per_token_per_gpu"], "hbm_bytes": gpu["hbm_bytes"],
                       "tensor_parallel": tp, "weight_bytes": weights},
-                     {"replica_kv_bytes": needed, "hbm_pool_bytes": pool, "spill_bytes": spill},
-                     "sequences × context (whole 16-token blocks) × bytes/token vs HBM × "
-                     "gpu_memory_utilization × TP − weights (activation peak not counted)",
-                     [fs.VLLM_KV, "vllm-project/vllm vllm/config/cache.py (block 16, utilization 0.92)"])
+                     {"per_gpu_kv_bytes": per_gpu, "per_gpu_hbm_pool_bytes": pool, "per_gpu_spill_bytes": spill,
+                      "replica_kv_bytes": per_gpu * tp, "fits_in_hbm": spill == 0},
+                     "per GPU: sequences × context (whole 16-token blocks) × KV bytes/token on that GPU "
+                     "(MLA latent whole, max(1, kv_heads ÷ TP) heads) vs HBM × gpu_memory_utilization − "
+                     "weights ÷ TP (activation peak not counted)",
+                     [fs.VLLM_KV, fs.VLLM_TP, fs.VLLM_CACHE, fs.VLLM_WORKER_MEMORY])
 
     @Rule(Workload(kind=KIND), Need(name="kv_cache", spill_bytes=W()))
     def kv_offload_tier_and_bandwidth(self):
@@ -350,7 +360,7 @@ class InferenceRules:
         inf = self._inference()
         return fs.offload_capacity_bytes(
             inf.get("retained_sessions", 0),
-            inf.get("retained_context_tokens") or inf["context_tokens"], kv["bytes_per_token"],
+            inf.get("retained_context_tokens") or inf["context_tokens"], kv["bytes_per_token_per_replica"],
             inf.get("prefix_dedup_factor", 1.0))
 
     def _serving_nodes(self):
@@ -372,9 +382,10 @@ class InferenceRules:
         gpus = tp * replicas
         break_even = kv.get("per_gpu_break_even_bytes_per_s", 0.0) * gpus
         hits = self._inference().get("cache_hit_tokens_per_s")
-        read = fs.restore_bytes_per_s(hits, kv["bytes_per_token"]) if hits is not None else break_even
+        per_token = kv["bytes_per_token_per_replica"]  # what the GPUs hold: MLA latent once per TP rank
+        read = fs.restore_bytes_per_s(hits, per_token) if hits is not None else break_even
         prefill = kv.get("prefill_tokens_per_s_per_replica")
-        write = prefill * replicas * kv["bytes_per_token"] if prefill else read
+        write = prefill * replicas * per_token if prefill else read
         return read, write
 
     def _kv_stays_in_hbm(self, kv):
