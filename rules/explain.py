@@ -67,6 +67,12 @@ TEMPLATES = {
         "{result[per_gpu_kv_bytes]} of KV on each GPU at TP {inputs[tensor_parallel]} against "
         "{result[per_gpu_hbm_pool_bytes]} of HBM left after its weights, so {result[per_gpu_spill_bytes]} "
         "per GPU must go to a lower tier.",
+    "kv_reuse_sets_offload_reads_and_latency":
+        "Reused prefixes and sessions bring back {result[hit_tokens_per_s]} tokens/s of KV "
+        "({result[reads_per_s]} block reads/s, {result[read_bytes_per_s]}); a {result[block_bytes_per_gpu]} "
+        "block beats recomputing only if read within {result[latency_budget_s]} at p99 (object storage: "
+        "{result[object_meets_latency]}), and TTFT falls from {result[ttft_without_offload_s]} to "
+        "{result[host_memory_ttft_s]} from host memory or {result[gpu_local_nvme_ttft_s]} from local NVMe.",
     "kv_offload_tier_and_bandwidth":
         "Offloaded KV ({result[offload_capacity_bytes]}, {result[node_offload_bytes]} per server) "
         "goes to {result[offload_tier]}, which must read {result[read_bytes_per_s]} and write "

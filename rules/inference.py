@@ -5,6 +5,7 @@ from experta import MATCH, AS, W, Rule
 
 from . import fields_serving as fields
 from . import formulas_serving as fs
+from . import kv_offload as ko
 from .kb import Decision, Need, Workload
 
 KIND = "llm_inference"
@@ -37,7 +38,8 @@ FIELDS = ("context_tokens", "concurrent_sequences", "kv_dtype", "weight_dtype", 
           "tensor_parallel", "retained_sessions", "retained_context_tokens", "cache_hit_tokens_per_s",
           "prefix_dedup_factor", "cold_start_target_s", "concurrent_cold_starts", "prefill_mfu",
           "gpu_memory_utilization", "host_kv_bytes_per_node", "cxl_kv_bytes_per_node",
-          "local_nvme_kv_bytes_per_node", "share_kv_across_nodes", "model_versions")
+          "local_nvme_kv_bytes_per_node", "share_kv_across_nodes", "model_versions", "prefix_reuse_ratio",
+          "requests_per_s", "prompt_tokens", "offload_block_tokens")
 
 
 def normalize(section, errors, use_case):
@@ -127,7 +129,25 @@ def _normalize_offload(section, errors, use_case):
                                             exclusive_minimum=False,
                                             default=gpu["node_local_nvme_bytes"], maximum=1e16),
         "share_kv_across_nodes": fields.flag(section, "share_kv_across_nodes", errors, SECTION),
+        **_normalize_reuse(section, errors),
     }
+
+
+def _normalize_reuse(section, errors):
+    """Prefix/session reuse: the share of prompt tokens found cached, the request rate and block size."""
+    num = lambda name, **kw: fields.number(section, name, errors, SECTION, **kw)  # noqa: E731
+    out = {"prefix_reuse_ratio": num("prefix_reuse_ratio", default=None, minimum=0, exclusive_minimum=False,
+                                     maximum=1),
+           "requests_per_s": num("requests_per_s", default=None, maximum=1e9),
+           "prompt_tokens": fields.tokens(section, "prompt_tokens", errors, SECTION, default=None, integer=True,
+                                          maximum=10_485_760),
+           "offload_block_tokens": num("offload_block_tokens", default=ko.LMCACHE_CHUNK_TOKENS, integer=True,
+                                       maximum=1_048_576)}
+    if out["prefix_reuse_ratio"] is not None and out["requests_per_s"] is None \
+            and section.get("cache_hit_tokens_per_s") is None:
+        errors.add(f"{SECTION}.requests_per_s", "is required with prefix_reuse_ratio (reads/s = requests/s × "
+                                                "prompt tokens × reuse), unless cache_hit_tokens_per_s is given")
+    return out
 
 
 def _workloads(use_case):
@@ -325,6 +345,47 @@ class InferenceRules:
                      "weights ÷ TP (activation peak not counted)",
                      [fs.VLLM_KV, fs.VLLM_TP, fs.VLLM_CACHE, fs.VLLM_WORKER_MEMORY])
 
+    @Rule(Workload(kind=KIND), Need(name="kv_cache", prefill_tokens_per_s_per_replica=W()), salience=4)
+    def kv_reuse_sets_offload_reads_and_latency(self):
+        """A cached KV block pays only if a tier returns it faster than the GPUs recompute it, which sets the p99 read latency of the KV tier."""
+        inf, kv = self._inference(), self.requirements["kv_cache"]
+        hits = self._hit_tokens_per_s()
+        if hits is None:
+            return
+        tp, _, _, _ = self._layout()
+        block, prefill = inf["offload_block_tokens"], kv["prefill_tokens_per_s_per_replica"]
+        block_bytes = block * kv["bytes_per_token_per_gpu"]
+        prompt = inf.get("prompt_tokens") or inf["context_tokens"]
+        hit_prompt = int(prompt * (inf.get("prefix_reuse_ratio") or 0))
+        tiers = ko.tier_verdicts(block, prefill, block_bytes, prompt, hit_prompt)
+        result = {"hit_tokens_per_s": hits, "reads_per_s": ko.block_reads_per_s(hits, block, tp),
+                  "read_bytes_per_s": hits * kv["bytes_per_token_per_replica"], "block_bytes_per_gpu": block_bytes,
+                  "latency_budget_s": ko.latency_budget_s(block, prefill, block_bytes),
+                  "ttft_without_offload_s": ko.ttft_s(prompt, 0, prefill)}
+        self.need("kv_cache", offload_hit_tokens_per_s=hits, offload_reads_per_s=result["reads_per_s"],
+                  offload_block_bytes_per_gpu=block_bytes, load_latency_budget_s=result["latency_budget_s"],
+                  ttft_without_offload_s=result["ttft_without_offload_s"], offload_tiers=tiers)
+        self.finding("kv_reuse_sets_offload_reads_and_latency",
+                     {"prefix_reuse_ratio": inf.get("prefix_reuse_ratio"), "requests_per_s": inf.get("requests_per_s"),
+                      "prompt_tokens": prompt, "block_tokens": block, "tensor_parallel": tp,
+                      "prefill_tokens_per_s_per_replica": prefill},
+                     dict(result, **{f"{t}_ttft_s": v["ttft_s"] if v["ttft_s"] is not None else "unknown"
+                                     for t, v in tiers.items()},
+                          **{f"{t}_meets_latency": _verdict(v["meets"]) for t, v in tiers.items()}),
+                     "hits = requests/s × prompt × reuse; reads/s = hits ÷ block × TP; p99 budget = block ÷ "
+                     "prefill rate − block bytes ÷ tier rate; TTFT = misses ÷ prefill + blocks × (latency + "
+                     "transfer), one block at a time", ko.SOURCES + ko.tier_sources())
+
+    def _hit_tokens_per_s(self):
+        """Cache-hit tokens/s: given directly, or requests/s × prompt tokens × reuse ratio; None if neither."""
+        inf = self._inference()
+        if inf.get("cache_hit_tokens_per_s") is not None:
+            return inf["cache_hit_tokens_per_s"]
+        if inf.get("prefix_reuse_ratio") is None or inf.get("requests_per_s") is None:
+            return None
+        prompt = inf.get("prompt_tokens") or inf["context_tokens"]
+        return ko.hit_tokens_per_s(inf["requests_per_s"], prompt, inf["prefix_reuse_ratio"])
+
     @Rule(Workload(kind=KIND), Need(name="kv_cache", spill_bytes=W()))
     def kv_offload_tier_and_bandwidth(self):
         """Overflow and retained sessions go to the smallest tier that holds them per node, at the bandwidth restores need."""
@@ -346,7 +407,8 @@ class InferenceRules:
         share = nodes if tier in PER_NODE_TIERS else 1
         self.place("kv_cache", tier, _tier_reason(tier, inf.get("cxl_kv_bytes_per_node", 0)),
                    OFFLOAD_SOURCES, capacity_bytes=total / share, read_bytes_per_s=read / share,
-                   write_bytes_per_s=write / share)
+                   write_bytes_per_s=write / share, iops=kv.get("offload_reads_per_s", 0.0) / share,
+                   latency_s=self._tier_latency_budget(tier))
         self.finding("kv_offload_tier_and_bandwidth", self._offload_inputs(kv, nodes),
                      {"offload_tier": tier, "offload_capacity_bytes": total,
                       "node_offload_bytes": int(total / nodes), "read_bytes_per_s": read,
@@ -354,6 +416,12 @@ class InferenceRules:
                      "capacity = HBM overflow + retained sessions × context × bytes/token ÷ dedup; "
                      "read = hit tokens/s × bytes/token (else the recompute break-even per GPU × GPUs); "
                      "write = prefill KV production", OFFLOAD_SOURCES + BREAK_EVEN_SOURCES[:1])
+
+    def _tier_latency_budget(self, tier):
+        """The p99 read latency the KV tier must meet (None without reuse inputs): a latency-critical pool,
+        so the ranking must not meet it with a slower product (object store, NAS)."""
+        tiers = self.requirements["kv_cache"].get("offload_tiers")
+        return tiers[tier]["latency_budget_s"] if tiers and tier in tiers else None
 
     def _retained_kv_bytes(self, kv):
         """KV kept for sessions that come back (multi-turn, shared prefixes), research §2.6."""
@@ -381,7 +449,7 @@ class InferenceRules:
         """Restore reads and save writes of the offload tier, cluster-wide (bytes/s)."""
         gpus = tp * replicas
         break_even = kv.get("per_gpu_break_even_bytes_per_s", 0.0) * gpus
-        hits = self._inference().get("cache_hit_tokens_per_s")
+        hits = self._hit_tokens_per_s()
         per_token = kv["bytes_per_token_per_replica"]  # what the GPUs hold: MLA latent once per TP rank
         read = fs.restore_bytes_per_s(hits, per_token) if hits is not None else break_even
         prefill = kv.get("prefill_tokens_per_s_per_replica")
@@ -393,6 +461,10 @@ class InferenceRules:
                                           "hbm_pool_bytes": kv["hbm_pool_bytes"]},
                      {"offload_tier": "none"}, "live KV ≤ HBM pool and no retained sessions",
                      [fs.VLLM_KV])
+
+
+def _verdict(meets):
+    return {True: "yes", False: "no", None: "unknown (no published latency)"}[meets]
 
 
 def _model_has_dims(model):
