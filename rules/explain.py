@@ -110,9 +110,10 @@ TEMPLATES = {
         "The DataFrame takes about {result[dataframe_bytes]} in memory; plan {result[memory_bytes]} "
         "of RAM to work on it.",
     "tabular_prefers_cpu_and_storage_over_gpu":
-        "The non-AI share of time is {result[non_ai_fraction]}, so the compute advice is "
-        "'{result[compute]}': cores, memory bandwidth and storage throughput come before GPUs "
-        "when loading dominates.",
+        "Loading takes {inputs[load_s]} against {inputs[train_s]} of training (non-AI share "
+        "{result[non_ai_fraction]}), so the advice is '{result[compute]}': {result[first]} first, since "
+        "GPUs only shorten training; as Parquet loading would take {result[load_s_as_parquet]}, with "
+        "Arrow strings {result[load_s_with_arrow_strings]}.",
     "ingest_rate_by_mode":
         "Ingest ({inputs[mode]}) of {inputs[daily_bytes]} a day from {inputs[source]} sources writes "
         "{result[write_bytes_per_s]} and lands {result[capacity_bytes]} on {result[tier]}.",

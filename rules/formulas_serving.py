@@ -283,27 +283,47 @@ def results_write_iops(streams, fps, objects_per_frame):
 
 # --- tabular ML ----------------------------------------------------------------------------------
 
-# Measured on this machine (AMD EPYC, pandas 3.1.1, pyarrow 26.0.1) by benchmarks/tabular_parse.py,
-# results in benchmarks/results/tabular_parse.json: bytes per CPU-second, i.e. per core.
-# Public cross-check: hluska.ca NYC TLC report, 18.2 GB of CSV in 288.6 s with pandas' default
-# (single-threaded C) reader ≈ 63 MB/s — real files with dates and strings parse slower than these
-# census-like numeric columns, so treat these rates as optimistic.
-MEASURED = "measured on this machine: benchmarks/tabular_parse.py (benchmarks/results/tabular_parse.json)"
-CSV_PARSE_BYTES_PER_S_PER_CORE = 247_854_115       # pandas.read_csv(engine="c"), CSV bytes per CPU-s
-PARQUET_DECODE_BYTES_PER_S_PER_CORE = 213_215_094  # pq.read_table().to_pandas(), Parquet file bytes per CPU-s
-PARQUET_TO_CSV_SIZE_RATIO = 0.4187                 # snappy Parquet / CSV bytes, same frame (random data)
-DATAFRAME_TO_CSV_SIZE_RATIO = 1.4164               # DataFrame memory_usage(deep=True) / CSV bytes
+# Measured on this machine (pandas 3.1.1, pyarrow 26.0.1) by benchmarks/tabular_parse.py on a PUMS-like
+# 44-column table (6 string columns = 33 % of the CSV bytes, blanks as in ACS PUMS); results in
+# benchmarks/results/tabular_parse.json. Rates are bytes per CPU-second, i.e. per core.
+# Public cross-check: 18.2 GB of NYC TLC CSV in 288.6 s with pandas' default reader ≈ 63 MB/s.
+MEASURED = "tabular-parse-benchmark"
+CSV_PARSE_BYTES_PER_S_PER_CORE = 99_004_800        # pandas.read_csv(engine="c"), Python-object strings
+CSV_PARSE_ARROW_STRINGS_BYTES_PER_S_PER_CORE = 142_758_962  # same, pandas 3 Arrow-backed str dtype
+PARQUET_DECODE_BYTES_PER_S_PER_CORE = 57_693_298   # pq.read_table().to_pandas(), Parquet file bytes per CPU-s
+PARQUET_TO_CSV_SIZE_RATIO = 0.3522                 # snappy Parquet / CSV bytes, same table
+STRING_BYTE_SHARE = 0.3304                         # string fields' share of the CSV bytes (PUMS-like table)
+# DataFrame bytes per CSV byte, by kind of column: object strings pay a 49-byte CPython str header
+# (sys.getsizeof('') on 64-bit CPython 3.11) + an 8-byte pointer per value; blanks make ints float64.
+STRING_MEMORY_PER_CSV_BYTE = {"object": 5.4711, "arrow": 1.6026}
+NUMERIC_MEMORY_PER_CSV_BYTE = 2.1389
+STRING_DTYPES = ("object", "arrow")
 # W. McKinney, "Apache Arrow and the '10 Things I Hate About pandas'" (2017): have 5 to 10 times as
 # much RAM as the size of your dataset; the low end is used.
 PANDAS_RAM_PER_DATASET_BYTE = 5
+# Multi-core DataFrame loading scales sub-linearly: Modin (Dask engine) sped the Higgs ETL up ~3× on
+# 20 cores (Dell InfoHub, oneAPI end-to-end ML study). Amdahl's law through that point: parallel share
+# p = (1 − 1/3) / (1 − 1/20) = 0.7018, so no core count gives more than 1 / (1 − p) ≈ 3.4×.
+MODIN_SPEEDUP_POINT = (20, 3.0)
 TABULAR_FORMATS = ("csv", "parquet")
 
 
-def parse_rate_per_core(file_format):
+def parse_rate_per_core(file_format, string_dtype="object"):
     """Bytes of the stored file one core turns into a DataFrame per second (measured constants)."""
-    if file_format == "csv":
-        return CSV_PARSE_BYTES_PER_S_PER_CORE
-    return PARQUET_DECODE_BYTES_PER_S_PER_CORE
+    if file_format == "parquet":
+        return PARQUET_DECODE_BYTES_PER_S_PER_CORE
+    return CSV_PARSE_BYTES_PER_S_PER_CORE if string_dtype == "object" else CSV_PARSE_ARROW_STRINGS_BYTES_PER_S_PER_CORE
+
+
+def amdahl_parallel_share(cores=MODIN_SPEEDUP_POINT[0], speedup=MODIN_SPEEDUP_POINT[1]):
+    """Parallel share p that gives `speedup` on `cores` under Amdahl's law: (1 − 1/S) / (1 − 1/n)."""
+    return (1 - 1 / speedup) / (1 - 1 / cores)
+
+
+def multicore_speedup(cores, parallel_share=None):
+    """Amdahl: 1 / ((1 − p) + p / n); sub-linear, never above 1 / (1 − p)."""
+    p = amdahl_parallel_share() if parallel_share is None else parallel_share
+    return 1 / ((1 - p) + p / cores)
 
 
 def csv_equivalent_bytes(dataset_bytes, file_format):
@@ -313,14 +333,30 @@ def csv_equivalent_bytes(dataset_bytes, file_format):
     return dataset_bytes / PARQUET_TO_CSV_SIZE_RATIO
 
 
-def dataframe_bytes(dataset_bytes, file_format):
-    """In-memory DataFrame size: CSV-equivalent bytes × measured DataFrame/CSV ratio."""
-    return int(csv_equivalent_bytes(dataset_bytes, file_format) * DATAFRAME_TO_CSV_SIZE_RATIO)
+def dataframe_to_csv_ratio(string_byte_share=STRING_BYTE_SHARE, string_dtype="object"):
+    """DataFrame bytes per CSV byte: string share × string memory + rest × numeric memory (measured)."""
+    return (string_byte_share * STRING_MEMORY_PER_CSV_BYTE[string_dtype]
+            + (1 - string_byte_share) * NUMERIC_MEMORY_PER_CSV_BYTE)
 
 
-def working_memory_bytes(dataset_bytes, file_format):
-    """RAM to work on the frame comfortably: 5 × the dataset as CSV (McKinney's rule, low end)."""
-    return int(csv_equivalent_bytes(dataset_bytes, file_format) * PANDAS_RAM_PER_DATASET_BYTE)
+def dataframe_bytes(dataset_bytes, file_format, string_byte_share=STRING_BYTE_SHARE, string_dtype="object"):
+    """In-memory DataFrame size: CSV-equivalent bytes × the column-mix ratio (≈3.2 for PUMS-like objects)."""
+    ratio = dataframe_to_csv_ratio(string_byte_share, string_dtype)
+    return int(csv_equivalent_bytes(dataset_bytes, file_format) * ratio)
+
+
+def working_memory_bytes(dataset_bytes, file_format, frame_bytes=0):
+    """RAM to work on the frame: 5 × the dataset as CSV (McKinney, low end), never below two frames."""
+    return int(max(csv_equivalent_bytes(dataset_bytes, file_format) * PANDAS_RAM_PER_DATASET_BYTE,
+                   2 * frame_bytes))
+
+
+def load_time_tabular_s(dataset_bytes, file_format, cores, string_dtype="object", storage_bytes_per_s=None):
+    """Wall time to load: parse at the per-core rate × Amdahl speedup, or storage if slower."""
+    rate = parse_rate_per_core(file_format, string_dtype) * multicore_speedup(cores)
+    if storage_bytes_per_s:
+        rate = min(rate, storage_bytes_per_s)
+    return dataset_bytes / rate
 
 
 def scan_bytes_per_s(dataset_bytes, scan_target_s):
