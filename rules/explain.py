@@ -94,11 +94,14 @@ TEMPLATES = {
         "{inputs[streams]} streams of {inputs[stream_bytes_per_s]} each move {result[read_bytes_per_s]}, "
         "and keeping {inputs[retention_days]} days of them takes {result[capacity_bytes]}.",
     "results_persistence_small_writes":
-        "Persisting results is {result[iops]} small writes/s of {inputs[result_bytes]} each "
-        "({result[write_bytes_per_s]}), {result[capacity_bytes]} over the retention period.",
+        "Persisting results {inputs[persist]} is {result[tracks_per_s]} objects/s, {result[iops]} small "
+        "writes/s of about {result[io_bytes]} ({result[write_bytes_per_s]}), {result[capacity_bytes]} over "
+        "the retention period.",
     "video_numa_guidance":
         "With {inputs[sockets]} sockets, each socket should read its {result[streams_per_socket]} "
-        "streams ({result[per_socket_read_bytes_per_s]}) through its own NIC and NVMe.",
+        "streams ({result[per_socket_read_bytes_per_s]}) through its own NIC and NVMe and decode "
+        "{result[decoded_frames_per_s_per_socket]} frames/s ({result[decode_pixels_per_s_per_socket]} "
+        "pixels/s) on its own GPUs or cores.",
     "detector_recogniser_cascade":
         "The detector runs {result[detector_hz]} times/s and the recogniser {result[recogniser_hz]} "
         "times/s: the pipeline is compute-bound and storage sees steady streaming reads.",

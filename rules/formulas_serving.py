@@ -277,8 +277,26 @@ def cascade_rates(streams, fps, objects_per_frame):
 
 
 def results_write_iops(streams, fps, objects_per_frame):
-    """One small write per recognised object (metadata + descriptor; VDMS AddEntity/AddDescriptor)."""
+    """Per detection: one small write per recognised object per frame (the old, pessimistic layout)."""
     return streams * fps * objects_per_frame
+
+
+def results_per_track(streams, fps, objects_per_frame, track_frames, descriptor_bytes, metadata_bytes,
+                      persist="per_track"):
+    """Result writes per tracked object: an object seen for `track_frames` frames is one track, stored as
+    one metadata row + one descriptor (VDMS AddEntity + AddDescriptor) when the track ends."""
+    detections = streams * fps * objects_per_frame
+    if persist == "per_detection":
+        return {"tracks_per_s": detections, "iops": detections, "io_bytes": descriptor_bytes,
+                "write_bytes_per_s": detections * descriptor_bytes}
+    tracks = detections / track_frames
+    return {"tracks_per_s": tracks, "iops": 2 * tracks, "io_bytes": (descriptor_bytes + metadata_bytes) / 2,
+            "write_bytes_per_s": tracks * (descriptor_bytes + metadata_bytes)}
+
+
+def decode_pixels_per_s(streams, width, height, fps):
+    """Decode work: streams × width × height × fps luma pixels per second (what NVDEC tables quote)."""
+    return streams * width * height * fps
 
 
 # --- tabular ML ----------------------------------------------------------------------------------

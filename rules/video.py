@@ -7,28 +7,34 @@ from .kb import Workload
 
 KIND = "video_analytics"
 SECTION = "video"
-SEED_PIPELINE = "SEED-NOTES §2: decode → pre-process → inference → persist results (GStreamer, VDMS)"
-STREAM_SOURCES = ["research/inference-rag-dgx.md §6.1: GB/day = Mbps ÷ 8 × 86,400 ÷ 1000 "
-                  "(4 Mbps → 43.2 GB/day)",
-                  "Unifore IP-camera H.264 table: 1080p 4,000 kbps at 30 fps", SEED_PIPELINE]
-RESULT_SOURCES = ["SEED-NOTES §2: post-processing is write-intensive — many small structured writes",
-                  "IntelLabs/vdms: AddEntity metadata + AddDescriptor feature vectors",
-                  "He et al. 2016 (ResNet-50): 2,048-d pooled feature = 8,192 B as float32"]
-NUMA_SOURCES = ["SEED-NOTES §2: NUMA awareness — storage and NICs local to the socket that uses them",
-                "NVIDIA DGX H100 datasheet: 2 × Intel Xeon Platinum 8480C"]
-CASCADE_SOURCES = ["SEED-NOTES §2: a light detector (SSD-MobileNet) feeds a heavy recogniser (ResNet-50)",
-                   "SEED-NOTES §4: video streamer ≈ 95 % AI compute — storage needs are steady reads",
-                   "dlstreamer/dlstreamer: gvadetect → gvaclassify → gvametapublish"]
-DEFAULT_BITRATE = 4_000_000      # Unifore table: 1080p H.264 4,000 kbps at 30/20 fps
+STREAM_SOURCES = ["ip-camera-bitrate-table: 1080p H.264 4,000 kbps at 30 fps (4 Mbps → 43.2 GB/day)",
+                  "intel-vdms: decode → inference → persist results (VDMS)"]
+RESULT_SOURCES = ["intel-vdms: AddEntity metadata + AddDescriptor feature vectors",
+                  "resnet-2016: 2,048-d pooled feature = 8,192 B as float32",
+                  "mot16-2016: 292,733 boxes in 1,276 tracks = 229 frames per track",
+                  "postgresql-page-layout: 23-byte tuple header + 4-byte item pointer"]
+NUMA_SOURCES = ["nvidia-dgx-h100-datasheet: 2 × Intel Xeon Platinum 8480C",
+                "nvidia-nvdec-application-note: decode capacity per GPU by codec and resolution"]
+CASCADE_SOURCES = ["dlstreamer: gvadetect → gvaclassify → gvametapublish",
+                   "ssd-mobilenet-2018: light detector", "resnet-2016: heavy recogniser"]
+DEFAULT_BITRATE = 4_000_000      # camera table: 1080p H.264 4,000 kbps at 30/20 fps
 DEFAULT_FPS = 30                 # same table row
-DEFAULT_RETENTION_DAYS = 30      # research §6.1 worked example (≈1.3 TB per camera per 30 days)
-DEFAULT_RESULT_BYTES = 8192      # one ResNet-50 2,048-d float32 descriptor per recognised object
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 1920, 1080  # same row: 1080p
+DEFAULT_RETENTION_DAYS = 30      # 30 days of recordings (≈1.3 TB per 4 Mbps camera)
+DEFAULT_RESULT_BYTES = 8192      # one ResNet-50 2,048-d float32 descriptor per tracked object
+# MOT16 (Milan et al., arXiv 1603.00831): 292,733 boxes in 1,276 tracks → an object stays 229 frames.
+DEFAULT_TRACK_FRAMES = 229
+# One track row: PostgreSQL tuple header 23 B + item pointer 4 B + bigint id 8 + integer camera 4 +
+# two timestamps 16 + smallint class 2 + real score 4 + first/last box 8 × smallint 16 = 77 → 80 B aligned.
+DEFAULT_TRACK_METADATA_BYTES = 80
 DEFAULT_SOCKETS = 2              # DGX H100 datasheet: two CPU sockets
 # Planning assumption, not a measurement: one object of interest per analysed frame.
 DEFAULT_OBJECTS_PER_FRAME = 1
 SOURCES = ("live", "recorded")
+PERSIST = ("per_track", "per_detection")
 FIELDS = ("streams", "bitrate_bits_per_s", "fps", "retention_days", "objects_per_frame",
-          "result_bytes", "sockets", "source")
+          "result_bytes", "sockets", "source", "persist", "track_frames", "track_metadata_bytes", "width",
+          "height")
 
 
 def normalize(section, errors, use_case):
@@ -48,6 +54,12 @@ def normalize(section, errors, use_case):
         "result_bytes": num("result_bytes", default=DEFAULT_RESULT_BYTES, integer=True, maximum=1e9),
         "sockets": num("sockets", default=DEFAULT_SOCKETS, integer=True, maximum=64),
         "source": fields.choice(section, "source", errors, SECTION, SOURCES, "live"),
+        "persist": fields.choice(section, "persist", errors, SECTION, PERSIST, "per_track"),
+        "track_frames": num("track_frames", default=DEFAULT_TRACK_FRAMES, maximum=1e9),
+        "track_metadata_bytes": num("track_metadata_bytes", default=DEFAULT_TRACK_METADATA_BYTES, integer=True,
+                                    minimum=0, exclusive_minimum=False, maximum=1e9),
+        "width": num("width", default=DEFAULT_WIDTH, integer=True, maximum=100_000),
+        "height": num("height", default=DEFAULT_HEIGHT, integer=True, maximum=100_000),
     }
     workloads = use_case.get("workloads") or use_case.get("workload") or []
     if KIND in workloads and out["streams"] is None and not errors.has(f"{SECTION}.streams"):
@@ -85,34 +97,43 @@ class VideoRules:
 
     @Rule(Workload(kind=KIND))
     def results_persistence_small_writes(self):
-        """Every recognised object becomes one small metadata-plus-descriptor write, so results need write IOPS, not bandwidth."""
+        """Each tracked object becomes one metadata row and one descriptor, written when its track ends: small random writes, far fewer than detections."""
         v = self._video()
-        iops = fs.results_write_iops(v["streams"], v["fps"], v["objects_per_frame"])
-        write = iops * v["result_bytes"]
-        capacity = int(write * 86_400 * max(v["retention_days"], 1))
-        self.need("results_persistence", iops=iops, write_bytes_per_s=write, capacity_bytes=capacity,
-                  io_bytes=v["result_bytes"])
+        rates = fs.results_per_track(v["streams"], v["fps"], v["objects_per_frame"], v["track_frames"],
+                                     v["result_bytes"], v["track_metadata_bytes"], v["persist"])
+        capacity = int(rates["write_bytes_per_s"] * 86_400 * max(v["retention_days"], 1))
+        self.need("results_persistence", iops=rates["iops"], write_bytes_per_s=rates["write_bytes_per_s"],
+                  capacity_bytes=capacity, io_bytes=rates["io_bytes"], tracks_per_s=rates["tracks_per_s"],
+                  persist=v["persist"])
         self.finding("results_persistence_small_writes",
-                     {k: v[k] for k in ("streams", "fps", "objects_per_frame", "result_bytes")},
-                     {"iops": iops, "write_bytes_per_s": write, "capacity_bytes": capacity},
-                     "streams × fps × objects per frame small writes/s × result bytes",
+                     {k: v[k] for k in ("streams", "fps", "objects_per_frame", "result_bytes", "track_frames",
+                                        "track_metadata_bytes", "persist")},
+                     dict(rates, capacity_bytes=capacity),
+                     "tracks/s = streams × fps × objects per frame ÷ frames per track; per track one metadata "
+                     "row + one descriptor (per_detection: one descriptor per object per frame)",
                      RESULT_SOURCES)
         self.place("results_persistence", "shared_fast", "A results database (VDMS-style) takes many "
                    "small random writes: flash with high write IOPS.", RESULT_SOURCES,
-                   capacity_bytes=capacity, write_bytes_per_s=write, iops=iops)
+                   capacity_bytes=capacity, write_bytes_per_s=rates["write_bytes_per_s"], iops=rates["iops"])
 
     @Rule(Workload(kind=KIND))
     def video_numa_guidance(self):
-        """On multi-socket servers each socket should read its own streams through its own NIC and NVMe."""
+        """On multi-socket servers each socket should decode its own streams, read through its own NIC and NVMe."""
         v = self._video()
         if v["sockets"] < 2:
             return
-        per_socket = fs.stream_bytes_per_s(v["streams"], v["bitrate_bits_per_s"]) / v["sockets"]
-        self.finding("video_numa_guidance", {"sockets": v["sockets"], "streams": v["streams"]},
-                     {"per_socket_read_bytes_per_s": per_socket,
-                      "streams_per_socket": v["streams"] / v["sockets"]},
-                     "stream read rate ÷ sockets; pin decode and inference to the socket of its NIC",
-                     NUMA_SOURCES)
+        sockets = v["sockets"]
+        decode = fs.decode_pixels_per_s(v["streams"], v["width"], v["height"], v["fps"])
+        per_socket = fs.stream_bytes_per_s(v["streams"], v["bitrate_bits_per_s"]) / sockets
+        self.finding("video_numa_guidance", {"sockets": v["sockets"], "streams": v["streams"],
+                                             "width": v["width"], "height": v["height"], "fps": v["fps"]},
+                     {"per_socket_read_bytes_per_s": per_socket, "streams_per_socket": v["streams"] / sockets,
+                      "decode_pixels_per_s_per_stream": decode / v["streams"],
+                      "decode_pixels_per_s_per_socket": decode / sockets,
+                      "decoded_frames_per_s_per_socket": v["streams"] * v["fps"] / sockets,
+                      "decoder_capacity": "unknown: compare with the GPU's NVDEC table"},
+                     "per socket: streams ÷ sockets × bitrate ÷ 8 to read, × width × height × fps to decode; "
+                     "pin decode and inference to the socket of its NIC and GPU", NUMA_SOURCES)
 
     @Rule(Workload(kind=KIND))
     def detector_recogniser_cascade(self):

@@ -155,3 +155,22 @@ def test_it_sizes_dataframe_and_working_memory():
 
 def test_it_measures_the_non_ai_share_of_time():
     assert fs.non_ai_fraction(95, 5) == 0.95
+
+
+# (streams, fps, objects/frame, frames/track, descriptor, metadata, persist, tracks/s, iops, bytes/s)
+RESULTS = [
+    (1000, 30, 1, 229, 8192, 80, "per_track", 30_000 / 229, 60_000 / 229, 30_000 / 229 * 8272),
+    (1000, 30, 1, 229, 8192, 80, "per_detection", 30_000, 30_000, 30_000 * 8192),
+    (10, 25, 4, 100, 2048, 0, "per_track", 10, 20, 20_480),
+]
+
+
+@pytest.mark.parametrize("streams, fps, objects, frames, desc, meta, persist, tracks, iops, rate", RESULTS)
+def test_it_persists_results_per_tracked_object(streams, fps, objects, frames, desc, meta, persist, tracks, iops,
+                                                rate):
+    out = fs.results_per_track(streams, fps, objects, frames, desc, meta, persist)
+    assert (out["tracks_per_s"], out["iops"], out["write_bytes_per_s"]) == pytest.approx((tracks, iops, rate))
+
+
+def test_it_counts_decode_pixels_per_stream():
+    assert fs.decode_pixels_per_s(1, 1920, 1080, 30) == 62_208_000

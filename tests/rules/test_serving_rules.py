@@ -151,7 +151,11 @@ def test_it_sizes_video_retention_and_small_result_writes():
     assert out["requirements"]["video"]["capacity_bytes"] == 1000 * 43_200_000_000 * 30
     results = tier(out, "shared_fast")
     assert results["needs"] == ["results_persistence"]
-    assert results["iops"] == 60_000
+    # per tracked object (MOT16: 229 frames per track): a row + a descriptor per track, not per frame
+    assert results["iops"] == pytest.approx(2 * 1000 * 30 * 2 / 229)
+    per_detection = tier(video(retention_days=30, fps=30, objects_per_frame=2, persist="per_detection"),
+                         "shared_fast")
+    assert per_detection["iops"] == 60_000
 
 
 def test_it_gives_numa_guidance_only_on_multi_socket_servers():
