@@ -12,12 +12,12 @@ from . import formulas as f
 DLIO = "dlio-base-checkpointing"
 DLIO_LAYER_INDEX = "dlio-base-checkpointing: get_layer_index (layer 0 on the first stage, L+1, L+2 on the last)"
 DLIO_SAVE = "dlio-base-checkpointing: save_checkpoint (PP > 1 per-layer files, PP = 1 model_{mp}_model_states)"
-DEEPSPEED_ENGINE = "deepspeed-engine-checkpoint: _get_ckpt_name, _get_zero_ckpt_name, _save_checkpoint"
+DEEPSPEED_ENGINE = "deepspeed-engine: _get_ckpt_name, _get_zero_ckpt_name, _save_checkpoint"
 DEEPSPEED_PIPE = "deepspeed-pipe-module: PipelineModule.ckpt_layer_path, save_state_dict (DP rank 0)"
 MEGATRON_DIST = "megatron-dist-checkpointing: strategies/torch.py (files = ranks × threads)"
 MEGATRON_LEGACY = "megatron-legacy-checkpointing: get_checkpoint_name (mp_rank_TT_PPP_EEE)"
-TORCH_DCP = "pytorch-dcp-filesystem: __{rank}_{k}.distcp + .metadata"
-HF_TRAINER = "hf-trainer-save-checkpoint: max_shard_size 5GB"
+TORCH_DCP = "torch-dcp-filesystem: __{rank}_{k}.distcp + .metadata"
+HF_TRAINER = "hf-trainer-save: max_shard_size 5GB"
 
 # DeepSpeed ZeRO-1/2 layout: what DLIO emulates (default), the engine without a PipelineModule, or with one.
 DEEPSPEED_LAYOUTS = ("dlio", "engine", "pipeline_module")

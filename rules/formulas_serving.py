@@ -3,12 +3,11 @@ import math
 
 from .units import DAY
 
-# Research notes: /work/shared/research/inference-rag-dgx.md (section numbers below refer to it).
-VLLM_KV = "vllm-project/vllm vllm/v1/kv_cache_interface.py (AttentionSpec / MLAAttentionSpec page size)"
-VLLM_TP = "vllm-project/vllm vllm/config/model.py get_num_kv_heads(): max(1, kv_heads // tp); MLA replicated"
+VLLM_KV = "vllm-kv-cache-interface: AttentionSpec / MLAAttentionSpec page size"
+VLLM_TP = "vllm-model-config: get_num_kv_heads() max(1, kv_heads // tp); MLA latent on every rank"
 VLLM_CACHE = "vllm-cache-config: block_size 16, gpu_memory_utilization 0.92"
 VLLM_WORKER_MEMORY = "vllm-gpu-worker: determine_available_memory (per worker)"
-DEEPSEEK_V2 = "DeepSeek-V2 paper (arXiv 2405.04434) §2.1: MLA caches (d_c + d_h^R) × l elements per token"
+DEEPSEEK_V2 = "deepseek-v2-2024: §2.1 MLA caches (d_c + d_h^R) × l elements per token"
 
 # Bytes per element of a KV-cache or weight dtype. fp8/int8 = 1 B, bf16/fp16 = 2 B (IEEE 754 / OCP FP8);
 # int4 = 4 bits (AWQ/GPTQ weight formats).
@@ -124,7 +123,7 @@ def weight_bytes(parameters, weight_dtype):
 
 
 def load_time_s(bytes_to_load, bandwidth_bytes_per_s):
-    """T_load = bytes / min(storage, network, PCIe) bandwidth (research §3; Run:ai Model Streamer)."""
+    """T_load = bytes / min(storage, network, PCIe) bandwidth (Run:ai Model Streamer blog)."""
     return bytes_to_load / bandwidth_bytes_per_s
 
 
@@ -159,7 +158,7 @@ def prefill_tokens_per_s(flops_per_gpu, mfu, gpus, active_parameters):
 
 def recompute_break_even_bytes_per_s(flops_per_gpu, mfu, tensor_parallel, active_parameters,
                                      kv_bytes_per_token_gpu):
-    """Per-GPU tier bandwidth above which loading KV beats recomputing it (research §2.6).
+    """Per-GPU tier bandwidth above which loading KV beats recomputing it (Mooncake, LMCache).
 
     = replica prefill tokens/s × KV bytes per token held by one GPU."""
     tokens = prefill_tokens_per_s(flops_per_gpu, mfu, tensor_parallel, active_parameters)
@@ -167,12 +166,12 @@ def recompute_break_even_bytes_per_s(flops_per_gpu, mfu, tensor_parallel, active
 
 
 def restore_bytes_per_s(hit_tokens_per_s, bytes_per_token):
-    """Offload restore bandwidth = cache-hit tokens/s × KV bytes/token (research §2.6)."""
+    """Offload restore bandwidth = cache-hit tokens/s × KV bytes/token."""
     return hit_tokens_per_s * bytes_per_token
 
 
 def offload_capacity_bytes(sessions, context_tokens, bytes_per_token, dedup_factor=1.0):
-    """Retained KV = sessions × context × bytes/token ÷ prefix-dedup factor (research §2.6)."""
+    """Retained KV = sessions × context × bytes/token ÷ prefix-dedup factor."""
     return int(sessions * context_tokens * bytes_per_token / dedup_factor)
 
 
@@ -266,7 +265,7 @@ def stream_bytes_per_s(streams, bitrate_bits_per_s):
 
 
 def retention_bytes(streams, bitrate_bits_per_s, retention_days):
-    """Recorded bytes = streams × bitrate / 8 × 86,400 × days (4 Mbps → 43.2 GB/day; research §6.1)."""
+    """Recorded bytes = streams × bitrate / 8 × 86,400 × days (4 Mbps → 43.2 GB/day)."""
     return int(stream_bytes_per_s(streams, bitrate_bits_per_s) * DAY * retention_days)
 
 

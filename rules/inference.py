@@ -11,23 +11,22 @@ from .kb import Decision, Need, Workload
 KIND = "llm_inference"
 PER_NODE_TIERS = ("gpu_local_nvme", "host_memory")  # docs/architecture.md: DAS and host memory per node
 SECTION = "inference"
-# Sources quoted by findings (research notes: /work/shared/research/inference-rag-dgx.md).
-KV_SOURCES = [fs.VLLM_KV, fs.DEEPSEEK_V2, "research/inference-rag-dgx.md §1"]
-TP_SOURCES = [fs.VLLM_TP]
-LOAD_SOURCES = ["research/inference-rag-dgx.md §3 (T_load = bytes / min(storage, network, PCIe))",
-                "NVIDIA DGX SuperPOD H100 RA-11333-001 v11 Table 6 ('Good' single-node read 4 GB/s)",
-                "SEED-NOTES §1: inference on scale-out object storage"]
-OFFLOAD_SOURCES = ["Dynamo KVBM G1 HBM → G2 host → G3 local NVMe → G4 shared (ai-dynamo/dynamo "
-                   "docs/architecture/kvbm_components.md)",
-                   "research/inference-rag-dgx.md §2.6 (capacity and restore bandwidth)",
-                   "SEED-NOTES §8: storage as memory extension (KV-cache offload)"]
-BREAK_EVEN_SOURCES = ["research/inference-rag-dgx.md §2.6 (load beats recompute above "
-                      "prefill tokens/s × KV bytes/token)",
-                      "Kaplan et al. 2020 (arXiv 2001.08361): ≈2 FLOP per parameter per token"]
+# Sources quoted by findings (bibliography keys, rules/bibliography/serving.py).
+KV_SOURCES = [fs.VLLM_KV, fs.DEEPSEEK_V2]
+TP_SOURCES = [fs.VLLM_TP, "vllm-qkv-parallel-linear"]
+LOAD_SOURCES = ["run-ai-model-streamer: T_load = bytes ÷ min(storage, network, PCIe)",
+                "nvidia-dgx-superpod-h100-ra: Table 6, 'Good' single-node read 4 GB/s",
+                "vllm-cache-config"]
+OFFLOAD_SOURCES = ["dynamo-kvbm: G1 HBM → G2 host → G3 local NVMe → G4 shared", "vllm-kv-offloading",
+                   "lmcache-config: local_cpu, local_disk, remote_url"]
+BREAK_EVEN_SOURCES = ["mooncake-2024: load cached KV instead of recomputing the prefill",
+                      "kaplan2020: ≈2 FLOP per parameter per token forward"]
 
 # Planning defaults, each overridable in the inference section.
 RA_GOOD_NODE_READ_BYTES_PER_S = 4e9   # RA-11333-001 v11 Table 6, 'Good' single-node read
-DEFAULT_PREFILL_MFU = 0.5             # research §2.6 break-even example (H100 at 50 % MFU)
+# Llama 3 405B reached 38–43 % BF16 MFU on H100 (llama3-herd-2024 Table 4): the low end of a dense
+# transformer's GEMM efficiency, also used for prefill. Overridable: inference.prefill_mfu.
+DEFAULT_PREFILL_MFU = 0.40
 # Half of a DGX H100's 2 TB system memory (DGX H100 datasheet): the other half is left to the OS,
 # page cache and pinned transfer buffers. Overridable: inference.host_kv_bytes_per_node.
 DEFAULT_HOST_KV_FRACTION = 0.5
@@ -264,7 +263,7 @@ class InferenceRules:
                    "fast tier serves all replicas at the load rate.", LOAD_SOURCES,
                    capacity_bytes=stored, read_bytes_per_s=read_rate)
         self.place("model_load", "object", "The model registry keeps every version on scale-out "
-                   "object storage (SEED-NOTES §1).", LOAD_SOURCES[2:], capacity_bytes=stored)
+                   "object storage.", LOAD_SOURCES[:1], capacity_bytes=stored)
 
     @Rule(Workload(kind=KIND), Need(name="model_load", total_bytes=MATCH.weights))
     def weights_exceed_replica_hbm(self, weights):
@@ -280,9 +279,8 @@ class InferenceRules:
                      {"weight_bytes": weights, "tensor_parallel": tp, "hbm_bytes": gpu["hbm_bytes"]},
                      {"usable_hbm_bytes": usable, "min_tensor_parallel": min_tp or "more than one server"},
                      "weights ≥ HBM × gpu_memory_utilization × TP; smallest power-of-two TP that holds them",
-                     ["vllm-project/vllm vllm/config/cache.py (gpu_memory_utilization, default 0.92)",
-                      "microsoft/DeepSpeedExamples inference/huggingface/zero_inference/README.md "
-                      "(offloaded weights are streamed every step: tokens/s ≤ batch × BW / offloaded bytes)"])
+                     ["vllm-cache-config: gpu_memory_utilization 0.92",
+                      "zero-inference: offloaded weights are streamed every step"])
 
     def _load_rate(self, weight_bytes, loads):
         """Aggregate cold-start read rate: the target's rate, else RA 'Good' 4 GB/s per loading server."""
@@ -424,7 +422,7 @@ class InferenceRules:
         return tiers[tier]["latency_budget_s"] if tiers and tier in tiers else None
 
     def _retained_kv_bytes(self, kv):
-        """KV kept for sessions that come back (multi-turn, shared prefixes), research §2.6."""
+        """KV kept for sessions that come back (multi-turn, shared prefixes): sessions × context × bytes ÷ dedup."""
         inf = self._inference()
         return fs.offload_capacity_bytes(
             inf.get("retained_sessions", 0),

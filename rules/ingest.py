@@ -10,9 +10,8 @@ KIND = "data_ingest"
 SECTION = "ingest"
 MODES = ("batch", "streaming")
 SOURCE_KINDS = ("file", "block", "object")
-RATE_SOURCES = ["SEED-NOTES §6: batch/static ingest on low-cost, slower tiers by batch jobs; "
-                "streaming needs low latency and high throughput",
-                "SEED-NOTES §1: the front of the pipeline is throughput-bound"]
+RATE_SOURCES = ["nvidia-dgx-superpod-h100-ra: storage tiers for ingest and staging",
+                "aws-s3-performance-guidelines: parallel requests scale object-store throughput"]
 SOURCE_NOTES = {
     "file": "files arrive over NFS/SMB or a parallel file system client",
     "block": "block sources (database volumes, appliances) are exported as files or objects first",

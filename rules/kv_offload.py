@@ -13,10 +13,10 @@ SOURCES = ["mooncake-2024: §4 (KVCache reuse vs prefill)", "lmcache-2025", "lmc
 # Per-GPU read path of each tier: (bytes/s per GPU, p99-class read latency s, sources). None = a named gap.
 TIER_PROFILES = {
     # PCIe 5.0 x16: 64 GB/s per direction; DRAM is no slower than a CXL memory box's 596 ns.
-    "host_memory": (64e9, 5.96e-7, ["pcie-5.0-spec: x16 64 GB/s per direction",
+    "host_memory": (64e9, 5.96e-7, ["pcie-5-spec: x16 64 GB/s per direction",
                                     "anandtech-samsung-cmm-b: 596 ns CXL load latency (upper bound)"]),
     # One Gen5 TLC drive per GPU (DGX H100: 8 NVMe for 8 GPUs): 14.0 GB/s read, 60 µs typical read.
-    "gpu_local_nvme": (14.0e9, 60e-6, ["storagereview-micron-9550: 14.0 GB/s, 60 µs typical read latency",
+    "gpu_local_nvme": (14.0e9, 60e-6, ["storagereview-micron-9550-max: 14.0 GB/s, 60 µs typical read latency",
                                        "nvidia-dgx-h100-datasheet: 8 × 3.84 TB NVMe U.2"]),
     # Shared flash over the storage fabric: per-GPU rate and p99 latency depend on the product (ranking).
     "shared_fast": (None, None, []),

@@ -10,27 +10,22 @@ from .kb import Workload
 KIND = "rag"
 SECTION = "rag"
 INDEX_SOURCES = {
-    "flat": ["FAISS wiki 'Faiss indexes': IndexFlat 4d bytes per vector",
-             "Qdrant quantization docs: int8 4×, binary 32× smaller than float32"],
-    "hnsw": ["FAISS wiki 'Guidelines to choose an index': HNSW<M> = (d × 4 + M × 2 × 4) B/vector",
-             "nmslib/hnswlib hnswalg.h: layer 0 keeps maxM0 = 2M links"],
-    "ivf_pq": ["FAISS wiki 'Faiss indexes': IndexIVFPQ M + 8 B/vector, centroids nlist × d × 4",
-               "pgvector README: lists = rows/1000 up to 1M rows, sqrt(rows) above"],
-    "diskann": ["microsoft/DiskANN: nodes (vector + R ids) packed in 4 KiB sectors; PQ codes in RAM",
-                "Milvus DISKANN (milvus.io/docs/disk_index.md): MaxDegree 56, PQCodeBudgetGBRatio "
-                "0.125, data on NVMe SSD",
-                "DiskANN (NeurIPS 2019): 1B points with 64 GB RAM + SSD"],
+    "flat": ["faiss-indexes: IndexFlat 4d bytes per vector", "qdrant-quantization: int8 4×, binary 32× smaller"],
+    "hnsw": ["faiss-index-guidelines: HNSW<M> = (d × 4 + M × 2 × 4) B/vector",
+             "hnswlib: layer 0 keeps maxM0 = 2M links"],
+    "ivf_pq": ["faiss-indexes: IndexIVFPQ M + 8 B/vector, centroids nlist × d × 4",
+               "pgvector-readme: lists = rows/1000 up to 1M rows, sqrt(rows) above"],
+    "diskann": ["microsoft-diskann: nodes (vector + R ids) packed in 4 KiB sectors; PQ codes in RAM",
+                "milvus-diskann: MaxDegree 56, PQCodeBudgetGBRatio 0.125, data on NVMe SSD",
+                "diskann-2019: 1B points with 64 GB RAM + SSD"],
 }
-IOPS_SOURCES = ["DiskANN search_disk_index reports 'Mean IOs' per query (microsoft/DiskANN "
-                "workflows/SSD_index.md); IOPS = QPS × IOs per query",
-                "research/inference-rag-dgx.md §4.4 (50 IOs/query planning estimate when unmeasured)"]
-CORPUS_SOURCES = ["LangChain VectorStore.similarity_search k = 4 default; RecursiveCharacterTextSplitter "
-                  "chunk_size 4,000 characters default",
-                  "SEED-NOTES §8: network storage for RAG knowledge bases (capacity role)"]
+IOPS_SOURCES = ["microsoft-diskann: workflows/SSD_index.md, search_disk_index reports 'Mean IOs' per query",
+                "diskann-2019: I/Os per query grow with the search list; 50 is a planning estimate (flagged)"]
+CORPUS_SOURCES = ["langchain-defaults: similarity_search k = 4; RecursiveCharacterTextSplitter chunk_size 4,000"]
 DEFAULT_TOP_K = 4                 # LangChain VectorStore.similarity_search(k=4)
 DEFAULT_CHUNK_BYTES = 4000        # LangChain TextSplitter chunk_size=4000 characters (≈1 B/char)
 DEFAULT_HNSW_M = 16               # nmslib/hnswlib README: M default 16
-DISKANN_IOS_PER_QUERY_ESTIMATE = 50  # research §4.4 planning estimate — measure "Mean IOs"
+DISKANN_IOS_PER_QUERY_ESTIMATE = 50  # planning estimate, flagged as such in the finding — measure "Mean IOs"
 FIELDS = ("vectors", "dimensions", "encoding", "index", "hnsw_m", "pq_bytes", "ivf_nlist",
           "diskann_max_degree", "qps", "ios_per_query", "top_k", "chunk_bytes", "corpus_bytes",
           "replicas")
