@@ -159,3 +159,35 @@ REFERENCES.update({
                                            "RecursiveCharacterTextSplitter(chunk_size=4000) defaults",
                              GH + "langchain-ai/langchain"),
 })
+
+REFERENCES.update({
+    # --- presets (fixtures/presets/*.json "source") ---
+    "hf-llama-3.1-8b-config": _e("url", "meta-llama/Llama-3.1-8B, config.json on Hugging Face",
+                                 "https://huggingface.co/meta-llama/Llama-3.1-8B/blob/main/config.json"),
+    "hf-llama-3.1-70b-config": _e("url", "meta-llama/Llama-3.1-70B, config.json on Hugging Face",
+                                  "https://huggingface.co/meta-llama/Llama-3.1-70B/blob/main/config.json"),
+    "mixtral-2024": _e("paper", "A. Q. Jiang et al., Mixtral of Experts, 2024. arXiv:2401.04088",
+                       "https://arxiv.org/abs/2401.04088"),
+    "deepseek-v3-repo": _e("repository", "deepseek-ai/DeepSeek-V3, inference/configs/config_671B.json and README.md",
+                           GH + "deepseek-ai/DeepSeek-V3"),
+    "hf-qwen2.5-72b-config": _e("url", "Qwen/Qwen2.5-72B, config.json and model card on Hugging Face",
+                                "https://huggingface.co/Qwen/Qwen2.5-72B"),
+    "gpt3-2020": _e("paper", "T. Brown et al., Language Models are Few-Shot Learners, 2020. arXiv:2005.14165",
+                    "https://arxiv.org/abs/2005.14165"),
+    "hf-bloom-config": _e("url", "bigscience/bloom, config.json on Hugging Face",
+                          "https://huggingface.co/bigscience/bloom/blob/main/config.json"),
+    "hf-qwen3-32b-config": _e("url", "Qwen/Qwen3-32B, config.json on Hugging Face",
+                              "https://huggingface.co/Qwen/Qwen3-32B"),
+    "hf-qwen3-235b-a22b-config": _e("url", "Qwen/Qwen3-235B-A22B, config.json on Hugging Face",
+                                    "https://huggingface.co/Qwen/Qwen3-235B-A22B"),
+    "nvidia-a100-datasheet": _e("datasheet", "NVIDIA A100 Tensor Core GPU datasheet; NVIDIA DGX A100 datasheet"),
+    "nvidia-h200-datasheet": _e("datasheet", "NVIDIA H200 Tensor Core GPU datasheet; NVIDIA DGX H200 datasheet"),
+    "nvidia-dgx-b200-datasheet": _e("datasheet", "NVIDIA DGX B200 datasheet (8 × B200, 1,440 GB HBM3e)"),
+    "amd-mi300x-datasheet": _e("datasheet", "AMD Instinct MI300X accelerator datasheet"),
+    "nvidia-l40s-datasheet": _e("datasheet", "NVIDIA L40S GPU datasheet"),
+    "amd-mi355x-datasheet": _e("datasheet", "AMD Instinct MI355X accelerator datasheet; mlcommons/storage "
+                                            "mlpstorage_py/config.py (accelerator name mi355)"),
+    "mlperf-storage-cv-configs": _e("repository", "mlcommons/storage, configs/dlio/workload/ unet3d, resnet50, "
+                                                  "cosmoflow, retinanet and flux YAMLs per accelerator",
+                                    GH + "mlcommons/storage/tree/main/configs/dlio/workload"),
+})
