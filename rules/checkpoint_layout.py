@@ -243,7 +243,7 @@ def need_fields(lay):
 
 def finding_result(lay):
     """The finding's result: the slowest writer, the mean, every stage, or 'unknown' where it is."""
-    unknown = "unknown (the model gives no layer dimensions)"
+    unknown = "unknown"  # the model gives no layer dimensions (a bare parameter count)
     return {"files": lay["files"] if lay["files"] is not None else unknown,
             "per_rank_bytes": lay["per_rank_bytes"], "mean_rank_bytes": lay["mean_rank_bytes"],
             "slowest_stage": lay["slowest_stage"] if lay["slowest_stage"] is not None else unknown,

@@ -15,8 +15,9 @@ TEMPLATES = {
         "Each checkpoint is {result[total_bytes]} ({inputs[parameters]} parameters × "
         "{inputs[bytes_per_param]}), of which the weights are {result[weights_bytes]}.",
     "checkpoint_files_from_layout":
-        "The {inputs[framework]} layout writes {result[files]} files per checkpoint, up to "
-        "{result[per_rank_bytes]} per rank and {result[largest_file_bytes]} in the largest file.",
+        "The {inputs[framework]} layout writes {result[files]} files per checkpoint; the slowest writer "
+        "(pipeline stage {result[slowest_stage]}) writes {result[per_rank_bytes]} against a mean of "
+        "{result[mean_rank_bytes]}, and the largest file is {result[largest_file_bytes]}.",
     "failure_rate_sets_interrupt_interval":
         "With {inputs[nodes]} GPU server(s) at {inputs[failures_per_1000_node_days]} failures per 1000 "
         "node-days, the job is interrupted every {result[mean_time_to_interrupt_s]} on average.",
