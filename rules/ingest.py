@@ -10,8 +10,7 @@ KIND = "data_ingest"
 SECTION = "ingest"
 MODES = ("batch", "streaming")
 SOURCE_KINDS = ("file", "block", "object")
-RATE_SOURCES = ["nvidia-dgx-superpod-h100-ra: storage tiers for ingest and staging",
-                "aws-s3-performance-guidelines: parallel requests scale object-store throughput"]
+RATE_SOURCES = ["aws-s3-performance-guidelines: parallel requests scale object-store throughput"]
 SOURCE_NOTES = {
     "file": "files arrive over NFS/SMB or a parallel file system client",
     "block": "block sources (database volumes, appliances) are exported as files or objects first",

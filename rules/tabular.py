@@ -14,7 +14,7 @@ MEMORY_SOURCES = [fs.MEASURED, "cpython-unicode-object: sys.getsizeof('') = 49 B
 GUIDANCE_SOURCES = ["modin-census-notebook: Census pipeline (read_csv → clean → ridge regression)",
                     "dell-oneapi-e2e-ml: ETL is the most time-consuming stage; GPU inference gain only",
                     fs.MEASURED]
-PLACE_SOURCES = ["nvidia-dgx-superpod-h100-ra: data preparation and staging on shared/object storage"]
+PLACE_SOURCES = [fs.MEASURED]
 FIELDS = ("format", "dataset_bytes", "scan_target_s", "cores", "train_s", "scans_per_day", "string_byte_share",
           "string_dtype")
 
