@@ -3,6 +3,7 @@ import threading
 
 from . import explain, usecase
 from .cv import CvRules
+from .envelope import EnvelopeRules
 from .inference import InferenceRules
 from .ingest import IngestRules
 from .kb import AdvisorBase, Decision, Workload
@@ -14,7 +15,7 @@ from .video import VideoRules
 
 
 class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, TabularRules, IngestRules,
-              TierRules, AdvisorBase):
+              EnvelopeRules, TierRules, AdvisorBase):
     """All families' rules over one normalized use case."""
 
 
@@ -28,7 +29,7 @@ def evaluate(document):
     if model.get("kind") in ("dims", "parameters"):
         engine.declare(Decision(model="llm"))
     engine.run()
-    tiers = tiers_from_placements(engine.placements, use_case)
+    tiers = tiers_from_placements(engine.placements, use_case, engine.requirements.get("cluster_envelope"))
     findings = engine.findings + [dict(x, text=explain.sentence(x)) for x in shared_tier_findings(tiers)]
     return {"use_case": use_case, "requirements": engine.requirements, "tiers": tiers, "findings": findings}
 
