@@ -4,8 +4,8 @@ from experta import MATCH, W, Rule
 from . import formulas as f
 from .kb import Need, Workload
 
-DGX_RA = "NVIDIA DGX SuperPOD RA-11333-001 Table 5 (datasets that fit local cache) and Table 6"
-SEED = "SEED-NOTES §1: high-performance training on direct-attached NVMe; data preparation on object storage"
+DGX_RA = "nvidia-dgx-superpod-h100-ra: Table 5 (datasets that fit local cache) and Table 6"
+SEED = "nvidia-dgx-h100-user-guide: local NVMe caches datasets staged from shared or object storage"
 
 
 class CvRules:

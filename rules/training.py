@@ -137,7 +137,7 @@ class TrainingRules:
                      {"total_bytes": total, "stall_s": stall, "interval_s": interval,
                       "stall_budget_fraction": self.use_case["checkpoint"]["stall_budget_fraction"]},
                      {"write_bytes_per_s": rate}, "write bandwidth = checkpoint bytes ÷ allowed stall",
-                     [f.YOUNG, "research/checkpoints-failures.md §4.4"])
+                     [f.YOUNG, "checkfreq2021: §3 (checkpoint stall)"])
 
     @Rule(Need(name="checkpoint", interval_s=MATCH.interval), Need(name="checkpoint", total_bytes=MATCH.total))
     def async_persist_sets_write_bandwidth(self, interval, total):
@@ -148,7 +148,7 @@ class TrainingRules:
         self.need("checkpoint", write_bytes_per_s=rate)
         self.finding("async_persist_sets_write_bandwidth", {"total_bytes": total, "interval_s": interval},
                      {"write_bytes_per_s": rate}, "sustained write bandwidth = checkpoint bytes ÷ interval",
-                     ["research/checkpoints-failures.md §4.4", "Wang et al., GEMINI, SOSP'23"])
+                     ["gemini-sosp23", "megatron-async-checkpoint", "pytorch-dcp-async-save"])
 
     @Rule(Need(name="checkpoint", total_bytes=MATCH.total, weights_bytes=MATCH.weights),
           Need(name="checkpoint", mean_time_to_interrupt_s=MATCH.mtti))
@@ -195,8 +195,7 @@ class TrainingRules:
         self.need("checkpoint", retained=kept, retention_bytes=int(capacity))
         self.finding("retention_sets_checkpoint_capacity", {"total_bytes": total, "retained": kept},
                      {"retention_bytes": capacity}, "capacity = checkpoint bytes × retained checkpoints",
-                     ["microsoft/DeepSpeed deepspeed/nebula/constants.py (2 versions retained)",
-                      "bigscience-workshop/bigscience train/tr11-176B-ml/backup-schedule.md"])
+                     ["deepspeed-nebula: 2 versions retained", "bloom-tr11: backup-schedule.md"])
 
     @Rule(Need(name="checkpoint", write_bytes_per_s=MATCH.write),
           Need(name="checkpoint", restore_bytes_per_s=MATCH.read),
@@ -266,7 +265,7 @@ class TrainingRules:
                      {"tokens_per_s": round(tps), "read_bytes_per_s": rate, "fits_local_nvme": fits},
                      "tokens/s = GPUs × peak FLOPS × MFU ÷ (6 × active parameters); read = tokens/s × bytes/token; "
                      "one random read per sequence; fits when the dataset ≤ the server's local NVMe",
-                     [f.KAPLAN, f.MEGATRON_DATA, "Llama 3 Herd of Models (arXiv 2407.21783) Table 4 (MFU)"])
+                     [f.KAPLAN, f.MEGATRON_DATA, "llama3-herd-2024: Table 4 (MFU)"])
         self._place_token_data(rate, tps / seq, dataset, fits)
 
     def _place_token_data(self, rate, iops, dataset, fits):
@@ -274,10 +273,10 @@ class TrainingRules:
         if fits:
             nodes = self.use_case["nodes"]
             self.place("training_data", "gpu_local_nvme", "the tokenized dataset fits each server's NVMe",
-                       ["NVIDIA DGX SuperPOD RA-11333-001 Table 5 (NLP datasets fit local cache)"],
+                       ["nvidia-dgx-superpod-h100-ra: Table 5 (NLP datasets fit local cache)"],
                        capacity_bytes=dataset, read_bytes_per_s=rate / nodes, iops=iops / nodes)
             self.place("training_data", "object", "the corpus's source copy, staged to local NVMe",
-                       ["SEED-NOTES §6: batch corpora on low-cost tiers"], capacity_bytes=dataset)
+                       ["nvidia-dgx-h100-user-guide: internal storage caches data read from shared storage"], capacity_bytes=dataset)
             return
         self.place("training_data", "shared_fast", "tokenized shards are read by every data-parallel rank",
                    [f.MEGATRON_DATA], capacity_bytes=dataset or 0, read_bytes_per_s=rate, iops=iops)
