@@ -466,7 +466,7 @@ STAGINGS = ("none", "host_memory", "local_nvme")
 DATA_NUMBERS = [("total_bytes", 1, 1e21, False), ("sample_bytes", 1, 1e13, False), ("samples", 1, 1e15, True),
                 ("ingest_bytes_per_s", 0, 1e15, False), ("batch_size", 1, 10**8, True),
                 ("step_time_s", 0, 1e6, False), ("tokens_per_s", 0, 1e12, False),
-                ("sequence_tokens", 1, 10**8, True)]
+                ("sequence_tokens", 1, 10**8, True), ("epochs", 1, 10**6, True)]
 
 
 # Smallest positive values the formulas divide by without overflowing (1e-300 s made bandwidths
