@@ -1,7 +1,7 @@
 """The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
 import math
 
-from . import economics, envelope, formulas, inference, ingest, presets, rag, tabular, video
+from . import economics, envelope, formulas, inference, ingest, presets, rag, tabular, tenancy, video
 from .errors import Errors, UseCaseError
 from .fields_serving import MIN_DURATION_S, canonical_choice
 
@@ -12,7 +12,7 @@ PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum", "adafactor", "adam_8bit", "none")
 FRAMEWORKS = ("megatron", "megatron_legacy", "deepspeed", "fsdp", "hf_trainer")
 MOMENT_DTYPES = ("fp32", "bf16", "fp16", "fp8")
-CLUSTER_SECTIONS = ("economics", "cluster")  # issue 8: rules/economics.py, rules/envelope.py
+CLUSTER_SECTIONS = ("economics", "cluster", "partitions")  # issue 8: economics.py, envelope.py, tenancy.py
 # section → (module, the workload that makes it apply)
 FAMILY_SECTIONS = {"inference": (inference, "llm_inference"), "rag": (rag, "rag"),
                    "video": (video, "video_analytics"), "tabular": (tabular, "tabular_ml"),
@@ -100,6 +100,8 @@ def normalize(document):
     for section, (module, workload) in FAMILY_SECTIONS.items():
         if workload in uc["workloads"] or section in document:
             uc[section] = module.normalize(_section(document, section, errors), errors, uc)
+    if "partitions" in document and not errors.by_path:
+        uc["partitions"] = tenancy.normalize(document, uc, errors, normalize)
     errors.raise_if_any()
     return uc
 

@@ -212,3 +212,52 @@ def test_it_comes_within_3x_of_published_deployments(path):
 def test_it_recommends_a_checkpoint_write_near_the_ra_without_the_envelope():
     ck = training(cluster={"sizing_basis": "jobs_only"})["requirements"]["checkpoint"]
     assert 10e9 <= ck["write_bytes_per_s"] <= 90e9  # RA Table 6: 30 GB/s write at 4 SUs
+
+
+# --- tenancy: partitions of one cluster -----------------------------------------------------------------
+
+TRAIN_SERVE = {"workload": ["llm_training", "llm_inference"], "model": {"preset": "llama3.1-70b"}, "gpus": 1088,
+               "gpu_model": "h100", "inference": {"context_tokens": 32768, "concurrent_sequences": 64,
+                                                   "kv_dtype": "bf16"}}
+PARTS = [{"name": "train", "workload": "llm_training", "gpus": 1024, "parallelism": {"tensor": 8, "pipeline": 4}},
+         {"name": "serve", "workload": "llm_inference", "gpus": 64}]
+
+
+def test_it_adds_partition_averages_and_keeps_one_burst_on_top():
+    r = rules.evaluate(dict(TRAIN_SERVE, partitions=PARTS, cluster={"sizing_basis": "jobs_only"}))
+    t = shared(r)
+    rows = {p["name"]: p for p in t["partitions"]}
+    assert t["average_write_bytes_per_s"] == pytest.approx(sum(p["average_write_bytes_per_s"] for p in rows.values()))
+    assert t["write_bytes_per_s"] == pytest.approx(max(
+        p["write_bytes_per_s"] + t["average_write_bytes_per_s"] - p["average_write_bytes_per_s"] for p in rows.values()))
+    assert t["write_bytes_per_s"] > t["average_write_bytes_per_s"]
+    assert [p["name"] for p in r["requirements"]["partitions"]] == ["train", "serve"]
+    assert any(f["rule"] == "partitions_share_the_shared_tier" for f in r["findings"])
+
+
+@pytest.mark.parametrize("basis", ["jobs_only", "envelope"])
+def test_it_never_needs_more_partitioned_than_with_every_workload_on_all_gpus(basis):
+    together = dict(TRAIN_SERVE, parallelism={"tensor": 8}, cluster={"sizing_basis": basis})
+    apart = dict(TRAIN_SERVE, partitions=PARTS, cluster={"sizing_basis": basis})
+    a, t = shared(rules.evaluate(apart)), shared(rules.evaluate(together))
+    for field in ("read_bytes_per_s", "write_bytes_per_s", "capacity_bytes"):
+        assert a[field] <= t[field] * (1 + 1e-9), field
+
+
+@pytest.mark.parametrize("partitions, path", [
+    ([{"name": "a", "workload": "llm_training", "gpus": 2048}], "partitions"),
+    ([{"name": "a", "workload": "llm_training", "gpus": 8}, {"name": "a", "workload": "llm_inference", "gpus": 8}],
+     "partitions"),
+    ([{"name": "a", "workload": "llm_training", "gpus": 0}], "partitions.0.gpus"),
+    ([{"name": "a", "workload": "llm_training", "gpus": 8, "colour": 1}], "partitions.0.colour"),
+    ("all", "partitions")])
+def test_it_rejects_bad_partitions_with_field_errors(partitions, path):
+    with pytest.raises(UseCaseError) as exc:
+        rules.evaluate(dict(TRAIN_SERVE, partitions=partitions))
+    assert path in exc.value.errors
+
+
+def test_it_validates_a_normalized_partitioned_use_case_again():
+    first = rules.evaluate(dict(TRAIN_SERVE, partitions=PARTS))
+    again = rules.evaluate(first["use_case"])
+    assert shared(again)["write_bytes_per_s"] == pytest.approx(shared(first)["write_bytes_per_s"])
