@@ -72,6 +72,15 @@ TEMPLATES = {
     "server_hardware_used_first":
         "The GPU servers already have {inputs[server_provided_capacity_bytes]} each on {inputs[tier]}, so of the "
         "{inputs[need_capacity_bytes]} needed {result[capacity_to_buy_bytes]} per server is left to buy.",
+    "capacity_planned_over_the_horizon":
+        "Over {inputs[horizon_years]} years, keeping every {inputs[keep_every]}-th checkpoint for "
+        "{inputs[keep_days]} days adds {result[long_term_checkpoints]} copies ({result[long_term_checkpoint_bytes]}); "
+        "the data grows to {result[raw_bytes]} raw, {result[tokenised_bytes]} tokenised and {result[derived_bytes]} "
+        "derived.",
+    "partitions_share_the_shared_tier":
+        "Partitions {inputs[partitions]} share {inputs[tier]}: {result[average_read_bytes_per_s]} read and "
+        "{result[average_write_bytes_per_s]} write on average, {result[read_bytes_per_s]} and "
+        "{result[write_bytes_per_s]} at one partition's peak.",
     "training_data_cache_hit_ratio":
         "Each server's {inputs[shard_bytes]} shard meets {inputs[free_local_bytes]} of free local NVMe: a "
         "{result[hit_ratio]} hit ratio over {inputs[epochs]} epoch(s), so the shared tier serves "

@@ -3,6 +3,7 @@ from experta import MATCH, TEST, W, Rule
 
 from . import economics as ec
 from . import formulas as f
+from . import capacity_plan as cp
 from . import checkpoint_plan as plan
 from .kb import Decision, Need, Workload
 
@@ -241,6 +242,35 @@ class TrainingRules:
                       "fits_locally": out["fits_locally"], "drain_bytes_per_s": req["write_bytes_per_s"]},
                      "local staging = bytes per server × copies kept; drain = checkpoint bytes before the next",
                      ["pytorch-dcp-async-save", "megatron-async-checkpoint", "gemini-sosp23"])
+
+    @Rule(Need(name="checkpoint", interval_s=MATCH.interval), Need(name="checkpoint", total_bytes=MATCH.total),
+          TEST(lambda interval: interval > 0))
+    def capacity_planned_over_the_horizon(self, interval, total):
+        """Capacity is bought for years: long-term checkpoints and growing raw, tokenised and derived data."""
+        policy = self.use_case["capacity_plan"]
+        if not policy["given"]:
+            return
+        out = cp.plan(policy, total, interval)
+        self.need("capacity_plan", **out, horizon_years=policy["horizon_years"])
+        keep = out["long_term_checkpoint_bytes"] + out["raw_bytes"] + out["derived_bytes"]
+        self.place("capacity_plan", "object", "long-term checkpoints and raw and derived data over the horizon",
+                   cp.SOURCES, capacity_bytes=keep)
+        extra = out["tokenised_bytes"] - policy["tokenised_bytes"]
+        if extra > 0:
+            self.place("capacity_plan", self._data_tier(), "growth of the tokenised dataset over the horizon",
+                       cp.SOURCES, capacity_bytes=extra)
+        self.finding("capacity_planned_over_the_horizon",
+                     {k: policy[k] for k in ("horizon_years", "dataset_growth_fraction_per_year", "keep_last",
+                                             "keep_every", "keep_days")},
+                     {k: out[k] for k in ("long_term_checkpoints", "long_term_checkpoint_bytes", "raw_bytes",
+                                          "tokenised_bytes", "derived_bytes")},
+                     "long-term copies = ⌈keep_days ÷ (keep_every × interval)⌉; data × (1 + growth)^years",
+                     cp.SOURCES)
+
+    def _data_tier(self):
+        """The tier the training data was placed on (not its object source copy)."""
+        tiers = [p["tier"] for p in self.placements if p["need"] == "training_data" and p["tier"] != "object"]
+        return tiers[0] if tiers else "shared_fast"
 
     @Rule(TRAINING)
     def training_data_read_rate_from_token_throughput(self):

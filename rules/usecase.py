@@ -1,7 +1,7 @@
 """The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
 import math
 
-from . import economics, envelope, formulas, inference, ingest, presets, rag, tabular, tenancy, video
+from . import capacity_plan, economics, envelope, formulas, inference, ingest, presets, rag, tabular, tenancy, video
 from .errors import Errors, UseCaseError
 from .fields_serving import MIN_DURATION_S, canonical_choice
 
@@ -12,7 +12,7 @@ PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum", "adafactor", "adam_8bit", "none")
 FRAMEWORKS = ("megatron", "megatron_legacy", "deepspeed", "fsdp", "hf_trainer")
 MOMENT_DTYPES = ("fp32", "bf16", "fp16", "fp8")
-CLUSTER_SECTIONS = ("economics", "cluster", "partitions")  # issue 8: economics.py, envelope.py, tenancy.py
+CLUSTER_SECTIONS = ("economics", "cluster", "partitions", "capacity_plan")  # issue 8 (own modules)
 # section → (module, the workload that makes it apply)
 FAMILY_SECTIONS = {"inference": (inference, "llm_inference"), "rag": (rag, "rag"),
                    "video": (video, "video_analytics"), "tabular": (tabular, "tabular_ml"),
@@ -457,6 +457,9 @@ def _cluster_sections(document, uc, errors):
     policy["staging"] = _choice(raw.get("staging") or default_staging, STAGINGS, "checkpoint.staging", errors)
     if policy["staging"] not in (None, "none"):
         policy["mode"] = "async"  # a staged checkpoint blocks only for the snapshot, then persists asynchronously
+    uc["capacity_plan"] = capacity_plan.normalize(_section(document, "capacity_plan", errors), errors, uc, number)
+    if (document.get("capacity_plan") or {}).get("keep_last") and uc["capacity_plan"]["keep_last"]:
+        policy["retained"] = uc["capacity_plan"]["keep_last"]  # the plan's "last N" is the retention count
 
 
 SIZINGS = ("cost_optimal", "stall_budget")

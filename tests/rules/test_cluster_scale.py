@@ -261,3 +261,37 @@ def test_it_validates_a_normalized_partitioned_use_case_again():
     first = rules.evaluate(dict(TRAIN_SERVE, partitions=PARTS))
     again = rules.evaluate(first["use_case"])
     assert shared(again)["write_bytes_per_s"] == pytest.approx(shared(first)["write_bytes_per_s"])
+
+
+# --- capacity over a horizon ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("interval, every, days, copies", [(3600, 24, 90, 90), (3600, 0, 90, 0), (3600, 24, 0, 0),
+                                                           (1800, 10, 1, 5), (7200, 1, 0.5, 6)])
+def test_it_counts_long_term_checkpoints(interval, every, days, copies):
+    from rules import capacity_plan as cp
+    assert cp.long_term_checkpoints(interval, every, days) == copies
+
+
+@pytest.mark.parametrize("size, growth, years, grown", [(100, 0, 5, 100), (100, 0.5, 2, 225), (100, 1, 3, 800)])
+def test_it_grows_datasets_by_compound_growth(size, growth, years, grown):
+    from rules import capacity_plan as cp
+    assert cp.grown_bytes(size, growth, years) == pytest.approx(grown)
+
+
+def test_it_plans_capacity_over_the_horizon_on_the_right_tiers():
+    plan_doc = {"horizon_years": 3, "dataset_growth_fraction_per_year": 0.5, "keep_last": 3, "keep_every": 24,
+                "keep_days": 90, "raw_bytes": 200e12}
+    base = training(data={"total_bytes": 60e12})
+    r = training(data={"total_bytes": 60e12}, capacity_plan=plan_doc)
+    cp_req, ck = r["requirements"]["capacity_plan"], r["requirements"]["checkpoint"]
+    assert ck["retained"] == 3 and cp_req["tokenised_bytes"] == pytest.approx(60e12 * 1.5 ** 3)
+    obj = next(t for t in r["tiers"] if t["tier"] == "object")
+    assert obj["capacity_bytes"] >= cp_req["raw_bytes"] + cp_req["long_term_checkpoint_bytes"]
+    grown = shared(r)["capacity_bytes"] - shared(base)["capacity_bytes"]
+    assert grown == pytest.approx(60e12 * (1.5 ** 3 - 1) + ck["total_bytes"], rel=1e-6)
+
+
+def test_it_rejects_a_bad_capacity_plan():
+    with pytest.raises(UseCaseError) as exc:
+        training(capacity_plan={"horizon_years": -1, "keep_every": 1.5, "size": 3})
+    assert {"capacity_plan.horizon_years", "capacity_plan.keep_every", "capacity_plan.size"} <= set(exc.value.errors)
