@@ -5,6 +5,7 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import rules
 from rules import bibliography, checkpoint_plan as plan, economics as ec, envelope as env
@@ -295,3 +296,33 @@ def test_it_rejects_a_bad_capacity_plan():
     with pytest.raises(UseCaseError) as exc:
         training(capacity_plan={"horizon_years": -1, "keep_every": 1.5, "size": 3})
     assert {"capacity_plan.horizon_years", "capacity_plan.keep_every", "capacity_plan.size"} <= set(exc.value.errors)
+
+
+# --- properties over random clusters (hypothesis) ------------------------------------------------------
+
+
+CLUSTERS = st.fixed_dictionaries({"nodes": st.integers(1, 4096), "gpu_model": st.sampled_from(["h100", "h200", "b200"]),
+                                  "staging": st.sampled_from(["none", "host_memory", "local_nvme"]),
+                                  "workload_class": st.sampled_from(("auto",) + env.CLASSES)})
+
+
+def _cluster_case(c, nodes=None):
+    return training(gpus=8 * (nodes or c["nodes"]), gpu_model=c["gpu_model"], parallelism={"tensor": 8},
+                    checkpoint={"staging": c["staging"]}, cluster={"workload_class": c["workload_class"]},
+                    economics={"gpu_hour_usd": 5.0})
+
+
+@settings(max_examples=40, deadline=None)
+@given(CLUSTERS)
+def test_it_never_recommends_less_than_the_job_or_the_envelope(c):
+    t = shared(_cluster_case(c))
+    for field in ("read_bytes_per_s", "write_bytes_per_s"):
+        assert t[field] >= t[f"job_{field}"] and t[field] >= t[f"envelope_{field}"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(CLUSTERS, st.integers(1, 4096))
+def test_it_never_lowers_the_checkpoint_write_for_a_bigger_cluster(c, more):
+    small = _cluster_case(c)["requirements"]["checkpoint"]["write_bytes_per_s"]
+    big = _cluster_case(c, c["nodes"] + more)["requirements"]["checkpoint"]["write_bytes_per_s"]
+    assert big >= small * (1 - 1e-9)
