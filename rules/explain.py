@@ -23,7 +23,7 @@ TEMPLATES = {
     "checkpoint_interval_from_failure_rate":
         "Checkpoint every {result[interval_s]} (Daly's optimum {result[daly_optimum_s]}; Young "
         "{result[young_interval_s]} for a {inputs[stall_s]} stall), losing about {result[waste_percent]} % "
-        "of the run to checkpoints and failures.",
+        "of the run to checkpoints and failures; sized by {inputs[sizing]}.",
     "checkpoint_stall_sets_write_bandwidth":
         "Writing {inputs[total_bytes]} within the {inputs[stall_s]} stall budget needs "
         "{result[write_bytes_per_s]} of write bandwidth.",
