@@ -53,7 +53,8 @@ class CvRules:
         per_node = min(uc["gpus"], uc["gpu"]["gpus_per_node"]) / uc["gpus"]
         if fits:
             self.place("training_data", "gpu_local_nvme", "the dataset fits each server's NVMe and is read locally",
-                       [DGX_RA, SEED], capacity_bytes=dataset, read_bytes_per_s=rate * per_node, iops=iops * per_node)
+                       [DGX_RA, SEED], capacity_bytes=dataset, read_bytes_per_s=rate * per_node, iops=iops * per_node,
+                       metadata_ops_per_s=self._opens(iops * per_node))
             self.place("training_data", "object", "the dataset's source copy, staged to local NVMe",
                        [SEED], capacity_bytes=dataset)
         else:
