@@ -47,9 +47,10 @@ CHECKPOINT_DEFAULTS = {
     # 5 % of wall time for blocking saves: a policy between CheckFreq's 3.5 % bound (FAST'21) and the
     # 12 % average overhead Nebula cites (Maeng et al. 2021).
     "stall_budget_fraction": 0.05,
-    # No cap by default: cost-optimal sizing chooses the interval; the stall-budget mode caps it at Meta's
-    # common Δt_cp ≈ 60 min (HPCA'25, arXiv 2410.21680) unless the user gives a cap (rules/training.py).
-    "max_interval_s": None,
+    # Meta's ETTR study uses Δt_cp ≈ 60 min as the common interval (HPCA'25, arXiv 2410.21680). Both sizing
+    # modes keep it as a practice cap: large clusters' cost optimum is shorter; small ones would otherwise
+    # checkpoint every few days, which only hardware-failure statistics justify.
+    "max_interval_s": 3600.0,
     # issue 8: cost-optimal interval and bandwidth (rules/economics.py); two-level staging; an optional
     # recovery-time objective (seconds) that the restore read must meet on top of its costed optimum.
     "sizing": "cost_optimal", "staging": "none", "recovery_time_objective_s": None,

@@ -124,10 +124,13 @@ def test_it_falls_back_to_the_stall_budget_without_a_gpu_price():
     assert "economics.gpu_hour_usd" in f["inputs"]["sizing"]
 
 
-def test_it_uses_a_given_gpu_price():
-    cheap = training(economics={"gpu_hour_usd": 1.0})["requirements"]["checkpoint"]["write_bytes_per_s"]
-    dear = training(economics={"gpu_hour_usd": 8.0})["requirements"]["checkpoint"]["write_bytes_per_s"]
-    assert dear == pytest.approx(cheap * 8 ** (2 / 3), rel=0.05)  # B ∝ (GPU price)^(2/3)
+@pytest.mark.parametrize("cap_s, power", [(1e7, 2 / 3), (600, 1 / 2)])
+def test_it_uses_a_given_gpu_price(cap_s, power):
+    """Free interval: B ∝ price^(2/3) (Young regime); interval at the cap: B = √(G·S/(τ·c)) ∝ price^(1/2)."""
+    def write(price):
+        return training(economics={"gpu_hour_usd": price},
+                        checkpoint={"max_interval_s": cap_s})["requirements"]["checkpoint"]["write_bytes_per_s"]
+    assert write(8.0) == pytest.approx(write(1.0) * 8 ** power, rel=0.05)
 
 
 def test_it_prices_storage_from_the_cited_cloud_list_price():
