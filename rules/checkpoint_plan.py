@@ -13,8 +13,9 @@ def checkpoint_cost_model(uc, total, per_rank, mtti):
     """The optimum, its point and the cost curve for the use case's staging choice."""
     policy, econ = uc["checkpoint"], uc["economics"]
     fleet = ec.fleet_usd_per_day(uc["gpus"], econ["gpu_hour_usd"])
-    price, _ = ec.storage_per_day(econ)
+    price, per_byte = ec.storage_per_day(econ)
     cap, restart = policy["max_interval_s"], policy["restart_s"]
+    capacity_usd_day = total * policy["retained"] * per_byte  # retained copies: constant in B, reported
     if policy["staging"] != "none":
         blocking = per_rank / policy["snapshot_bytes_per_s"]
         best = ec.staged_optimal_write_bytes_per_s(total, blocking, mtti, fleet, price, cap)
@@ -31,7 +32,8 @@ def checkpoint_cost_model(uc, total, per_rank, mtti):
                    "optimum for δ; minimised where price × B² × τ = fleet $/day × S")
         sources = SOURCES_SYNC
     return {"best_write_bytes_per_s": best, "best": at(best), "curve": ec.cost_curve(at, best),
-            "fleet_usd_per_day": fleet, "formula": formula, "sources": sources}
+            "fleet_usd_per_day": fleet, "capacity_usd_per_day": capacity_usd_day, "formula": formula,
+            "sources": sources}
 
 
 def restore_plan(uc, read_bytes, mtti):

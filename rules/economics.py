@@ -26,8 +26,9 @@ ECONOMICS_FIELDS = ("gpu_hour_usd", "amortisation_years", "bandwidth_usd_per_gb_
 # normalize() adds where each figure came from; a normalized section validates again unchanged.
 SOURCE_OF = {"gpu_hour_usd": "gpu_hour_usd_source", "amortisation_years": "amortisation_years_source",
              "bandwidth_usd_per_gb_per_s": "storage_price_source", "capacity_usd_per_tb": "storage_price_source"}
-LIMITS = {"gpu_hour_usd": (0, 1000), "amortisation_years": (0.1, 30), "bandwidth_usd_per_gb_per_s": (0, 1e9),
-          "capacity_usd_per_tb": (0, 1e7)}
+# (lowest, highest): the lows catch unit slips (a GB/s for under $1, a GPU-hour under a tenth of a cent).
+LIMITS = {"gpu_hour_usd": (0.001, 1000), "amortisation_years": (0.1, 30), "bandwidth_usd_per_gb_per_s": (1, 1e9),
+          "capacity_usd_per_tb": (0.01, 1e7)}
 
 
 def fsx_usd_per_gb_per_s_month():
@@ -47,7 +48,7 @@ def normalize(value, errors, uc, number):
             continue  # a default filled by an earlier normalize(): derive it again
         if value.get(key) is not None:
             low, high = LIMITS[key]
-            out[key] = number(value[key], f"economics.{key}", errors, low, high, low_open=True)
+            out[key] = number(value[key], f"economics.{key}", errors, low, high)
     return defaults(out, uc.get("gpu_model"))
 
 

@@ -46,7 +46,11 @@ def _partition(document, item, i, errors, normalize_one):
             for message in messages:
                 errors.add(f"{path}.{key}" if key else path, message)
         return None
-    return {"name": str(item.get("name", f"partition {i + 1}"))[:200], "gpus": use_case["gpus"],
+    name = item.get("name", f"partition {i + 1}")
+    if not isinstance(name, str) or not 0 < len(name) <= 200:
+        errors.add(f"{path}.name", "must be a text of 1 to 200 characters")
+        return None
+    return {"name": name, "gpus": use_case["gpus"],
             "workloads": use_case["workloads"], "use_case": use_case}
 
 

@@ -112,7 +112,7 @@ class TrainingRules:
                   write_bytes_per_s=best, young_interval_s=f.young_interval_s(point["stall_s"], mtti),
                   daly_interval_s=f.daly_interval_s(point["stall_s"], mtti), waste_fraction=waste,
                   effective_training_time_ratio=1 - waste, cost_usd_per_day=point["cost_usd_per_day"],
-                  drain_s=point.get("drain_s", 0.0))
+                  drain_s=point.get("drain_s", 0.0), capacity_usd_per_day=model["capacity_usd_per_day"])
         req["cost_curve"] = model["curve"]
         self.finding("checkpoint_cost_sets_interval_and_write_bandwidth",
                      {"gpus": uc["gpus"], "gpu_hour_usd": uc["economics"]["gpu_hour_usd"],
@@ -122,7 +122,8 @@ class TrainingRules:
                      {"write_bytes_per_s": best, "interval_s": point["interval_s"], "stall_s": point["stall_s"],
                       "cost_usd_per_day": round(point["cost_usd_per_day"]),
                       "gpu_usd_per_day": round(point["gpu_usd_per_day"]),
-                      "storage_usd_per_day": round(point["storage_usd_per_day"]), "waste_percent": round(100 * waste, 2)},
+                      "storage_usd_per_day": round(point["storage_usd_per_day"]), "waste_percent": round(100 * waste, 2),
+                      "capacity_usd_per_day": round(model["capacity_usd_per_day"])},
                      model["formula"], model["sources"])
 
     @Rule(Need(name="checkpoint", interval_s=MATCH.interval, stall_s=MATCH.stall),

@@ -73,6 +73,8 @@ def test_it_sizes_to_the_jobs_only_when_asked():
                                        ({"cluster": {"nodes": 3}}, "cluster.nodes"),
                                        ({"economics": {"gpu_hour_usd": -1}}, "economics.gpu_hour_usd"),
                                        ({"economics": {"amortisation_years": 0}}, "economics.amortisation_years"),
+                                       ({"economics": {"bandwidth_usd_per_gb_per_s": 1e-300}},
+                                        "economics.bandwidth_usd_per_gb_per_s"),
                                        ({"checkpoint": {"sizing": "cheap"}}, "checkpoint.sizing"),
                                        ({"checkpoint": {"staging": "tape"}}, "checkpoint.staging")])
 def test_it_rejects_bad_cluster_inputs_with_field_errors(bad, path):
@@ -254,6 +256,7 @@ def test_it_never_needs_more_partitioned_than_with_every_workload_on_all_gpus(ba
      "partitions"),
     ([{"name": "a", "workload": "llm_training", "gpus": 0}], "partitions.0.gpus"),
     ([{"name": "a", "workload": "llm_training", "gpus": 8, "colour": 1}], "partitions.0.colour"),
+    ([{"name": "x" * 201, "workload": "llm_training", "gpus": 8}], "partitions.0.name"),
     ("all", "partitions")])
 def test_it_rejects_bad_partitions_with_field_errors(partitions, path):
     with pytest.raises(UseCaseError) as exc:
