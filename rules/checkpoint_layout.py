@@ -133,16 +133,23 @@ def _deepspeed_zero12(ctx, variant):
     par, w, opt = ctx["par"], ctx["w"], ctx["opt"]
     tp, pp = par["tensor"], par["pipeline"]
     weights = _stage_bytes(ctx, ctx["weights"], tp)
-    stages = [s + opt / w for s in weights] if weights else None
+    shard = opt / w + (_dlio_group_extra_bytes(ctx["model"]) if variant == "dlio" else 0)
+    stages = [s + shard for s in weights] if weights else None
     per_layer = pp > 1 if variant == "dlio" else variant == "pipeline_module"
     if per_layer:
         return _per_layer_files(ctx, variant, stages)
     return {"files": w + tp * pp, "writers": w, "stage_writer_bytes": stages,
-            "largest_file_bytes": max(opt / w, max(weights) if weights else ctx["weights"] / (tp * pp)),
+            "largest_file_bytes": max(shard, max(weights) if weights else ctx["weights"] / (tp * pp)),
             "source": DLIO_SAVE if variant == "dlio" else DEEPSPEED_ENGINE,
             "layout": f"{w} zero_pp_rank_*_mp_rank_*_optim_states.pt (every rank) + {tp * pp} "
                       + ("model_*_model_states.pt" if variant == "dlio" else "mp_rank_*_model_states.pt")
                       + " (one per model-parallel rank, written by DP rank 0)"}
+
+
+def _dlio_group_extra_bytes(model):
+    """DLIO get_optimization_groups adds hidden × 5 fp32 elements to each of its 3 groups on every rank
+    (dlio-base-checkpointing: get_optimization_groups): 60 × hidden bytes per optimizer shard."""
+    return 3 * 5 * model.get("hidden_size", 0) * 4 if has_dims(model) else 0
 
 
 def _per_layer_files(ctx, variant, stages):
@@ -156,8 +163,9 @@ def _per_layer_files(ctx, variant, stages):
                                                "per layer module × TP (layers unknown: give the dimensions)"}
     layer_files = (model["layers"] + 3) * tp
     largest_layer = ctx["weights"] * largest_module_fraction(model) / tp
+    shard = opt / w + (_dlio_group_extra_bytes(model) if variant == "dlio" else 0)
     return {"files": w + layer_files + mp_files, "writers": w, "stage_writer_bytes": stages,
-            "largest_file_bytes": max(opt / w, largest_layer),
+            "largest_file_bytes": max(shard, largest_layer),
             "source": DLIO_SAVE if variant == "dlio" else DEEPSPEED_PIPE,
             "layout": f"{w} *_optim_states.pt (every rank) + {layer_files} layer_*-model_*_model_states.pt "
                       f"({model['layers'] + 3} layer modules × TP {tp}, written by DP rank 0)"

@@ -1,11 +1,12 @@
 """CV and other MLPerf-style training rules: per-accelerator read rate, IOPS, local-NVMe fit."""
 from experta import MATCH, W, Rule
 
+from . import checkpoint_plan as plan
 from . import formulas as f
 from .kb import Need, Workload
 
-DGX_RA = "NVIDIA DGX SuperPOD RA-11333-001 Table 5 (datasets that fit local cache) and Table 6"
-SEED = "SEED-NOTES §1: high-performance training on direct-attached NVMe; data preparation on object storage"
+DGX_RA = "nvidia-dgx-superpod-h100-ra: Table 5 (datasets that fit local cache) and Table 6"
+SEED = "nvidia-dgx-h100-user-guide: local NVMe caches datasets staged from shared or object storage"
 
 
 class CvRules:
@@ -52,12 +53,38 @@ class CvRules:
         per_node = min(uc["gpus"], uc["gpu"]["gpus_per_node"]) / uc["gpus"]
         if fits:
             self.place("training_data", "gpu_local_nvme", "the dataset fits each server's NVMe and is read locally",
-                       [DGX_RA, SEED], capacity_bytes=dataset, read_bytes_per_s=rate * per_node, iops=iops * per_node)
+                       [DGX_RA, SEED], capacity_bytes=dataset, read_bytes_per_s=rate * per_node, iops=iops * per_node,
+                       metadata_ops_per_s=self._opens(iops * per_node))
             self.place("training_data", "object", "the dataset's source copy, staged to local NVMe",
                        [SEED], capacity_bytes=dataset)
         else:
-            self.place("training_data", "shared_fast", "the dataset does not fit local NVMe; every step reads "
-                       "from shared storage", [DGX_RA], capacity_bytes=dataset or 0, read_bytes_per_s=rate, iops=iops)
+            share = self._cache_shards(dataset, local, rate)
+            self.place("training_data", "shared_fast", "the dataset does not fit local NVMe; the first epoch and "
+                       "the cache misses read from shared storage", [DGX_RA], capacity_bytes=dataset or 0,
+                       read_bytes_per_s=rate * share, iops=iops * share, metadata_ops_per_s=self._opens(iops * share))
+
+    def _cache_shards(self, dataset, local, rate):
+        """Each server caches its shard in free local NVMe: hit ratio, and the shared share of the reads."""
+        uc = self.use_case
+        nodes, epochs = uc["nodes"], uc["data"].get("epochs", 1)
+        shard = (dataset or 0) / nodes
+        hit = plan.cache_hit_ratio(shard, local)
+        share = plan.shared_read_fraction(hit, epochs)
+        self.need("training_data", shard_bytes=shard, cache_hit_ratio=hit, shared_read_fraction=share)
+        self.finding("training_data_cache_hit_ratio",
+                     {"shard_bytes": shard, "free_local_bytes": local or 0, "epochs": epochs, "nodes": nodes},
+                     {"hit_ratio": round(hit, 3), "shared_read_bytes_per_s": rate * share,
+                      "first_epoch_read_bytes_per_s": rate},
+                     "hit ratio = free local NVMe ÷ shard (uniform random reads); shared read = "
+                     "rate × (1 + (epochs − 1) × (1 − hit)) ÷ epochs", [DGX_RA, SEED])
+        return share
+
+    def _opens(self, samples_per_s):
+        """File opens per second: samples per second ÷ samples per file (MLPerf/DLIO layouts)."""
+        per_file = ((self.use_case["model"] or {}).get("samples_per_file") or 1)
+        opens = samples_per_s / per_file
+        self.need("training_data", file_opens_per_s=opens)
+        return opens
 
 
 def cv_spec(uc):

@@ -24,7 +24,7 @@ TEMPLATES = {
     "checkpoint_interval_from_failure_rate":
         "Checkpoint every {result[interval_s]} (Daly's optimum {result[daly_optimum_s]}; Young "
         "{result[young_interval_s]} for a {inputs[stall_s]} stall), losing about {result[waste_percent]} % "
-        "of the run to checkpoints and failures.",
+        "of the run to checkpoints and failures; sized by {inputs[sizing]}.",
     "checkpoint_stall_sets_write_bandwidth":
         "Writing {inputs[total_bytes]} within the {inputs[stall_s]} stall budget needs "
         "{result[write_bytes_per_s]} of write bandwidth.",
@@ -46,6 +46,46 @@ TEMPLATES = {
     "cv_dataset_fits_local_nvme":
         "The {inputs[dataset_bytes]} dataset {result[verdict]} each server's {inputs[node_local_nvme_bytes]} "
         "of local NVMe.",
+    # --- cluster scale (issue 8: rules/envelope.py, rules/checkpoint_plan.py, rules/tiers.py) ---
+    "checkpoint_cost_sets_interval_and_write_bandwidth":
+        "At {inputs[gpu_hour_usd]} $/GPU-hour for {inputs[gpus]} GPUs, checkpointing every {result[interval_s]} "
+        "at {result[write_bytes_per_s]} costs least: {result[cost_usd_per_day]} $/day, of which "
+        "{result[gpu_usd_per_day]} $ idle or lost GPU time and {result[storage_usd_per_day]} $ storage.",
+    "restore_costed_against_idle_gpus":
+        "Restoring {inputs[restore_read_bytes]} at {result[restore_bytes_per_s]} takes {result[restore_s]}, "
+        "where idle GPUs and read bandwidth cost least together (set by {result[decided_by]}).",
+    "checkpoint_files_set_metadata_rate":
+        "Creating {inputs[files]} checkpoint files within {inputs[window_s]} needs {result[file_creates_per_s]} "
+        "file creates per second.",
+    "checkpoint_staged_locally":
+        "Each server keeps {inputs[local_copies]} staged checkpoint(s) in {inputs[staging]}: "
+        "{result[local_staging_bytes]} of {result[local_free_bytes]} available, drained at "
+        "{result[drain_bytes_per_s]}.",
+    "cluster_envelope_from_reference_architectures":
+        "For {inputs[gpus]} {inputs[gpu_model]} GPUs ({inputs[workload_class]} class, {inputs[class_basis]}) the "
+        "published envelope is {result[envelope_read_bytes_per_s]} read and {result[envelope_write_bytes_per_s]} "
+        "write ({result[basis]}).",
+    "shared_tier_is_larger_of_jobs_and_envelope":
+        "The shared tier is sized at {result[read_bytes_per_s]} read and {result[write_bytes_per_s]} write: the "
+        "jobs need {result[job_read_bytes_per_s]} and {result[job_write_bytes_per_s]}, the envelope gives "
+        "{result[envelope_read_bytes_per_s]} and {result[envelope_write_bytes_per_s]} (envelope sets: "
+        "{result[envelope_sets]}).",
+    "server_hardware_used_first":
+        "The GPU servers already have {inputs[server_provided_capacity_bytes]} each on {inputs[tier]}, so of the "
+        "{inputs[need_capacity_bytes]} needed {result[capacity_to_buy_bytes]} per server is left to buy.",
+    "capacity_planned_over_the_horizon":
+        "Over {inputs[horizon_years]} years, keeping every {inputs[keep_every]}-th checkpoint for "
+        "{inputs[keep_days]} days adds {result[long_term_checkpoints]} copies ({result[long_term_checkpoint_bytes]}); "
+        "the data grows to {result[raw_bytes]} raw, {result[tokenised_bytes]} tokenised and {result[derived_bytes]} "
+        "derived.",
+    "partitions_share_the_shared_tier":
+        "Partitions {inputs[partitions]} share {inputs[tier]}: {result[average_read_bytes_per_s]} read and "
+        "{result[average_write_bytes_per_s]} write on average, {result[read_bytes_per_s]} and "
+        "{result[write_bytes_per_s]} at one partition's peak.",
+    "training_data_cache_hit_ratio":
+        "Each server's {inputs[shard_bytes]} shard meets {inputs[free_local_bytes]} of free local NVMe: a "
+        "{result[hit_ratio]} hit ratio over {inputs[epochs]} epoch(s), so the shared tier serves "
+        "{result[shared_read_bytes_per_s]} on average ({result[first_epoch_read_bytes_per_s]} in the first epoch).",
     # --- inference, RAG, video, tabular, ingest (rules/inference.py ... rules/ingest.py) ---
     "kv_bytes_per_token_from_attention":
         "The KV cache takes {result[bytes_per_token]} per token ({inputs[attention]}, {inputs[layers]} "

@@ -4,30 +4,30 @@ import math
 from .units import DAY
 
 # --- sources (quoted in findings) -------------------------------------------------------------
-DLIO = "argonne-lcf/dlio_benchmark dlio_benchmark/checkpointing/base_checkpointing.py (mlperf_storage_v2.0)"
-MLPERF_CKPT = "mlcommons/storage Submission_guidelines.md §2.2 (v2.0), configs/dlio/workload/llama3_*.yaml"
-BLOOM = "bigscience-workshop/bigscience train/tr11-176B-ml/README.md (Checkpoints: 14 B/param)"
-ZERO = "Rajbhandari et al., ZeRO, SC'20 (arXiv 1910.02054) §3.1"
-TORCH_OPTIM = "pytorch/pytorch torch/optim/adam.py (exp_avg, exp_avg_sq like the parameter)"
-BNB = "bitsandbytes-foundation/bitsandbytes bitsandbytes/optim/optimizer.py (uint8 states, absmax per 2048)"
-ADAFACTOR = "Shazeer & Stern, Adafactor, ICML 2018; huggingface/transformers optimization.py"
-DEEPSEEK_V3 = "DeepSeek-V3 Technical Report (arXiv 2412.19437) §3.3.3 low-precision optimizer states"
-PEFT = "huggingface/peft LoRA (Hu et al., arXiv 2106.09685); adapters kept in fp32 (autocast_adapter_dtype)"
-DEEPSPEED_LAYOUT = "microsoft/DeepSpeed deepspeed/runtime/engine.py (_get_zero_ckpt_name, ckpt_layer_path)"
-MEGATRON_DIST = "NVIDIA/Megatron-LM megatron/core/dist_checkpointing/strategies/torch.py (files = ranks x threads)"
-MEGATRON_LEGACY = "NVIDIA/Megatron-LM megatron/training/checkpointing.py get_checkpoint_name (mp_rank_TT_PPP_EEE)"
-TORCH_DCP = "pytorch/pytorch torch/distributed/checkpoint/filesystem.py (__{rank}_{k}.distcp + .metadata)"
-HF_TRAINER = "huggingface/transformers trainer.py _save_checkpoint; max_shard_size 5GB (PR #26942)"
-LLAMA3 = "Llama 3 Herd of Models (arXiv 2407.21783) §3.3.4: 419 unexpected interruptions, 54 days, 16,384 H100"
-META_RSC = "Kokolis et al., Revisiting Reliability in Large-Scale ML Research Clusters, HPCA'25 (arXiv 2410.21680)"
-YOUNG = "Young, A first order approximation to the optimum checkpoint interval, CACM 17(9) 1974"
-DALY = "Daly, A higher order estimate of the optimum checkpoint interval, FGCS 22(3) 2006"
-MEGATRON_DATA = "NVIDIA/Megatron-LM megatron/core/datasets/indexed_dataset.py DType.optimal_dtype"
-KAPLAN = "Kaplan et al., Scaling Laws for Neural Language Models (arXiv 2001.08361): ~6 FLOPs per param per token"
-MLPERF_TRAIN = "mlcommons/storage configs/dlio/workload/*_{a100,h100,b200}.yaml; Submission_guidelines.md §3-4 (AU)"
+DLIO = "dlio-base-checkpointing: get_num_parameters and the checkpoint layout (mlperf_storage_v2.0)"
+MLPERF_CKPT = "mlperf-storage-v2: Submission_guidelines.md §2.2, configs/dlio/workload/llama3_*.yaml"
+BLOOM = "bloom-tr11: README.md Checkpoints (14 B/param)"
+ZERO = "zero2020: §3.1"
+TORCH_OPTIM = "torch-optim-adam: exp_avg, exp_avg_sq allocated like the parameter"
+BNB = "bitsandbytes-optim: uint8 states, absmax per 2048"
+ADAFACTOR = "adafactor2018: §3 factored second moments"
+DEEPSEEK_V3 = "deepseek-v3-2024: §3.3.3 low-precision optimizer states"
+PEFT = "lora2021: adapters kept in fp32 (peft autocast_adapter_dtype)"
+DEEPSPEED_LAYOUT = "deepspeed-engine: _get_zero_ckpt_name, ckpt_layer_path"
+MEGATRON_DIST = "megatron-dist-checkpointing: files = ranks × threads"
+MEGATRON_LEGACY = "megatron-legacy-checkpointing: get_checkpoint_name (mp_rank_TT_PPP_EEE)"
+TORCH_DCP = "torch-dcp-filesystem: __{rank}_{k}.distcp + .metadata"
+HF_TRAINER = "hf-trainer-save: _save_checkpoint, max_shard_size 5GB"
+LLAMA3 = "llama3-herd-2024: §3.3.4, 419 unexpected interruptions in 54 days on 16,384 H100"
+META_RSC = "kokolis2025-rsc"
+YOUNG = "young1974"
+DALY = "daly2006"
+MEGATRON_DATA = "megatron-indexed-dataset: DType.optimal_dtype"
+KAPLAN = "kaplan2020: ≈ 6 FLOPs per parameter per token"
+MLPERF_TRAIN = "mlperf-storage-v2: configs/dlio/workload/*_{a100,h100,b200}.yaml; Submission_guidelines.md §3-4 (AU)"
 
 # Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 H100 = 2,048 8-GPU nodes
-# → 419 / (2048 × 54) = 3.79 per 1000 node-days (research/checkpoints-failures.md §3.1, derived).
+# → 419 / (2048 × 54) = 3.79 per 1000 node-days (derived from LLAMA3).
 LLAMA3_FAILURES_PER_1000_NODE_DAYS = 419 / (2048 * 54) * 1000
 # Meta RSC-1 hardware failure rate (A100, 8 GPU/node): 6.50 per 1000 node-days (META_RSC).
 RSC1_FAILURES_PER_1000_NODE_DAYS = 6.50
@@ -115,7 +115,7 @@ def parameter_count(m, active=False):
 
 
 def weight_bytes(parameters, precision):
-    """Weights only: 4 B/param fp32, 2 bf16/fp16, 1 fp8 (research/checkpoints-failures.md §1.4)."""
+    """Weights only: 4 B/param fp32, 2 bf16/fp16, 1 fp8 (ZERO §3.1, DEEPSEEK_V3 §3.3.3)."""
     return parameters * DTYPE_BYTES[precision]
 
 
@@ -127,7 +127,7 @@ DTYPE_BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5
 def bytes_per_param(optimizer, precision, framework, master_weights=None, moment_dtype=None, weights_copy=True):
     """Checkpoint bytes/param = saved weights + fp32 master copy + optimizer state.
 
-    Table: research/checkpoints-failures.md §1.3 — Megatron/DeepSpeed mixed precision Adam 2+4+8 = 14
+    Table (ZERO, BLOOM, TORCH_OPTIM, BNB, ADAFACTOR, DEEPSEEK_V3) — Megatron/DeepSpeed mixed precision Adam 2+4+8 = 14
     (BLOOM, ZeRO §3.1), FSDP/HF fp32 params 4+8 = 12, pure bf16 Adam 2+2+2 = 6, SGD+momentum 8/10,
     SGD 4/6, Adafactor ≈ 4, 8-bit Adam ≈ 6 (fp32 weights) / ≈ 4 (bf16), fp8 (Transformer Engine) as
     bf16 = 14, DeepSeek-V3 recipe (fp32 master, bf16 moments) 8, or 10 with a bf16 weight copy.
@@ -156,7 +156,7 @@ def saved_weight_bytes(precision, framework, master_weights=None, weights_copy=T
 
 
 def optimizer_state_bytes(optimizer, moment_dtype="fp32"):
-    """Optimizer state per parameter (research/checkpoints-failures.md §1.3)."""
+    """Optimizer state per parameter (TORCH_OPTIM, BNB, ADAFACTOR)."""
     moment = DTYPE_BYTES[moment_dtype]
     return {
         "adam": 2 * moment, "adamw": 2 * moment,

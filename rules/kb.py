@@ -42,10 +42,11 @@ class AdvisorBase(KnowledgeEngine):
         self.findings.append(item)
 
     def place(self, need, tier, reason, sources, capacity_bytes=0, read_bytes_per_s=0.0,
-              write_bytes_per_s=0.0, iops=0.0, latency_s=None):
+              write_bytes_per_s=0.0, iops=0.0, latency_s=None, metadata_ops_per_s=0.0):
         """Put (part of) a need on a tier; tiers.py adds up everything placed on the same tier."""
         self.placements.append({
             "need": need, "tier": tier, "reason": reason, "sources": list(sources),
             "capacity_bytes": int(capacity_bytes), "read_bytes_per_s": float(read_bytes_per_s),
             "write_bytes_per_s": float(write_bytes_per_s), "iops": float(iops), "latency_s": latency_s,
+            "metadata_ops_per_s": float(metadata_ops_per_s),
         })

@@ -1,7 +1,7 @@
 """The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
 import math
 
-from . import fields_serving, formulas, inference, ingest, presets, rag, tabular, video
+from . import capacity_plan, economics, envelope, fields_serving, formulas, inference, ingest, presets, rag, tabular, tenancy, video
 from .errors import Errors, UseCaseError
 from .fields_serving import MIN_DURATION_S, canonical_choice
 
@@ -12,6 +12,7 @@ PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum", "adafactor", "adam_8bit", "none")
 FRAMEWORKS = ("megatron", "megatron_legacy", "deepspeed", "fsdp", "hf_trainer")
 MOMENT_DTYPES = ("fp32", "bf16", "fp16", "fp8")
+CLUSTER_SECTIONS = ("economics", "cluster", "partitions", "capacity_plan")  # issue 8 (own modules)
 # section → (module, the workload that makes it apply)
 FAMILY_SECTIONS = {"inference": (inference, "llm_inference"), "rag": (rag, "rag"),
                    "video": (video, "video_analytics"), "tabular": (tabular, "tabular_ml"),
@@ -21,7 +22,8 @@ DERIVED_TOP_LEVEL = {"workloads", "nodes", "gpu"}
 DERIVED_MODEL = {"kind", "parameters_source", "source", "published_parameters", "published_active_parameters",
                  "mlperf_parallelism", "training_parallelism"}
 TOP_LEVEL = {"name", "description", "workload", "priority", "model", "precision", "optimizer", "framework",
-             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL}
+             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL,
+             *CLUSTER_SECTIONS}
 MAX_GPUS = 1_000_000
 
 # Dimension fields: (name, lowest, highest). Highest values are far beyond any published model;
@@ -45,8 +47,13 @@ CHECKPOINT_DEFAULTS = {
     # 5 % of wall time for blocking saves: a policy between CheckFreq's 3.5 % bound (FAST'21) and the
     # 12 % average overhead Nebula cites (Maeng et al. 2021).
     "stall_budget_fraction": 0.05,
-    # Meta's ETTR study uses Δt_cp ≈ 60 min as the common interval (HPCA'25, arXiv 2410.21680).
+    # Meta's ETTR study uses Δt_cp ≈ 60 min as the common interval (HPCA'25, arXiv 2410.21680). Both sizing
+    # modes keep it as a practice cap: large clusters' cost optimum is shorter; small ones would otherwise
+    # checkpoint every few days, which only hardware-failure statistics justify.
     "max_interval_s": 3600.0,
+    # issue 8: cost-optimal interval and bandwidth (rules/economics.py); two-level staging; an optional
+    # recovery-time objective (seconds) that the restore read must meet on top of its costed optimum.
+    "sizing": "cost_optimal", "staging": "none", "recovery_time_objective_s": None,
     # Nebula keeps 2 versions by default (microsoft/DeepSpeed deepspeed/nebula/constants.py).
     "retained": 2,
     # Daly's worked examples use R = 10 min; Meta's restart overhead u0 is 5–20 min.
@@ -88,6 +95,7 @@ def normalize(document):
     uc["framework"] = _framework(document.get("framework"), uc, errors)
     uc["data"] = _data(document.get("data"), errors)
     uc["checkpoint"] = _checkpoint(document.get("checkpoint"), errors)
+    _cluster_sections(document, uc, errors)
     _check_layout_rules(uc, errors)
     _check_framework_inputs(uc, document.get("checkpoint"), errors)
     _dataset_from_tokens(uc, document.get("data"), errors)
@@ -95,6 +103,8 @@ def normalize(document):
     for section, (module, workload) in FAMILY_SECTIONS.items():
         if workload in uc["workloads"] or section in document:
             uc[section] = module.normalize(_section(document, section, errors), errors, uc)
+    if "partitions" in document and not errors.by_path:
+        uc["partitions"] = tenancy.normalize(document, uc, errors, normalize)
     errors.raise_if_any()
     return uc
 
@@ -480,12 +490,34 @@ def _check_cv_inputs(uc, errors):
                    f"or data.{', data.'.join(missing)}")
 
 
+# --- cluster-scale sections (issue 8) ----------------------------------------------------------
+
+def _cluster_sections(document, uc, errors):
+    """`cluster` (envelope basis and class) and `economics` (prices); `checkpoint.sizing/staging` checks."""
+    uc["cluster"] = envelope.normalize(_section(document, "cluster", errors), errors,
+                                       lambda v, allowed, path, e: _choice(v, allowed, path, e))
+    uc["economics"] = economics.normalize(_section(document, "economics", errors), errors, uc, number)
+    policy, raw = uc["checkpoint"], document.get("checkpoint") if isinstance(document.get("checkpoint"), dict) else {}
+    policy["sizing"] = _choice(raw.get("sizing", "cost_optimal"), SIZINGS, "checkpoint.sizing", errors)
+    default_staging = "host_memory" if policy["mode"] == "async" else "none"
+    policy["staging"] = _choice(raw.get("staging") or default_staging, STAGINGS, "checkpoint.staging", errors)
+    if policy["staging"] not in (None, "none"):
+        policy["mode"] = "async"  # a staged checkpoint blocks only for the snapshot, then persists asynchronously
+    uc["capacity_plan"] = capacity_plan.normalize(_section(document, "capacity_plan", errors), errors, uc, number)
+    if (document.get("capacity_plan") or {}).get("keep_last") and uc["capacity_plan"]["keep_last"]:
+        policy["retained"] = uc["capacity_plan"]["keep_last"]  # the plan's "last N" is the retention count
+
+
+SIZINGS = ("cost_optimal", "stall_budget")
+STAGINGS = ("none", "host_memory", "local_nvme")
+
+
 # --- data and checkpoint policy ----------------------------------------------------------------
 
 DATA_NUMBERS = [("total_bytes", 1, 1e21, False), ("sample_bytes", 1, 1e13, False), ("samples", 1, 1e15, True),
                 ("ingest_bytes_per_s", 0, 1e15, False), ("batch_size", 1, 10**8, True),
                 ("step_time_s", 0, 1e6, False), ("tokens_per_s", 0, 1e12, False),
-                ("sequence_tokens", 1, 10**8, True)]
+                ("sequence_tokens", 1, 10**8, True), ("epochs", 1, 10**6, True)]
 
 
 # Smallest positive values the formulas divide by without overflowing (1e-300 s made bandwidths
@@ -494,6 +526,7 @@ DATA_NUMBERS = [("total_bytes", 1, 1e21, False), ("sample_bytes", 1, 1e13, False
 FLOORS = {"data.step_time_s": MIN_DURATION_S, "checkpoint.interval_s": MIN_DURATION_S,
           "checkpoint.max_interval_s": MIN_DURATION_S, "checkpoint.recovery_s": MIN_DURATION_S,
           "checkpoint.restart_s": MIN_DURATION_S, "checkpoint.stall_budget_fraction": 1e-4,
+          "checkpoint.recovery_time_objective_s": MIN_DURATION_S,
           "checkpoint.failures_per_1000_node_days": 1e-4}
 
 
@@ -525,7 +558,8 @@ CHECKPOINT_NUMBERS = [("stall_budget_fraction", 0, 0.5, False), ("interval_s", 0
                       ("max_interval_s", 0, 1e8, False), ("retained", 1, 10_000, True),
                       ("recovery_s", 0, 1e7, False), ("restart_s", 0, 1e7, False),
                       ("failures_per_1000_node_days", 0, 1000, False), ("snapshot_bytes_per_s", 0, 1e13, False),
-                      ("threads", 1, 64, True), ("lora_rank", 0, 65536, True)]
+                      ("threads", 1, 64, True), ("lora_rank", 0, 65536, True),
+                      ("recovery_time_objective_s", 0, 1e7, False)]
 
 
 def _checkpoint(value, errors):

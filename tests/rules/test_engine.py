@@ -98,14 +98,15 @@ def test_it_accepts_a_custom_cv_workload_from_data_figures():
 
 
 def test_it_writes_faster_when_the_stall_budget_shrinks():
-    loose = training(checkpoint={"stall_budget_fraction": 0.1})["requirements"]["checkpoint"]
-    tight = training(checkpoint={"stall_budget_fraction": 0.01})["requirements"]["checkpoint"]
+    loose = training(checkpoint={"sizing": "stall_budget", "stall_budget_fraction": 0.1})["requirements"]["checkpoint"]
+    tight = training(checkpoint={"sizing": "stall_budget", "stall_budget_fraction": 0.01})["requirements"]["checkpoint"]
     assert tight["write_bytes_per_s"] == pytest.approx(10 * loose["write_bytes_per_s"])
 
 
 def test_it_shortens_the_interval_for_a_large_cluster():
-    small = training()["requirements"]["checkpoint"]
-    big = training(gpus=16_384, parallelism={"tensor": 8, "pipeline": 16})["requirements"]["checkpoint"]
+    small = training(checkpoint={"sizing": "stall_budget"})["requirements"]["checkpoint"]
+    big = training(gpus=16_384, parallelism={"tensor": 8, "pipeline": 16},
+                   checkpoint={"sizing": "stall_budget"})["requirements"]["checkpoint"]
     assert small["interval_s"] == 3600
     assert big["interval_s"] < 3600
     assert big["stall_s"] == pytest.approx(0.05 * big["interval_s"])
@@ -113,7 +114,7 @@ def test_it_shortens_the_interval_for_a_large_cluster():
 
 def test_it_sizes_async_writes_to_finish_before_the_next_checkpoint():
     ck = training(gpus=16_384, model={"preset": "llama3.1-405b"}, parallelism={"tensor": 8, "pipeline": 16},
-                  checkpoint={"mode": "async"})["requirements"]["checkpoint"]
+                  checkpoint={"mode": "async", "sizing": "stall_budget"})["requirements"]["checkpoint"]
     assert ck["write_bytes_per_s"] == pytest.approx(ck["total_bytes"] / ck["interval_s"])
     assert ck["stall_s"] == pytest.approx(ck["per_rank_bytes"] / 64e9)
 
@@ -154,7 +155,7 @@ def test_it_records_a_sourced_explained_finding_for_every_firing(document):
 
 
 def test_it_places_checkpoints_and_training_data_on_the_shared_tier_and_adds_them_up():
-    r = training()
+    r = training(cluster={"sizing_basis": "jobs_only"})
     shared = next(t for t in r["tiers"] if t["tier"] == "shared_fast")
     ck, data = r["requirements"]["checkpoint"], r["requirements"]["training_data"]
     assert set(shared["needs"]) == {"checkpoint", "training_data"}
@@ -209,8 +210,8 @@ def test_it_reads_llm_tokens_at_the_compute_rate():
 
 def test_it_keeps_the_interval_and_moves_the_write_off_the_critical_path_when_async():
     big = dict(gpus=16_384, model={"preset": "llama3.1-405b"}, parallelism={"tensor": 8, "pipeline": 16})
-    sync = training(**big)["requirements"]["checkpoint"]
-    async_ = training(**big, checkpoint={"mode": "async"})["requirements"]["checkpoint"]
+    sync = training(**big, checkpoint={"sizing": "stall_budget"})["requirements"]["checkpoint"]
+    async_ = training(**big, checkpoint={"mode": "async", "sizing": "stall_budget"})["requirements"]["checkpoint"]
     assert async_["interval_s"] == pytest.approx(sync["interval_s"])
     # sync: the slowest writer (first stage: embedding) sets the stall, so ≥ total ÷ stall (issue 10)
     assert async_["write_bytes_per_s"] == pytest.approx(0.05 * sync["total_bytes"] / sync["stall_s"])

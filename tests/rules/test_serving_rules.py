@@ -90,7 +90,7 @@ def test_it_defaults_restore_bandwidth_to_the_recompute_break_even():
 def test_it_places_per_node_figures_on_node_local_tiers():
     out = inference(gpus=16, tensor=8, context_tokens=2048, retained_sessions=20_000)
     total = out["requirements"]["kv_cache"]["offload_capacity_bytes"]
-    assert tier(out, "gpu_local_nvme")["capacity_bytes"] == total // 2    # two DGX servers
+    assert tier(out, "gpu_local_nvme")["need_capacity_bytes"] == total // 2    # two DGX servers
 
 
 def test_it_sizes_cold_start_reads_from_the_target():
@@ -117,7 +117,7 @@ def test_it_puts_diskann_on_local_nvme_with_iops_from_qps():
     out = rag(index="diskann", qps=1000, ios_per_query=40)
     nvme = tier(out, "gpu_local_nvme")
     assert nvme["iops"] == 40_000
-    assert nvme["capacity_bytes"] == pytest.approx(0.8192e12, rel=1e-6)
+    assert nvme["need_capacity_bytes"] == pytest.approx(0.8192e12, rel=1e-6)
     assert finding(out, "rag_iops_from_qps")["inputs"]["ios_per_query_is_estimate"] is False
 
 
@@ -130,7 +130,7 @@ def test_it_flags_the_diskann_io_count_as_an_estimate_when_unmeasured():
                                               ("binary", 25.6e9)])
 def test_it_keeps_hnsw_in_host_memory_sized_by_encoding(encoding, memory):
     out = rag(index="hnsw", encoding=encoding)
-    assert tier(out, "host_memory")["capacity_bytes"] == memory
+    assert tier(out, "host_memory")["need_capacity_bytes"] == memory
     assert tier(out, "gpu_local_nvme") is None
 
 
