@@ -101,7 +101,7 @@ def sync_optimal_write_bytes_per_s(total, mtti, fleet_usd_day, usd_day_per_bps, 
         b = math.exp(log_b)
         return usd_day_per_bps * b * b * interval_s(total / b, mtti, cap_s) - fleet_usd_day * total
     lo, hi = math.log(total / (100 * mtti)), math.log(total * 1e3)
-    for _ in range(60):
+    for _ in range(48):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if excess(mid) < 0 else (lo, mid)
     return math.exp(hi)

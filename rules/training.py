@@ -217,7 +217,7 @@ class TrainingRules:
         """File creates per second: a checkpoint's files within the stall (sync) or the drain window."""
         window = req["stall_s"] if req["mode"] == "sync" else (req.get("drain_s") or req["interval_s"])
         creates = plan.creates_per_s(req["files"], window)
-        self.need("checkpoint", file_creates_per_s=creates, metadata_window_s=window)
+        self.note("checkpoint", file_creates_per_s=creates, metadata_window_s=window)
         self.finding("checkpoint_files_set_metadata_rate", {"files": req["files"], "window_s": window,
                                                              "mode": req["mode"]},
                      {"file_creates_per_s": creates}, "creates/s = files per checkpoint ÷ write window",
@@ -232,7 +232,7 @@ class TrainingRules:
         per_node = req["per_rank_bytes"] * min(uc["gpus"], uc["gpu"]["gpus_per_node"])
         free = uc["gpu"].get("host_memory_bytes" if tier == "host_memory" else "node_local_nvme_bytes")
         out = plan.staging_plan(per_node, staging, free)
-        self.need("checkpoint", staging=staging, **{k: v for k, v in out.items() if v is not None})
+        self.note("checkpoint", staging=staging, **{k: v for k, v in out.items() if v is not None})
         self.place("checkpoint", tier, f"two-level checkpoints are snapshotted to {staging.replace('_', ' ')} "
                    "and drained to shared storage before the next one",
                    ["pytorch-dcp-async-save", "megatron-async-checkpoint", "gemini-sosp23",
@@ -252,7 +252,7 @@ class TrainingRules:
         if not policy["given"]:
             return
         out = cp.plan(policy, total, interval)
-        self.need("capacity_plan", **out, horizon_years=policy["horizon_years"])
+        self.note("capacity_plan", **out, horizon_years=policy["horizon_years"])
         keep = out["long_term_checkpoint_bytes"] + out["raw_bytes"] + out["derived_bytes"]
         self.place("capacity_plan", "object", "long-term checkpoints and raw and derived data over the horizon",
                    cp.SOURCES, capacity_bytes=keep)
