@@ -95,7 +95,7 @@ def sync_optimal_write_bytes_per_s(total, mtti, fleet_usd_day, usd_day_per_bps, 
     """Root of d(cost)/dB = 0: price × B² × τ(S/B) = fleet $/day × S (envelope theorem: ∂w/∂δ = 1/τ).
 
     The left side grows with B, the right with the fleet, so more GPUs never lower the answer; solved by
-    bisection on log B (60 steps, no grid).
+    bisection on log B (48 halvings of a bracket about 40 wide in log B: relative error ~1e-13; no grid).
     """
     def excess(log_b):
         b = math.exp(log_b)
