@@ -122,7 +122,8 @@ class TrainingRules:
                      {"write_bytes_per_s": best, "interval_s": point["interval_s"], "stall_s": point["stall_s"],
                       "cost_usd_per_day": round(point["cost_usd_per_day"]),
                       "gpu_usd_per_day": round(point["gpu_usd_per_day"]),
-                      "storage_usd_per_day": round(point["storage_usd_per_day"]), "waste_percent": round(100 * waste, 2),
+                      "storage_usd_per_day": round(point["storage_usd_per_day"]),
+                      "waste_percent": round(100 * waste, 2),
                       "capacity_usd_per_day": round(model["capacity_usd_per_day"])},
                      model["formula"], model["sources"])
 
@@ -307,7 +308,8 @@ class TrainingRules:
                        ["nvidia-dgx-superpod-h100-ra: Table 5 (NLP datasets fit local cache)"],
                        capacity_bytes=dataset, read_bytes_per_s=rate / nodes, iops=iops / nodes)
             self.place("training_data", "object", "the corpus's source copy, staged to local NVMe",
-                       ["nvidia-dgx-h100-user-guide: internal storage caches data read from shared storage"], capacity_bytes=dataset)
+                       ["nvidia-dgx-h100-user-guide: internal storage caches data read from shared storage"],
+                       capacity_bytes=dataset)
             return
         self.place("training_data", "shared_fast", "tokenized shards are read by every data-parallel rank",
                    [f.MEGATRON_DATA], capacity_bytes=dataset or 0, read_bytes_per_s=rate, iops=iops)
