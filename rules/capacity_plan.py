@@ -46,7 +46,8 @@ def plan(policy, checkpoint_bytes, interval_s):
     """Capacity per class at the end of the horizon (bytes)."""
     growth = lambda b: grown_bytes(b, policy["dataset_growth_fraction_per_year"], policy["horizon_years"])
     long_term = long_term_checkpoints(interval_s, policy["keep_every"], policy["keep_days"])
-    return {"recent_checkpoints": policy["keep_last"], "recent_checkpoint_bytes": checkpoint_bytes * policy["keep_last"],
+    return {"recent_checkpoints": policy["keep_last"],
+            "recent_checkpoint_bytes": checkpoint_bytes * policy["keep_last"],
             "long_term_checkpoints": long_term, "long_term_checkpoint_bytes": checkpoint_bytes * long_term,
             "raw_bytes": growth(policy["raw_bytes"]), "tokenised_bytes": growth(policy["tokenised_bytes"]),
             "derived_bytes": growth(policy["derived_bytes"])}

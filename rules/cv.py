@@ -70,7 +70,7 @@ class CvRules:
         shard = (dataset or 0) / nodes
         hit = plan.cache_hit_ratio(shard, local)
         share = plan.shared_read_fraction(hit, epochs)
-        self.need("training_data", shard_bytes=shard, cache_hit_ratio=hit, shared_read_fraction=share)
+        self.note("training_data", shard_bytes=shard, cache_hit_ratio=hit, shared_read_fraction=share)
         self.finding("training_data_cache_hit_ratio",
                      {"shard_bytes": shard, "free_local_bytes": local or 0, "epochs": epochs, "nodes": nodes},
                      {"hit_ratio": round(hit, 3), "shared_read_bytes_per_s": rate * share,
@@ -83,7 +83,7 @@ class CvRules:
         """File opens per second: samples per second ÷ samples per file (MLPerf/DLIO layouts)."""
         per_file = ((self.use_case["model"] or {}).get("samples_per_file") or 1)
         opens = samples_per_s / per_file
-        self.need("training_data", file_opens_per_s=opens)
+        self.note("training_data", file_opens_per_s=opens)
         return opens
 
 

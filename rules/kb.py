@@ -34,6 +34,10 @@ class AdvisorBase(KnowledgeEngine):
         scalars = {k: v for k, v in fields.items() if isinstance(v, (int, float, str, bool))}
         self.declare(Need(name=name, **scalars))
 
+    def note(self, name, **fields):
+        """Record requirement fields no rule matches on, without declaring a fact (cheaper for the Rete)."""
+        self.requirements.setdefault(name, {}).update(fields)
+
     def finding(self, rule, inputs, result, formula, sources):
         """Record why a number is what it is; the sentence comes from rules/explain.py."""
         item = {"rule": rule, "inputs": inputs, "result": result, "formula": formula,

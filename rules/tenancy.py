@@ -97,9 +97,8 @@ def _finding(t):
     return {"rule": "partitions_share_the_shared_tier",
             "inputs": {"tier": t["tier"], "partitions": ", ".join(f"{p['name']} ({p['gpus']:,} GPUs)"
                                                                  for p in t["partitions"])},
-            "result": {"read_bytes_per_s": t["read_bytes_per_s"], "average_read_bytes_per_s": t["average_read_bytes_per_s"],
-                       "write_bytes_per_s": t["write_bytes_per_s"],
-                       "average_write_bytes_per_s": t["average_write_bytes_per_s"]},
+            "result": {k: t[k] for k in ("read_bytes_per_s", "average_read_bytes_per_s", "write_bytes_per_s",
+                                         "average_write_bytes_per_s")},
             "formula": "average = Σ partitions' sustained figures; peak = max over partitions of (its burst + the "
                        "others' averages): bursts of different partitions are not assumed to coincide",
             "sources": SOURCES}

@@ -119,7 +119,8 @@ class TrainingRules:
                      {"write_bytes_per_s": best, "interval_s": point["interval_s"], "stall_s": point["stall_s"],
                       "cost_usd_per_day": round(point["cost_usd_per_day"]),
                       "gpu_usd_per_day": round(point["gpu_usd_per_day"]),
-                      "storage_usd_per_day": round(point["storage_usd_per_day"]), "waste_percent": round(100 * waste, 2),
+                      "storage_usd_per_day": round(point["storage_usd_per_day"]),
+                      "waste_percent": round(100 * waste, 2),
                       "capacity_usd_per_day": round(model["capacity_usd_per_day"])},
                      model["formula"], model["sources"])
 
@@ -220,7 +221,7 @@ class TrainingRules:
         # A layout that is unknown (parameter count only) still writes at least one file per writer.
         files = req.get("files") or req.get("writers", 1)
         creates = plan.creates_per_s(files, window)
-        self.need("checkpoint", file_creates_per_s=creates, metadata_window_s=window)
+        self.note("checkpoint", file_creates_per_s=creates, metadata_window_s=window)
         self.finding("checkpoint_files_set_metadata_rate", {"files": files, "window_s": window,
                                                              "mode": req["mode"],
                                                              "files_lower_bound": "files" not in req},
@@ -236,7 +237,7 @@ class TrainingRules:
         per_node = req["per_rank_bytes"] * min(uc["gpus"], uc["gpu"]["gpus_per_node"])
         free = uc["gpu"].get("host_memory_bytes" if tier == "host_memory" else "node_local_nvme_bytes")
         out = plan.staging_plan(per_node, staging, free)
-        self.need("checkpoint", staging=staging, **{k: v for k, v in out.items() if v is not None})
+        self.note("checkpoint", staging=staging, **{k: v for k, v in out.items() if v is not None})
         self.place("checkpoint", tier, f"two-level checkpoints are snapshotted to {staging.replace('_', ' ')} "
                    "and drained to shared storage before the next one",
                    ["pytorch-dcp-async-save", "megatron-async-checkpoint", "gemini-sosp23",
@@ -256,7 +257,7 @@ class TrainingRules:
         if not policy["given"]:
             return
         out = cp.plan(policy, total, interval)
-        self.need("capacity_plan", **out, horizon_years=policy["horizon_years"])
+        self.note("capacity_plan", **out, horizon_years=policy["horizon_years"])
         keep = out["long_term_checkpoint_bytes"] + out["raw_bytes"] + out["derived_bytes"]
         self.place("capacity_plan", "object", "long-term checkpoints and raw and derived data over the horizon",
                    cp.SOURCES, capacity_bytes=keep)
@@ -311,7 +312,8 @@ class TrainingRules:
                        ["nvidia-dgx-superpod-h100-ra: Table 5 (NLP datasets fit local cache)"],
                        capacity_bytes=dataset, read_bytes_per_s=rate / nodes, iops=iops / nodes)
             self.place("training_data", "object", "the corpus's source copy, staged to local NVMe",
-                       ["nvidia-dgx-h100-user-guide: internal storage caches data read from shared storage"], capacity_bytes=dataset)
+                       ["nvidia-dgx-h100-user-guide: internal storage caches data read from shared storage"],
+                       capacity_bytes=dataset)
             return
         self.place("training_data", "shared_fast", "tokenized shards are read by every data-parallel rank",
                    [f.MEGATRON_DATA], capacity_bytes=dataset or 0, read_bytes_per_s=rate, iops=iops)

@@ -35,7 +35,8 @@ REFERENCES = {
     "deepseek-v3-2024": _e("paper", "DeepSeek-AI, DeepSeek-V3 Technical Report, 2024. arXiv:2412.19437",
                            "https://arxiv.org/abs/2412.19437"),
     "lora2021": _e("paper", "E. J. Hu et al., LoRA: Low-Rank Adaptation of Large Language Models, 2021. "
-                            "arXiv:2106.09685; adapters in fp32 in huggingface/peft", "https://arxiv.org/abs/2106.09685"),
+                            "arXiv:2106.09685; adapters in fp32 in huggingface/peft",
+                    "https://arxiv.org/abs/2106.09685"),
     "deepspeed-engine": _e("repository", "microsoft/DeepSpeed, deepspeed/runtime/engine.py (_get_zero_ckpt_name, "
                                          "checkpoint file names)", "https://github.com/microsoft/DeepSpeed/blob/"
                                                                    "master/deepspeed/runtime/engine.py"),
@@ -58,7 +59,8 @@ REFERENCES = {
     "llama3-herd-2024": _e("paper", "A. Grattafiori et al. (Llama Team, Meta), The Llama 3 Herd of Models, 2024. "
                                     "arXiv:2407.21783", "https://arxiv.org/abs/2407.21783"),
     "kokolis2025-rsc": _e("paper", "A. Kokolis et al., Revisiting Reliability in Large-Scale Machine Learning "
-                                   "Research Clusters, HPCA 2025. arXiv:2410.21680", "https://arxiv.org/abs/2410.21680"),
+                                   "Research Clusters, HPCA 2025. arXiv:2410.21680",
+                          "https://arxiv.org/abs/2410.21680"),
     "checkfreq2021": _e("paper", "J. Mohan, A. Phanishayee, V. Chidambaram, CheckFreq: Frequent, Fine-Grained DNN "
                                  "Checkpointing, USENIX FAST 2021",
                         "https://www.usenix.org/conference/fast21/presentation/mohan"),
@@ -66,7 +68,8 @@ REFERENCES = {
                                  "In-Memory Checkpoints, SOSP 2023. doi:10.1145/3600006.3613145",
                         "https://doi.org/10.1145/3600006.3613145"),
     "megascale-nsdi24": _e("paper", "Z. Jiang et al., MegaScale: Scaling Large Language Model Training to More "
-                                    "Than 10,000 GPUs, NSDI 2024. arXiv:2402.15627", "https://arxiv.org/abs/2402.15627"),
+                                    "Than 10,000 GPUs, NSDI 2024. arXiv:2402.15627",
+                           "https://arxiv.org/abs/2402.15627"),
     "pytorch-dcp-async-save": _e("repository", "pytorch/pytorch, torch/distributed/checkpoint/state_dict_saver.py "
                                                "async_save (stages the state dict to CPU memory, persists in the "
                                                "background)", "https://github.com/pytorch/pytorch/blob/main/torch/"

@@ -33,7 +33,8 @@ def shared(result):
     ("volumetric_3d", 1, 40, 20), ("video", 32, 125, 62), ("offline_inference", 128, 500, 250)])
 def test_it_reads_the_envelope_from_the_reference_table(cls, nodes, read_gb, write_gb):
     e = env.envelope("h100", cls, nodes, nodes * 8)
-    assert (e["read_bytes_per_s"], e["write_bytes_per_s"]) == (pytest.approx(read_gb * 1e9), pytest.approx(write_gb * 1e9))
+    assert e["read_bytes_per_s"] == pytest.approx(read_gb * 1e9)
+    assert e["write_bytes_per_s"] == pytest.approx(write_gb * 1e9)
 
 
 def test_it_gives_blackwell_at_least_one_gb_per_s_per_gpu():
@@ -51,7 +52,8 @@ def test_it_has_no_envelope_for_a_gpu_without_a_published_one():
     ({"workload": "cv_training", "model": {"preset": "unet3d"}}, "volumetric_3d"),
     ({"workload": ["llm_training", "cv_training"], "model": {"preset": "llama3.1-8b"},
       "data": {"sample_bytes": 1e6, "batch_size": 8, "step_time_s": 0.1}}, "images_compressed"),
-    ({"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "cluster": {"workload_class": "video"}}, "video")])
+    ({"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "cluster": {"workload_class": "video"}},
+     "video")])
 def test_it_derives_the_workload_class_and_takes_an_override(doc, cls):
     assert rules.evaluate(doc)["requirements"]["cluster_envelope"]["workload_class"] == cls
 
@@ -234,8 +236,8 @@ def test_it_adds_partition_averages_and_keeps_one_burst_on_top():
     t = shared(r)
     rows = {p["name"]: p for p in t["partitions"]}
     assert t["average_write_bytes_per_s"] == pytest.approx(sum(p["average_write_bytes_per_s"] for p in rows.values()))
-    assert t["write_bytes_per_s"] == pytest.approx(max(
-        p["write_bytes_per_s"] + t["average_write_bytes_per_s"] - p["average_write_bytes_per_s"] for p in rows.values()))
+    others = {n: t["average_write_bytes_per_s"] - p["average_write_bytes_per_s"] for n, p in rows.items()}
+    assert t["write_bytes_per_s"] == pytest.approx(max(p["write_bytes_per_s"] + others[n] for n, p in rows.items()))
     assert t["write_bytes_per_s"] > t["average_write_bytes_per_s"]
     assert [p["name"] for p in r["requirements"]["partitions"]] == ["train", "serve"]
     assert any(f["rule"] == "partitions_share_the_shared_tier" for f in r["findings"])
