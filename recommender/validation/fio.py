@@ -52,6 +52,8 @@ def pattern_args(pattern, work, runtime_s):
         return args + ["--rw=read", f"--bs={pattern['block_bytes']}", f"--numjobs={pattern['readers']}",
                        f"--size={pattern['file_bytes']}", "--direct=1"]
     if kind == "random_read":
+        if pattern.get("opendir"):  # fio 3.33 ignores opendir's files when --directory is also set
+            args = [a for a in args if not a.startswith("--directory=")]
         return args + ["--rw=randread", f"--bs={pattern['read_bytes']}", f"--numjobs={pattern['threads']}",
                        *files_args(pattern), "--direct=1", "--time_based=1", "--norandommap=1",
                        "--randrepeat=0", *depth_args(pattern)]
