@@ -75,7 +75,7 @@ def test_it_evaluates_a_use_case_document_with_the_rules(tmp_path):
     (["--use-case", "PROPOSAL", "--target", "DIR", "--block", "no-such-block"], "not a catalog building block"),
     (["--use-case", "INVALID_USE_CASE", "--target", "/tmp"], "invalid use case"),
 ])
-def test_it_refuses_bad_input_with_exit_2_and_a_clear_message(tmp_path, proposal_file, args, message):
+def test_it_refuses_bad_input_with_exit_2_and_a_clear_message(db, tmp_path, proposal_file, args, message):
     files = {"BAD_JSON": "{oops", "LIST_JSON": "[1, 2]", "INVALID_USE_CASE": json.dumps({"workload": "knitting"})}
     for placeholder, text in files.items():
         (tmp_path / placeholder).write_text(text)

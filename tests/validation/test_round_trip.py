@@ -23,7 +23,11 @@ def test_it_runs_through_the_worker_to_succeeded_with_progress(api_client, use_c
     target = make_target("default")
     leftover = Path(target.path) / f"{safety.WORKDIR_PREFIX}r999-h999-deadbeef"  # from a killed run
     leftover.mkdir()
+    safety.write_marker(leftover, "r999-h999")
     (leftover / "rank0000.ckpt").write_bytes(b"x" * 4096)
+    users = Path(target.path) / f"{safety.WORKDIR_PREFIX}my-own-results"  # a user's, same prefix
+    users.mkdir()
+    (users / "keep.txt").write_text("mine")
     run_id = api_client.post(f"/api/v1/use-cases/{use_case.pk}/validations/", {"budget_s": 4},
                              format="json").json()["id"]
     seen = poll(api_client, run_id)
@@ -38,7 +42,8 @@ def test_it_runs_through_the_worker_to_succeeded_with_progress(api_client, use_c
     assert [c["requirement"] for c in final["results"]["checks"]][:2] == [
         "checkpoint.write_bytes_per_s", "checkpoint.restore_bytes_per_s"]
     assert final["started_at"] and final["finished_at"] and "run succeeded" in final["log"]
-    assert os.listdir(target.path) == []  # its own files and the killed run's leftovers are gone
+    assert os.listdir(target.path) == [users.name]  # its own files and the killed run's are gone
+    assert (users / "keep.txt").read_text() == "mine"
 
 
 def test_it_cancels_a_running_run_and_cleans_up(api_client, use_case, make_target, celery_worker):
