@@ -51,8 +51,8 @@ def test_a_combined_use_case_runs_each_familys_probes_within_the_budget():
 
 def test_it_reads_model_shards_in_parallel_at_the_load_block_size():
     step = workloads.plan(INFERENCE, 60, 4 * GiB)[0]
-    assert step["readers"] == workloads.MODEL_LOAD_READERS  # 29 shards of 5 GB → 8 parallel readers
-    assert step["block_bytes"] == 16 << 20 and step["file_bytes"] % step["block_bytes"] == 0
+    assert step["readers"] == 16  # 29 shards of 5 GB, read by 16 streamer threads (Run:ai default)
+    assert step["block_bytes"] == 2 << 20 and step["file_bytes"] % step["block_bytes"] == 0
 
 
 @pytest.mark.parametrize("index, pattern, page", [
@@ -125,3 +125,13 @@ def test_it_takes_the_ceiling_from_the_blocks_quantity_in_the_proposal():
     assert got["checkpoint_write_bytes_per_s"]["value"] == 60e9
     assert got["model_load_bytes_per_s"]["value"] == 120e9
     assert calibration.ceilings_for("pfs-x", 100, blocks, []) == {}  # no quantity known: no cap
+
+
+def test_every_plan_source_is_a_bibliography_key():
+    from rules import bibliography
+
+    combined = {"requirements": {f: {} for f in workloads.FAMILIES}, "use_case": {"gpus": 8}}
+    for kind in ("fs", "s3"):
+        plan = workloads.plan(combined, 60, 4 * GiB, kind=kind)
+        sources = [src for s in plan for src in s["sources"]]
+        assert sources and bibliography.unknown(sources) == []

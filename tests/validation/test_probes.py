@@ -23,7 +23,7 @@ def test_it_writes_every_shard_with_fsync_and_reads_it_back_cold(target):
     assert written["bytes"] == 3 * 4 * MiB
     assert [p.stat().st_size for p in paths] == [4 * MiB] * 3
     assert written["fsync"] is True and written["concurrency"] == "processes"
-    assert written["method"] == probes.DIRECT  # ext4 here accepts O_DIRECT (stack-check §5)
+    assert written["method"] == probes.DIRECT  # ext4 accepts O_DIRECT (linux-open-2)
     restored = probes.checkpoint_restore(work, paths, 20, quiet)
     assert restored["bytes"] == 3 * 4 * MiB and restored["readers"] == 3
     for figures in (written, restored):
@@ -65,7 +65,7 @@ def test_it_measures_sample_reads_and_the_accelerators_they_feed(target):
 
 
 @pytest.mark.parametrize("rate, batch, sample, step_s, au, expected", [
-    # U-Net3D H100 demand ≈ 3.18 GB/s (research/mlperf-storage.md §2.3): 10 GB/s feeds 3 at AU 0.9
+    # U-Net3D H100 demand ≈ 3.18 GB/s (mlperf-storage-v2: configs/dlio/workload/unet3d_h100.yaml): 10 GB/s feeds 3 at AU 0.9
     (10e9, 7, 146_600_628, 0.323, 0.90, 3),
     (2.5e9, 7, 146_600_628, 0.323, 0.90, 0),
     # ResNet-50 H100 ≈ 204.8 MB/s per accelerator: 2 GB/s feeds 10 at AU 0.9
