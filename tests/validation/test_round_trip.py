@@ -94,3 +94,23 @@ def test_it_drives_two_hosts_together_and_reports_aggregate_and_per_host(api_cli
     total = final["results"]["measurements"]["checkpoint_write_bytes_per_s"]
     assert total == per_host["a"]["checkpoint_write_bytes_per_s"] + per_host["b"]["checkpoint_write_bytes_per_s"]
     assert final["results"]["measured_clients"] == 2
+
+
+def test_an_inference_use_case_measures_and_checks_only_its_own_needs(api_client, user, make_target, celery_worker):
+    from recommender.models import Proposal, UseCase
+
+    from .test_plans import INFERENCE
+
+    uc = UseCase.objects.create(owner=user, name="serving", workload="llm_inference", document=INFERENCE["use_case"])
+    Proposal.objects.create(use_case=uc, document={**INFERENCE, "proposals": [], "findings": []})
+    make_target("default")
+    run_id = api_client.post(f"/api/v1/use-cases/{uc.pk}/validations/", {"budget_s": 4}, format="json").json()["id"]
+    final = poll(api_client, run_id)[-1]
+    assert final["status"] == "succeeded", final["error"] or final["log"]
+    probes = final["hosts"][0]["results"]["probes"]
+    assert set(probes) == {"model_load", "kv_block_reads"}
+    checks = final["results"]["checks"]
+    assert {c["requirement"].split(".")[0] for c in checks} == {"model_load", "kv_cache"}
+    rate = next(c for c in checks if c["requirement"] == "model_load.read_bytes_per_s")
+    assert rate["flag"] == "1 client measured × 8 planned: extrapolated" and rate["basis"] == "extrapolated"
+    assert rate["clients_for_measured"] == 8
