@@ -269,9 +269,16 @@ class RandomReader:
         t1 = time.monotonic()
         return (t1, n, t1 - t0)
 
-    def loop(self, stop, deadline, seed):
+    def loop(self, stop, deadline, seed, interval_s=0.0):
+        """Closed loop (next read when the last completes), or paced: one read every `interval_s`."""
         buf, rng, mine = aligned_buffer(self.read_bytes), random.Random(seed), []
+        due = time.monotonic()
         while not stop.is_set() and time.monotonic() < deadline:
+            if interval_s:
+                due += interval_s
+                wait = due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
             mine.append(self.read_one(buf, rng))
         buf.close()
         with self.lock:
@@ -296,12 +303,16 @@ def run_threads(targets, deadline, progress, stop=None):
     return start, time.monotonic()
 
 
-def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0):
+def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0, rate_iops=None):
+    """`threads` reads in flight (each thread blocks in os.preadv, which releases the GIL: a
+    queue depth of `threads`), closed loop or paced to `rate_iops` in total."""
     reader = RandomReader(fds, slots, read_bytes)
     deadline = time.monotonic() + deadline_s
-    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i) for i in range(threads)]
+    interval = threads / rate_iops if rate_iops else 0.0
+    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i, interval) for i in range(threads)]
     start, end = run_threads(loops, deadline, progress)
-    return summary(reader.ops, start, end, threads=threads, read_bytes=read_bytes)
+    return summary(reader.ops, start, end, threads=threads, read_bytes=read_bytes, queue_depth=threads,
+                   rate_iops=rate_iops, engine="thread pool, os.preadv releases the GIL")
 
 
 def open_all(paths, method):
@@ -638,12 +649,15 @@ def rag_index_reads(work, guard, step, deadline_s, progress, method=None, engine
 
 
 def _rag_random(work, guard, path, step, deadline_s, rate, method, engine):
+    """Queue depth = one thread per request in flight (the measured choice, see
+    docs/performance/validation.md); `engine=True` runs fio as the engine instead."""
     if engine:
-        return random_reads_engine(work, guard, path, step["page_bytes"], step["threads"] if not rate else 1,
-                                   step["queue_depth"], deadline_s, rate_iops=rate)
+        return random_reads_engine(work, guard, path, step["page_bytes"], 1, step["queue_depth"], deadline_s,
+                                   rate_iops=rate)
     fds = open_all([path], method)
     try:
         slots = [(0, i * step["page_bytes"]) for i in range(step["file_bytes"] // step["page_bytes"])]
-        return random_reads(fds, slots, step["page_bytes"], step["threads"], deadline_s, lambda f, n: None)
+        return random_reads(fds, slots, step["page_bytes"], step["queue_depth"], deadline_s, lambda f, n: None,
+                            seed=11, rate_iops=rate)
     finally:
         close_all(fds)

@@ -111,3 +111,23 @@ def test_it_times_parsing_apart_from_io(target, fmt):
 def test_it_takes_nearest_rank_percentiles(values, p50, p99):
     got = probes.percentiles(values)
     assert (got["p50_s"], got["p99_s"]) == (p50, p99)
+
+
+@pytest.mark.parametrize("rate", [None, 400])
+def test_it_reads_index_pages_at_queue_depth_and_at_the_required_rate(target, rate):
+    g, work = target
+    step = {"index": "diskann", "pattern": "random", "page_bytes": 4096, "file_bytes": 8 * MiB,
+            "queue_depth": 8, "threads": 8, "rate_iops": rate}
+    figures = probes.rag_index_reads(work, g, step, 1.0, quiet, engine=False)
+    assert figures["queue_depth"] == 8 and figures["bytes"] == figures["ops"] * 4096
+    assert figures["latency_s"]["p50_s"] <= figures["latency_s"]["p99_s"]
+    if rate and rate < figures["iops"]:
+        paced = figures["at_required_rate"]
+        assert paced["iops"] == pytest.approx(rate, rel=0.35) and paced["rate_iops"] == rate
+
+
+def test_it_loads_model_shards_in_parallel(target):
+    g, work = target
+    figures, paths = probes.model_load(work, g, 4, 4 * MiB, 2 * MiB, 10, quiet)
+    assert figures["bytes"] == 16 * MiB and figures["readers"] == 4 and figures["block_bytes"] == 2 * MiB
+    assert all(p.name.endswith(".safetensors") for p in paths)
