@@ -164,10 +164,14 @@ def row(path, required, per_client_value, clients, direction, name, measured_cli
 def flag(measured_clients, clients, basis, scales):
     """The words the UI, API and PDF show next to the figure."""
     if not scales:
-        return f"{measured_clients:,} client{'s' if measured_clients != 1 else ''} measured: per-client figure"
+        return f"{_clients(measured_clients)} measured: per-client figure"
     if basis == "measured":
-        return f"{measured_clients:,} clients measured together: measured"
-    return f"{measured_clients:,} client{'s' if measured_clients != 1 else ''} measured × {clients:,} planned: extrapolated"
+        return f"{_clients(measured_clients)} measured of {clients:,} planned: measured"
+    return f"{_clients(measured_clients)} measured × {clients:,} planned: extrapolated"
+
+
+def _clients(n):
+    return f"{n:,} client{'s' if n != 1 else ''}"
 
 
 def ceilings_for(block, clients, catalog_blocks, proposals):
