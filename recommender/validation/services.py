@@ -424,7 +424,14 @@ def _heartbeat(host_id, run_id, stop):
         connection.close()
 
 
+def _hide_path(host, text):
+    """Run errors are shown to the run's owner, who may not see the target's server path."""
+    path = host.target.path if host.target else ""
+    return text.replace(path, f"<target {host.target_name}>") if path and text else text
+
+
 def _host_done(host, status, results=None, error="", log=""):
+    error = _hide_path(host, error)
     fields = {"status": status, "finished_at": timezone.now(), "error": error[:4000],
               "heartbeat_at": timezone.now()}
     if status == ValidationRun.SUCCEEDED:

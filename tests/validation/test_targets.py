@@ -118,3 +118,16 @@ def test_deleting_a_target_keeps_the_run_history(user, use_case, make_target):
     assert (host.target, host.target_name, host.target_block) == (None, "nas", "pfs-flash-5u")
     run.refresh_from_db()
     assert run.results["per_host"]["nas"]["checkpoint_write_bytes_per_s"] == 1e9
+
+
+def test_a_refused_run_names_the_target_not_its_server_path(user, use_case, make_target):
+    target = make_target("default")
+    target.free_floor_bytes = 2**62  # nothing can be written above this floor
+    target.save()
+    run = services.run_create(user, use_case, None, 5)
+    host = run.hosts.get()
+    RunHost.objects.filter(pk=host.pk).update(status="running")
+    host.refresh_from_db()
+    services._host_done(host, "failed", error=f"refused: only 1 bytes free on {target.path}")
+    host.refresh_from_db()
+    assert target.path not in host.error and "<target default>" in host.error
