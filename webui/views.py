@@ -7,7 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from recommender import ranking, selectors
-from recommender.validation.models import Target, ValidationRun
+from recommender.validation import services as validation_services
+from recommender.validation.models import ValidationRun
 from recommender.catalog import selectors as catalog_selectors
 from recommender.models import Proposal
 from recommender.reports import export
@@ -72,7 +73,7 @@ def render_result(request, use_case, proposal):
     context.update({
         "use_case": use_case, "proposal": proposal,
         "history": use_case.proposals.select_related("calibrated_by").all(),
-        "targets": Target.objects.all(),
+        "targets": validation_services.targets_for(request.user),
         "runs": ValidationRun.objects.filter(owner=request.user, use_case=use_case)[:10],
     })
     return render(request, "webui/result.html", context)

@@ -1,4 +1,5 @@
 """Validation API: targets (staff write, users read), runs per owner, start and cancel runs."""
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -20,36 +21,72 @@ class StaffWritesOthersRead(permissions.BasePermission):
 
 
 class TargetSerializer(serializers.ModelSerializer):
+    """Staff's view: everything but the S3 secret, which is write-only (never echoed back)."""
+
+    allowed_users = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
+                                                 queryset=get_user_model().objects.all())
+    secret_access_key = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=256)
+    has_secret = serializers.SerializerMethodField()
+
     class Meta:
         model = Target
-        fields = ["id", "name", "host_queue", "path", "block", "size_cap_bytes", "free_floor_bytes",
-                  "created_at"]
+        fields = ["id", "name", "kind", "host_queue", "path", "endpoint_url", "bucket", "access_key_id",
+                  "secret_access_key", "has_secret", "block", "size_cap_bytes", "free_floor_bytes",
+                  "force_path", "public", "allowed_users", "created_at"]
+
+    def get_has_secret(self, target) -> bool:
+        return bool(target.secret_access_key)
 
     def validate(self, data):
+        """The same validator as the admin form and `manage.py target add` (services.target_errors)."""
         merged = {f: data.get(f, getattr(self.instance, f, None)) for f in
-                  ("name", "path", "size_cap_bytes", "free_floor_bytes", "host_queue")}
+                  ("name", "path", "size_cap_bytes", "free_floor_bytes", "host_queue", "block", "kind",
+                   "endpoint_url", "bucket", "force_path")}
         merged["host_queue"] = merged["host_queue"] or "advisor"
-        errors = services.target_errors(**merged)
+        merged["kind"] = merged["kind"] or Target.DIRECTORY
+        errors = services.target_errors(
+            merged["name"], merged["path"], merged["size_cap_bytes"], merged["free_floor_bytes"],
+            merged["host_queue"], merged["block"] or "", merged["kind"], merged["endpoint_url"] or "",
+            merged["bucket"] or "", bool(merged["force_path"]), must_exist=True)
         if errors:
             raise serializers.ValidationError(errors)
         return data
 
 
-class TargetViewSet(viewsets.ModelViewSet):
-    """Registered storage targets; runs never write outside a target's path."""
+class TargetPublicSerializer(serializers.ModelSerializer):
+    """What a user who is not staff sees of a target: its name, kind and the block it stands for."""
 
-    serializer_class = TargetSerializer
+    class Meta:
+        model = Target
+        fields = ["id", "name", "kind", "block"]
+        read_only_fields = fields
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    """Registered storage targets; runs never write outside a target's path. Staff see and change
+    everything; other users see the targets they may run on, by name and block only."""
+
     permission_classes = [StaffWritesOthersRead]
-    queryset = Target.objects.all()
+    queryset = Target.objects.none()  # typed path parameter in the schema; see get_queryset
+
+    def get_queryset(self):
+        return services.targets_for(self.request.user).order_by("name")
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema documents the staff view
+            return TargetSerializer
+        staff = getattr(self.request, "user", None) is not None and self.request.user.is_staff
+        return TargetSerializer if staff else TargetPublicSerializer
 
 
 class RunHostSerializer(serializers.ModelSerializer):
-    target = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    host_queue = serializers.CharField(source="target.host_queue", read_only=True)
+    target = serializers.CharField(source="target_name", read_only=True)
+    block = serializers.CharField(source="target_block", read_only=True)
+    host_queue = serializers.CharField(source="target.host_queue", read_only=True, default="")
 
     class Meta:
         model = RunHost
-        fields = ["target", "host_queue", "status", "progress", "stage", "error", "worker", "started_at",
+        fields = ["target", "block", "host_queue", "status", "progress", "stage", "error", "worker", "started_at",
                   "finished_at", "heartbeat_at"]
 
 

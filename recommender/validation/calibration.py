@@ -1,13 +1,14 @@
 """Pure: probe results → measurements; per-client figures × planned clients → checks and `measured`.
 
-Scale-out assumption (stated with every check): each planned client host gets what one
-measured client got, as in MLPerf Storage where every host runs the same load and results
-add up across hosts (research/mlperf-storage.md §3). It is an upper bound when the storage
-itself saturates before the planned client count; a multi-client run measures that directly.
+Scale-out: each planned client gets what one measured client got, as in MLPerf Storage where every
+host runs the same load and results add up (mlperf-storage-v2: Submission_guidelines.md). When fewer
+clients ran than are planned, the aggregate is *extrapolated*: every check says so, the
+aggregate is capped by what the mapped building block (× its quantity in the proposal) can deliver,
+and the check says how many clients to run together for a measured figure.
 """
 import math
 
-from .workloads import DEFAULT_GPUS_PER_NODE, num
+from .workloads import families, num, planned_clients  # noqa: F401 (planned_clients re-exported)
 
 # measurement name → how hosts combine: "sum" (bandwidth, IOPS, accelerators), "max" (latency),
 # "min" (utilisation).
@@ -16,47 +17,78 @@ COMBINE = {
     "sample_read_bytes_per_s": "sum", "sample_read_iops": "sum", "accelerators_supported": "sum",
     "accelerator_utilization": "min", "kv_read_bytes_per_s": "sum", "kv_read_iops": "sum",
     "kv_read_p50_s": "max", "kv_read_p99_s": "max", "scan_read_bytes_per_s": "sum",
-    "scan_parse_bytes_per_s": "sum", "small_write_iops": "sum", "small_write_p99_s": "max",
+    "scan_parse_bytes_per_s": "sum", "small_write_iops": "sum", "small_write_bytes_per_s": "sum",
+    "small_write_p99_s": "max", "model_load_bytes_per_s": "sum", "model_load_time_s": "max",
+    "rag_read_iops": "sum", "rag_read_bytes_per_s": "sum", "rag_read_p50_s": "max",
+    "rag_read_p99_s": "max", "rag_paced_p99_s": "max", "video_write_bytes_per_s": "sum",
+    "video_read_bytes_per_s": "sum", "ingest_write_bytes_per_s": "sum",
 }
 
-# (requirement field, measurement, direction): "min" = measured must reach it, "max" = stay under.
-CHECKS = [
-    ("checkpoint.write_bytes_per_s", "checkpoint_write_bytes_per_s", "min"),
-    ("checkpoint.restore_bytes_per_s", "checkpoint_restore_bytes_per_s", "min"),
-    ("training_data.read_bytes_per_s", "sample_read_bytes_per_s", "min"),
-    ("training_data.iops", "sample_read_iops", "min"),
-    ("kv_cache.read_bytes_per_s", "kv_read_bytes_per_s", "min"),
-    ("kv_cache.latency_s", "kv_read_p99_s", "max"),
-    ("tabular.read_bytes_per_s", "scan_read_bytes_per_s", "min"),
-    ("results_persistence.iops", "small_write_iops", "min"),
-    ("video.write_iops", "small_write_iops", "min"),
-]
+# family → [(requirement field, measurement, direction)]: "min" = reach it, "max" = stay under.
+CHECKS = {
+    "checkpoint": [("write_bytes_per_s", "checkpoint_write_bytes_per_s", "min"),
+                   ("restore_bytes_per_s", "checkpoint_restore_bytes_per_s", "min")],
+    "training_data": [("read_bytes_per_s", "sample_read_bytes_per_s", "min"),
+                      ("iops", "sample_read_iops", "min"),
+                      ("accelerators", "accelerators_supported", "min")],
+    "model_load": [("read_bytes_per_s", "model_load_bytes_per_s", "min"),
+                   ("load_time_s", "model_load_time_s", "max")],
+    "kv_cache": [("read_bytes_per_s", "kv_read_bytes_per_s", "min"),
+                 ("latency_s", "kv_read_p99_s", "max")],
+    "rag_index": [("iops", "rag_read_iops", "min"), ("read_bytes_per_s", "rag_read_bytes_per_s", "min"),
+                  ("latency_s", "rag_paced_p99_s", "max")],
+    "video": [("read_bytes_per_s", "video_read_bytes_per_s", "min"),
+              ("write_bytes_per_s", "video_write_bytes_per_s", "min")],
+    "results_persistence": [("iops", "small_write_iops", "min"),
+                            ("write_bytes_per_s", "small_write_bytes_per_s", "min")],
+    "tabular": [("read_bytes_per_s", "scan_read_bytes_per_s", "min")],
+    "ingest": [("write_bytes_per_s", "ingest_write_bytes_per_s", "min")],
+}
 SCALES_WITH_CLIENTS = {"min"}
 
 
 def flatten(results):
     """Probe results (by probe name) → flat per-host measurements in base units."""
     out = {}
-    ckpt_w, ckpt_r = results.get("checkpoint_write"), results.get("checkpoint_restore")
-    train, kv = results.get("training_reads"), results.get("kv_block_reads")
-    scan, sw = results.get("table_scan"), results.get("small_synced_writes")
-    if ckpt_w:
-        out["checkpoint_write_bytes_per_s"] = ckpt_w["bytes_per_s"]
-    if ckpt_r:
-        out["checkpoint_restore_bytes_per_s"] = ckpt_r["bytes_per_s"]
-    if train:
-        out.update(sample_read_bytes_per_s=train["bytes_per_s"], sample_read_iops=train["iops"],
-                   accelerators_supported=train["accelerators_supported"],
-                   accelerator_utilization=train["emulation"]["au"])
-    if kv:
-        out.update(kv_read_bytes_per_s=kv["bytes_per_s"], kv_read_iops=kv["iops"],
-                   kv_read_p50_s=kv["latency_s"]["p50_s"], kv_read_p99_s=kv["latency_s"]["p99_s"])
-    if scan:
-        out.update(scan_read_bytes_per_s=scan["read_bytes_per_s"],
-                   scan_parse_bytes_per_s=scan["parse_bytes_per_s"])
-    if sw:
-        out.update(small_write_iops=sw["iops"], small_write_p99_s=sw["latency_s"]["p99_s"])
+    for probe, figures in results.items():
+        if figures and probe in FLATTEN:
+            out.update({k: v for k, v in FLATTEN[probe](figures).items() if v is not None})
     return out
+
+
+def _lat(f, p):
+    return (f.get("latency_s") or {}).get(p)
+
+
+def _model_load(f):
+    return {"model_load_bytes_per_s": f["bytes_per_s"]}
+
+
+def _rag(f):
+    paced = f.get("at_required_rate") or {}
+    return {"rag_read_iops": f["iops"], "rag_read_bytes_per_s": f["bytes_per_s"],
+            "rag_read_p50_s": _lat(f, "p50_s"), "rag_read_p99_s": _lat(f, "p99_s"),
+            "rag_paced_p99_s": (paced.get("latency_s") or {}).get("p99_s") or _lat(f, "p99_s")}
+
+
+FLATTEN = {
+    "checkpoint_write": lambda f: {"checkpoint_write_bytes_per_s": f["bytes_per_s"]},
+    "checkpoint_restore": lambda f: {"checkpoint_restore_bytes_per_s": f["bytes_per_s"]},
+    "training_reads": lambda f: {"sample_read_bytes_per_s": f["bytes_per_s"], "sample_read_iops": f["iops"],
+                                 "accelerators_supported": f.get("accelerators_supported"),
+                                 "accelerator_utilization": (f.get("emulation") or {}).get("au")},
+    "kv_block_reads": lambda f: {"kv_read_bytes_per_s": f["bytes_per_s"], "kv_read_iops": f["iops"],
+                                 "kv_read_p50_s": _lat(f, "p50_s"), "kv_read_p99_s": _lat(f, "p99_s")},
+    "table_scan": lambda f: {"scan_read_bytes_per_s": f["read_bytes_per_s"],
+                             "scan_parse_bytes_per_s": f["parse_bytes_per_s"]},
+    "small_synced_writes": lambda f: {"small_write_iops": f["iops"], "small_write_bytes_per_s": f["bytes_per_s"],
+                                      "small_write_p99_s": _lat(f, "p99_s")},
+    "model_load": _model_load,
+    "rag_index_reads": _rag,
+    "video_stream_write": lambda f: {"video_write_bytes_per_s": f["bytes_per_s"]},
+    "video_stream_read": lambda f: {"video_read_bytes_per_s": f["bytes_per_s"]},
+    "ingest_write": lambda f: {"ingest_write_bytes_per_s": f["bytes_per_s"]},
+}
 
 
 def aggregate(per_host):
@@ -75,70 +107,127 @@ def per_client(aggregated, hosts):
     return {k: (v / hosts if COMBINE.get(k, "sum") == "sum" else v) for k, v in aggregated.items()}
 
 
-def planned_clients(proposal):
-    """Client hosts the proposal plans for: use_case.clients, the tiers' node count, or GPUs ÷ 8."""
-    use_case = proposal.get("use_case") or {}
-    explicit = num(use_case, "clients", "nodes")
-    if explicit:
-        return int(explicit)
-    nodes = [t.get("nodes") for t in proposal.get("tiers") or [] if num(t, "nodes")]
-    if nodes:
-        return int(max(nodes))
-    gpus = num(use_case, "gpus", default=1)
-    per_node = num(use_case, "gpus_per_node", default=DEFAULT_GPUS_PER_NODE)
-    return max(1, math.ceil(gpus / per_node))
-
-
-def requirement(requirements, path):
-    need, field = path.split(".", 1)
-    value = (requirements.get(need) or {}).get(field)
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
-
-
-def checks(proposal, client_figures, clients):
-    """Pass/fail with margin per requirement the run measured."""
-    requirements = proposal.get("requirements") or {}
-    out = [c for c in (_check(requirements, spec, client_figures, clients) for spec in CHECKS) if c]
-    gpus = num(proposal.get("use_case") or {}, "gpus")
-    if gpus and "accelerators_supported" in client_figures:
-        out.append(_row("training_data.accelerators", gpus, client_figures["accelerators_supported"],
-                        clients, "min", "accelerators_supported"))
+def with_derived(proposal, figures):
+    """Measurements that follow from a measured rate and a requirement (model load time per node)."""
+    out = dict(figures)
+    ml = (proposal.get("requirements") or {}).get("model_load") or {}
+    per_node = num(ml, "bytes_per_node", "total_bytes")
+    if per_node and figures.get("model_load_bytes_per_s"):
+        out["model_load_time_s"] = per_node / figures["model_load_bytes_per_s"]
     return out
 
 
-def _check(requirements, spec, figures, clients):
-    path, name, direction = spec
-    required = requirement(requirements, path)
-    if required is None or figures.get(name) is None:
-        return None
-    return _row(path, required, figures[name], clients, direction, name)
+def requirement(requirements, family, field):
+    value = (requirements.get(family) or {}).get(field)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
 
 
-def _row(path, required, per_client_value, clients, direction, name):
-    measured = per_client_value * clients if direction in SCALES_WITH_CLIENTS else per_client_value
+def checks(proposal, client_figures, clients, measured_clients=1, ceilings=None):
+    """Pass/fail with margin, only for the requirements the proposal has and the run measured."""
+    requirements = proposal.get("requirements") or {}
+    figures = with_derived(proposal, client_figures)
+    out = []
+    for family in families(proposal):
+        for field, name, direction in CHECKS.get(family, []):
+            required = requirement(requirements, family, field)
+            if required is None and (family, field) == ("training_data", "accelerators"):
+                required = num(proposal.get("use_case") or {}, "gpus")
+            if required is None or figures.get(name) is None:
+                continue
+            out.append(row(f"{family}.{field}", required, figures[name], clients, direction, name,
+                           measured_clients, (ceilings or {}).get(name)))
+    return out
+
+
+def row(path, required, per_client_value, clients, direction, name, measured_clients=1, ceiling=None):
+    """One check: the per-client figure, how it scales to the planned clients, and whether the
+    aggregate was measured or extrapolated (then capped by the block's ceiling, if known)."""
+    scales = direction in SCALES_WITH_CLIENTS
+    measured = per_client_value * clients if scales else per_client_value
+    basis = "measured" if (not scales or measured_clients >= clients) else "extrapolated"
+    capped = None
+    if basis == "extrapolated" and ceiling and measured > ceiling["value"]:
+        measured, capped = ceiling["value"], ceiling["basis"]
     margin = (measured / required - 1) if direction == "min" else (required / measured - 1 if measured else math.inf)
-    return {"requirement": path, "required": required, "measured": measured, "measurement": name,
-            "per_client": per_client_value, "clients": clients if direction in SCALES_WITH_CLIENTS else 1,
-            "direction": "at least" if direction == "min" else "at most",
-            "margin": margin, "pass": margin >= 0}
+    out = {"requirement": path, "required": required, "measured": measured, "measurement": name,
+           "per_client": per_client_value, "clients": clients if scales else 1,
+           "measured_clients": measured_clients, "planned_clients": clients, "basis": basis,
+           "flag": flag(measured_clients, clients, basis, scales), "capped_by": capped,
+           "direction": "at least" if direction == "min" else "at most",
+           "margin": margin, "pass": margin >= 0}
+    if basis == "extrapolated":
+        out["clients_for_measured"] = clients
+        out["clients_needed"] = math.ceil(required / per_client_value) if per_client_value else None
+    return out
+
+
+def flag(measured_clients, clients, basis, scales):
+    """The words the UI, API and PDF show next to the figure."""
+    if not scales:
+        return f"{_clients(measured_clients)} measured: per-client figure"
+    if basis == "measured":
+        return f"{_clients(measured_clients)} measured of {clients:,} planned: measured"
+    return f"{_clients(measured_clients)} measured × {clients:,} planned: extrapolated"
+
+
+def _clients(n):
+    return f"{n:,} client{'s' if n != 1 else ''}"
+
+
+def ceilings_for(block, clients, catalog_blocks, proposals):
+    """What the mapped block can deliver in the proposal: its datasheet figure × its quantity in the
+    first proposal that uses it (a per-node block: × the planned clients)."""
+    spec = next((b for b in catalog_blocks if b.get("id") == block), None)
+    if not spec:
+        return {}
+    quantity = next((i.get("quantity") for p in proposals or [] for i in p.get("bom") or []
+                     if i.get("item") == block and num(i, "quantity")), None)
+    units = quantity or (clients if spec.get("per_node") else None)
+    if not units:
+        return {}
+    out = {}
+    for name in COMBINE:
+        field = _ceiling_field(name)
+        if field and num(spec, field):
+            out[name] = {"value": spec[field] * units,
+                         "basis": f"{block}: {field} {spec[field]:,.0f} × {units:,} units in the proposal"}
+    return out
+
+
+def _ceiling_field(name):
+    if name.endswith("write_bytes_per_s"):
+        return "write_bytes_per_s"
+    if name.endswith("_bytes_per_s") and not name.startswith("scan_parse"):
+        return "read_bytes_per_s"
+    if name.endswith("_iops"):
+        return "iops"
+    return None
 
 
 def measured_for_ranking(block, client_figures, clients):
-    """`measured` for recommender.ranking.rank(): the block's figures as this storage delivered them."""
+    """`measured` for recommender.ranking.rank(): the block's figures as this storage delivered them.
+
+    Read: cold checkpoint restore, else model load, video or index reads; write: checkpoint
+    burst, else stream or ingest writes; IOPS: sample, index or KV reads."""
     if not block:
         return {}
     figures = {}
-    if "checkpoint_restore_bytes_per_s" in client_figures:
-        figures["read_bytes_per_s"] = client_figures["checkpoint_restore_bytes_per_s"] * clients
-    if "checkpoint_write_bytes_per_s" in client_figures:
-        figures["write_bytes_per_s"] = client_figures["checkpoint_write_bytes_per_s"] * clients
-    iops = client_figures.get("sample_read_iops") or client_figures.get("kv_read_iops")
-    if iops:
-        figures["iops"] = iops * clients
-    return {block: figures}
+    read = _first(client_figures, "checkpoint_restore_bytes_per_s", "model_load_bytes_per_s",
+                  "video_read_bytes_per_s", "sample_read_bytes_per_s", "rag_read_bytes_per_s")
+    write = _first(client_figures, "checkpoint_write_bytes_per_s", "video_write_bytes_per_s",
+                   "ingest_write_bytes_per_s")
+    iops = _first(client_figures, "sample_read_iops", "rag_read_iops", "kv_read_iops")
+    for field, value in (("read_bytes_per_s", read), ("write_bytes_per_s", write), ("iops", iops)):
+        if value:
+            figures[field] = value * clients
+    return {block: figures} if figures else {}
+
+
+def _first(figures, *names):
+    return next((figures[n] for n in names if figures.get(n)), None)
 
 
 def measured_basis(clients):
     return (f"per-client figures measured by a validation run × {clients} planned clients: "
-            "read = cold checkpoint restore, write = checkpoint burst with fsync, "
-            "iops = sample-sized random reads")
+            "read = cold checkpoint restore (else model load, stream or index reads), "
+            "write = checkpoint burst with fsync (else stream writes), iops = random reads")

@@ -2,10 +2,11 @@
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 
 # fio's JSON keeps latency in nanoseconds ("clat_ns") and bandwidth in bytes/s ("bw_bytes")
-# since fio 3.x (fio HOWTO, "JSON output"); stack-check §5 captured fio-3.33 here.
+# since fio 3.x (fio-howto: "JSON output"); the fixtures in fixtures/fio/ are fio-3.33.
 NS = 1e-9
 
 
@@ -18,9 +19,24 @@ def fio_path():
 
 
 def common_args(name, work, runtime_s):
-    # psync + iodepth 1: one blocking request per job, the same as our probes' os.pwrite/preadv.
+    # psync + iodepth 1: one blocking request per job, the same as our probes' os.pwrite/preadv
+    # (a pattern with a queue depth overrides the engine, see depth_args).
     return [f"--name={name}", f"--directory={work}", "--ioengine=psync", "--iodepth=1",
-            "--group_reporting=1", "--output-format=json", f"--runtime={max(1, int(round(runtime_s)))}"]
+            "--group_reporting=1", "--output-format=json", f"--runtime={runtime_ms(runtime_s)}ms"]
+
+
+def runtime_ms(runtime_s):
+    """fio takes time suffixes (fio HOWTO "Time values"), so sub-second repeats stay exact."""
+    return max(100, int(round(runtime_s * 1000)))
+
+
+def depth_args(pattern):
+    """Requests in flight per job: io_uring at that depth (fio HOWTO ioengine=io_uring), else none."""
+    depth = int(pattern.get("queue_depth") or 1)
+    extra = [f"--rate_iops={int(pattern['rate_iops'])}"] if pattern.get("rate_iops") else []
+    if depth <= 1:
+        return extra
+    return ["--ioengine=io_uring", f"--iodepth={depth}", *extra]
 
 
 def pattern_args(pattern, work, runtime_s):
@@ -29,15 +45,18 @@ def pattern_args(pattern, work, runtime_s):
     args = common_args(pattern.get("name", kind), work, runtime_s)
     if kind == "checkpoint_write":
         # fallocate=none: fio preallocates by default, a checkpoint writer (torch.save) does not,
-        # and allocating writes are slower (stack-check §5: new file 1354 vs overwrite 1903 MiB/s).
+        # and allocating writes are slower than overwrites (fio-howto: fallocate).
         return args + ["--rw=write", f"--bs={pattern['block_bytes']}", f"--numjobs={pattern['writers']}",
                        f"--size={pattern['file_bytes']}", "--direct=1", "--end_fsync=1", "--fallocate=none"]
     if kind == "checkpoint_restore":
         return args + ["--rw=read", f"--bs={pattern['block_bytes']}", f"--numjobs={pattern['readers']}",
                        f"--size={pattern['file_bytes']}", "--direct=1"]
     if kind == "random_read":
+        if pattern.get("opendir"):  # fio 3.33 ignores opendir's files when --directory is also set
+            args = [a for a in args if not a.startswith("--directory=")]
         return args + ["--rw=randread", f"--bs={pattern['read_bytes']}", f"--numjobs={pattern['threads']}",
-                       *files_args(pattern), "--direct=1", "--time_based=1", "--norandommap=1", "--randrepeat=0"]
+                       *files_args(pattern), "--direct=1", "--time_based=1", "--norandommap=1",
+                       "--randrepeat=0", *depth_args(pattern)]
     if kind == "synced_write":
         # appends that grow the file, like a results log: no preallocation here either
         return args + ["--rw=write", f"--bs={pattern['record_bytes']}", f"--numjobs={pattern['threads']}",
@@ -46,7 +65,10 @@ def pattern_args(pattern, work, runtime_s):
 
 
 def files_args(pattern):
-    """Read the probe's own files when named (same data, same layout), else let fio lay out its own."""
+    """Read the probe's own files: a folder of them through `opendir` (any file count; thousands of
+    names on the command line exceed fio's option length), or one named file; else fio lays out its own."""
+    if pattern.get("opendir"):
+        return [f"--opendir={pattern['opendir']}", "--file_service_type=random"]
     if pattern.get("filenames"):
         return [f"--filename={':'.join(pattern['filenames'])}", "--file_service_type=random"]
     return [f"--size={pattern['file_bytes']}"]
@@ -142,7 +164,7 @@ def reference(pattern, work, guard, runtime_s):
 
 def pattern_bytes(pattern):
     """Bytes fio will create for the pattern (none when it reads the probe's files)."""
-    if pattern.get("filenames"):
+    if pattern.get("filenames") or pattern.get("opendir"):
         return 0
     jobs = pattern.get("writers") or pattern.get("readers") or pattern.get("threads") or 1
     return jobs * pattern["file_bytes"]
@@ -152,3 +174,32 @@ def ratio(ours, theirs):
     """ours ÷ fio for bytes/s (None when fio measured nothing)."""
     return ours / theirs if theirs else None
 
+
+
+# ---------------------------------------------------------------- fio as the I/O engine
+
+def engine_reads(pattern, work, runtime_s):
+    """Run a random-read pattern with fio as the engine and account for it ourselves from fio's
+    per-I/O latency log (write_lat_log with log_avg_msec=0: one line per I/O, "time_ms, lat_ns,
+    dir, bs, offset"; fio HOWTO "Log File Formats"). Returns ops as (t_end_s, bytes, latency_s)."""
+    logs = Path(work) / ".fio-engine"
+    logs.mkdir(exist_ok=True)
+    args = pattern_args(pattern, work, runtime_s) + [f"--write_lat_log={logs}/io", "--log_avg_msec=0"]
+    try:
+        run(args, timeout_s=runtime_s * 4 + 60)
+        ops = [op for log in sorted(logs.glob("io_lat.*.log")) for op in read_lat_log(log)]
+    finally:
+        shutil.rmtree(logs, ignore_errors=True)
+    if not ops:
+        raise FioError("fio engine logged no I/O")
+    return ops, args
+
+
+def read_lat_log(path):
+    ops = []
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            parts = line.split(",")
+            if len(parts) >= 4:
+                ops.append((int(parts[0]) / 1000.0, int(parts[3]), int(parts[1]) * NS))
+    return ops

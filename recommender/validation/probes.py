@@ -19,12 +19,13 @@ from . import safety
 from .rawio import (ALIGN_BYTES, BLOCK_BYTES, DIRECT, FADVISE, MiB, aligned_buffer, align_up,  # noqa: F401
                     open_read, open_write, rank_io)
 
-# PyTorch DataLoader's default prefetch_factor (torch.utils.data.DataLoader docs).
+# PyTorch DataLoader's default prefetch_factor (pytorch-dataloader: prefetch_factor).
 PREFETCH_BATCHES = 2
 # Most accelerators emulated at once on one client: threads beyond this measure the Python
 # interpreter, not the storage; beyond it "accelerators supported" is extrapolated (and says so).
 MAX_EMULATED_ACCELERATORS = 16
 PROGRESS_EVERY_S = 0.2
+SAMPLES_DIR = "samples"
 RANK_SCRIPT = str(Path(__file__).resolve().parent / "rank.py")
 
 COLD_METHOD_TEXT = {
@@ -84,9 +85,18 @@ def series(ops, start, end):
             for i, (b, n) in enumerate(buckets)]
 
 
+def ops_span(ops):
+    """First issue to last completion of timed ops (t_end, bytes, latency): each op is timed on its
+    own (clock_gettime(CLOCK_MONOTONIC), ns), so the span is exact, not sampled by the progress loop."""
+    if not ops:
+        return None
+    return max(op[0] for op in ops) - min(op[0] - op[2] for op in ops)
+
+
 def summary(ops, start, end, elapsed_s=None, **extra):
     """The figures every probe reports: bytes, seconds, bytes/s, IOPS, latency, time series."""
-    elapsed = max(elapsed_s if elapsed_s is not None else end - start, 1e-9)
+    span = ops_span(ops)
+    elapsed = max(elapsed_s if elapsed_s is not None else (span if span else end - start), 1e-9)
     total = sum(op[1] for op in ops)
     return {"bytes": total, "seconds": elapsed, "bytes_per_s": total / elapsed,
             "iops": len(ops) / elapsed, "ops": len(ops),
@@ -198,12 +208,12 @@ def _ranks_summary(rank_results, **extra):
 
 
 def checkpoint_write(work, guard, writers, file_bytes, deadline_s, progress,
-                     block_bytes=BLOCK_BYTES):
+                     block_bytes=BLOCK_BYTES, name="rank"):
     """N writers each write one shard in large sequential blocks, then fsync (DLIO/MLPerf)."""
     file_bytes = max(block_bytes, (int(file_bytes) // block_bytes) * block_bytes)
     guard.reserve(writers * file_bytes)
     method = direct_io_method(work)
-    paths = [safety.inside(work, f"rank{i:04d}.ckpt") for i in range(writers)]
+    paths = [safety.inside(work, f"{name}{i:04d}.ckpt") for i in range(writers)]
     ranks = _start_ranks("write", paths, file_bytes, block_bytes, method, deadline_s,
                          (str(guard.root), guard.free_floor_bytes))
     results = _wait_ranks(ranks, writers * file_bytes, progress, guard)
@@ -259,9 +269,16 @@ class RandomReader:
         t1 = time.monotonic()
         return (t1, n, t1 - t0)
 
-    def loop(self, stop, deadline, seed):
+    def loop(self, stop, deadline, seed, interval_s=0.0):
+        """Closed loop (next read when the last completes), or paced: one read every `interval_s`."""
         buf, rng, mine = aligned_buffer(self.read_bytes), random.Random(seed), []
+        due = time.monotonic()
         while not stop.is_set() and time.monotonic() < deadline:
+            if interval_s:
+                due += interval_s
+                wait = due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
             mine.append(self.read_one(buf, rng))
         buf.close()
         with self.lock:
@@ -286,12 +303,16 @@ def run_threads(targets, deadline, progress, stop=None):
     return start, time.monotonic()
 
 
-def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0):
+def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0, rate_iops=None):
+    """`threads` reads in flight (each thread blocks in os.preadv, which releases the GIL: a
+    queue depth of `threads`), closed loop or paced to `rate_iops` in total."""
     reader = RandomReader(fds, slots, read_bytes)
     deadline = time.monotonic() + deadline_s
-    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i) for i in range(threads)]
+    interval = threads / rate_iops if rate_iops else 0.0
+    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i, interval) for i in range(threads)]
     start, end = run_threads(loops, deadline, progress)
-    return summary(reader.ops, start, end, threads=threads, read_bytes=read_bytes)
+    return summary(reader.ops, start, end, threads=threads, read_bytes=read_bytes, queue_depth=threads,
+                   rate_iops=rate_iops, engine="thread pool, os.preadv releases the GIL")
 
 
 def open_all(paths, method):
@@ -306,9 +327,11 @@ def close_all(fds):
 # ---------------------------------------------------------------- training reads
 
 def make_dataset(work, guard, sample_bytes, samples_per_file, files, method):
-    """Sample files with `samples_per_file` aligned samples each; returns paths and slots."""
+    """Sample files with `samples_per_file` aligned samples each, in their own folder (fio's twin
+    reads it with opendir); returns paths and slots."""
     sample_bytes = align_up(sample_bytes)
-    paths = [write_file(safety.inside(work, f"sample{i:05d}.dat"), sample_bytes * samples_per_file,
+    safety.inside(work, SAMPLES_DIR).mkdir(mode=0o700, exist_ok=True)
+    paths = [write_file(safety.inside(work, f"{SAMPLES_DIR}/sample{i:05d}.dat"), sample_bytes * samples_per_file,
                         method, guard) for i in range(files)]
     slots = [(f, s * sample_bytes) for f in range(files) for s in range(samples_per_file)]
     return paths, slots, sample_bytes
@@ -398,7 +421,7 @@ def _read_batch(reader, bufs, rngs, batch_size):
 def accelerators_supported(read_bytes_per_s, batch_size, sample_bytes, compute_s, au_min):
     """Accelerators whose demand the measured rate covers at the AU floor.
 
-    Demand per accelerator = batch × sample bytes ÷ step time (research/mlperf-storage.md §2.3);
+    Demand per accelerator = batch × sample bytes ÷ step time (mlperf-storage-v2: Submission_guidelines.md);
     with I/O overlapping compute, AU ≈ delivered ÷ demanded, so AU ≥ au_min holds while
     accelerators ≤ rate ÷ (au_min × demand).
     """
@@ -567,3 +590,74 @@ def read_whole(path, method):
         os.close(fd)
         buf.close()
     return bytes(out[:size]), ops
+
+
+# ---------------------------------------------------------------- model load, video, ingest, RAG
+
+def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progress, method=None):
+    """Model cold start: weight shards laid out first (untimed), then read back in parallel,
+    one reader process per shard, at the loader's block size, cold."""
+    method = method or direct_io_method(work)
+    paths = [write_file(safety.inside(work, f"model-{i + 1:05d}-of-{readers:05d}.safetensors"),
+                        file_bytes, method, guard) for i in range(readers)]
+    figures = checkpoint_restore(work, paths, deadline_s, progress, method=method, block_bytes=block_bytes)
+    return {**figures, "shards": readers, "shard_bytes": file_bytes}, paths
+
+
+def stream_writes(work, guard, writers, file_bytes, block_bytes, deadline_s, progress, prefix):
+    """Concurrent sequential writers (camera ingest, data ingest), one process each, fsync at end."""
+    paths_prefix = f"{prefix}"
+    figures, paths = checkpoint_write(work, guard, writers, file_bytes, deadline_s, progress,
+                                      block_bytes=block_bytes, name=paths_prefix)
+    return figures, paths
+
+
+def random_reads_engine(work, guard, path, read_bytes, threads, queue_depth, deadline_s,
+                        rate_iops=None, method=None):
+    """Random reads with a real queue depth: fio (io_uring) is the engine, every I/O is logged and
+    the figures are ours (summary over the logged ops). Python threads issuing one blocking read
+    each cannot keep 32 requests in flight on two cores (docs/performance/validation.md)."""
+    from . import fio
+
+    pattern = {"kind": "random_read", "name": "engine", "read_bytes": read_bytes, "threads": threads,
+               "queue_depth": queue_depth, "filenames": [path.name], "rate_iops": rate_iops}
+    ops, args = fio.engine_reads(pattern, work, deadline_s)
+    start = min(op[0] - op[2] for op in ops)
+    return summary(ops, start, max(op[0] for op in ops), threads=threads, queue_depth=queue_depth,
+                   read_bytes=read_bytes, engine="fio io_uring, own accounting from the per-I/O log",
+                   rate_iops=rate_iops)
+
+
+def rag_index_reads(work, guard, step, deadline_s, progress, method=None, engine=True):
+    """Index pages read in the index type's pattern: random 4 KiB sectors (DiskANN beam search),
+    random whole lists (IVF), or a sequential load (in-memory HNSW/flat): saturated, then at the
+    IOPS the QPS implies when that is lower."""
+    method = method or direct_io_method(work)
+    path = write_file(safety.inside(work, f"index-{step['index']}.dat"), step["file_bytes"], method, guard)
+    if step["pattern"] == "sequential":
+        fig = checkpoint_restore(work, [path], deadline_s, progress, method=method)
+        return {**fig, "pattern": "sequential", "index": step["index"], "method": method}
+    saturated = _rag_random(work, guard, path, step, deadline_s * (0.5 if step.get("rate_iops") else 1.0),
+                            None, method, engine)
+    progress(0.5, "rag index reads")
+    out = {**saturated, "pattern": step["pattern"], "index": step["index"], "method": method}
+    rate = step.get("rate_iops")
+    if rate and rate < saturated["iops"]:
+        paced = _rag_random(work, guard, path, step, deadline_s * 0.5, rate, method, engine)
+        out["at_required_rate"] = {k: paced[k] for k in ("iops", "bytes_per_s", "latency_s", "rate_iops")}
+    return out
+
+
+def _rag_random(work, guard, path, step, deadline_s, rate, method, engine):
+    """Queue depth = one thread per request in flight (the measured choice, see
+    docs/performance/validation.md); `engine=True` runs fio as the engine instead."""
+    if engine:
+        return random_reads_engine(work, guard, path, step["page_bytes"], 1, step["queue_depth"], deadline_s,
+                                   rate_iops=rate)
+    fds = open_all([path], method)
+    try:
+        slots = [(0, i * step["page_bytes"]) for i in range(step["file_bytes"] // step["page_bytes"])]
+        return random_reads(fds, slots, step["page_bytes"], step["queue_depth"], deadline_s, lambda f, n: None,
+                            seed=11, rate_iops=rate)
+    finally:
+        close_all(fds)

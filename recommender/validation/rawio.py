@@ -5,7 +5,7 @@ import os
 import time
 
 MiB = 1 << 20
-# 1 MiB requests: the size stack-check §5 measured with fio and Python on this kind of disk.
+# 1 MiB requests: the transfer size of MLPerf Storage checkpoint and fio sequential jobs (mlperf-storage-v2).
 BLOCK_BYTES = MiB
 # O_DIRECT needs buffer, offset and length aligned to the logical block size; 4 KiB covers
 # 512-byte and 4Kn devices (open(2), "O_DIRECT" notes).

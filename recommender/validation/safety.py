@@ -1,4 +1,6 @@
 """Path guard for validation runs: stay inside the target, respect the size cap and free-space floor."""
+import json
+import os
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -7,6 +9,18 @@ from pathlib import Path
 from .rawio import open_new  # noqa: F401  (re-exported: the one way runs create files)
 
 WORKDIR_PREFIX = "advisor-validation-"
+# Every work directory holds this file, written when the run created it; cleanup deletes a
+# directory only when it holds a marker this program wrote (never on a name match alone).
+MARKER_NAME = ".advisor-validation-run"
+MARKER_APP = "ai-storage-advisor"
+# System directories a target may never be, and trees it may never be inside (FHS 3.0).
+SYSTEM_DIRS = {"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32",
+               "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
+               "/usr", "/var", "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/tmp",
+               "/var/run", "/var/mail", "/snap"}
+SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
+                "/run", "/sbin", "/sys", "/usr", "/var/lib", "/var/log", "/var/cache", "/var/spool",
+                "/var/run", "/snap")
 
 
 class SafetyError(Exception):
@@ -18,17 +32,35 @@ class SafetyError(Exception):
         self.message = message
 
 
-def target_root(path):
-    """The target directory, resolved; it must be an existing, absolute directory."""
-    raw = Path(path)
-    if not raw.is_absolute():
-        raise SafetyError("path", f"{path!r} is not an absolute path")
-    if ".." in raw.parts:
-        raise SafetyError("path", f"{path!r} contains '..'")
-    root = raw.resolve()
-    if not root.is_dir():
-        raise SafetyError("path", f"{path!r} is not an existing directory")
-    return root
+def path_errors(path, force=False, must_exist=True):
+    """Why `path` may not be a target (empty list when it may): absolute, no '..', no symlink on
+    the way (the resolved path must be the path given), not a system directory, and not a mount's
+    root unless staff `force` it. The one path check of the admin, the API, the CLI and the runs."""
+    raw = str(path or "")
+    if not raw or not os.path.isabs(raw):
+        return [f"{raw!r} is not an absolute path"]
+    if ".." in Path(raw).parts:
+        return [f"{raw!r} contains '..'"]
+    plain = os.path.normpath(raw)
+    resolved = os.path.realpath(plain)
+    if resolved != plain:
+        return [f"{raw!r} leads through a symlink to {resolved!r}; register the resolved path"]
+    if plain in SYSTEM_DIRS or any(plain.startswith(t + "/") for t in SYSTEM_TREES):
+        return [f"{raw!r} is a system directory; use a directory made for validation runs"]
+    if not os.path.isdir(plain):
+        return [f"{raw!r} is not an existing directory"] if must_exist else []
+    if os.path.ismount(plain) and not force:
+        return [f"{raw!r} is the root of a mounted file system; use a directory inside it "
+                "(staff may force it)"]
+    return []
+
+
+def target_root(path, force=False):
+    """The target directory, checked by path_errors; it must exist."""
+    problems = path_errors(path, force=force)
+    if problems:
+        raise SafetyError("path", problems[0])
+    return Path(os.path.normpath(str(path)))
 
 
 def inside(root, relative):
@@ -45,8 +77,8 @@ def inside(root, relative):
 class Guard:
     """Counts the bytes a run keeps on the target and checks free space before and while writing."""
 
-    def __init__(self, path, size_cap_bytes, free_floor_bytes):
-        self.root = target_root(path)
+    def __init__(self, path, size_cap_bytes, free_floor_bytes, force=False):
+        self.root = target_root(path, force=force)
         if size_cap_bytes <= 0:
             raise SafetyError("size_cap_bytes", "must be positive")
         if free_floor_bytes < 0:
@@ -96,24 +128,50 @@ class Guard:
 
     @contextmanager
     def workdir(self, label="run"):
-        """A fresh directory inside the target, removed with everything in it afterwards."""
+        """A fresh directory inside the target with our marker in it, removed with everything in it
+        afterwards (only this directory: its name is new, mkdir fails if it exists)."""
         name = f"{WORKDIR_PREFIX}{label}-{uuid.uuid4().hex[:8]}"
         work = self.path(name)
         work.mkdir(mode=0o700)
+        write_marker(work, label)
         try:
             yield work
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            remove_workdir(work)
             self.reserved_bytes = 0
 
 
+def write_marker(work, label):
+    fd = open_new(work / MARKER_NAME)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"app": MARKER_APP, "label": label, "pid": os.getpid()}, f)
+
+
+def has_marker(directory):
+    """True when `directory` (not a symlink) holds a regular marker file this program wrote."""
+    marker = directory / MARKER_NAME
+    if directory.is_symlink() or not directory.is_dir() or marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        return json.loads(marker.read_text()).get("app") == MARKER_APP
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def remove_workdir(work):
+    """Delete a work directory this run created (rmtree does not follow symlinks inside it)."""
+    if has_marker(work):
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def remove_leftovers(root, keep=()):
-    """Delete work directories a killed run left behind (names start with WORKDIR_PREFIX),
-    except those whose names start with one of the `keep` prefixes (runs still going)."""
+    """Delete work directories a killed run left behind: a directory of the target root whose name
+    has our prefix AND which holds our marker, except those of runs still going (`keep` prefixes).
+    A user's own directory with a similar name has no marker and stays."""
     removed = []
     for entry in sorted(Path(root).iterdir()):
         kept = any(entry.name.startswith(prefix) for prefix in keep)
-        if entry.name.startswith(WORKDIR_PREFIX) and not kept and not entry.is_symlink():
+        if entry.name.startswith(WORKDIR_PREFIX) and not kept and has_marker(entry):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
     return removed

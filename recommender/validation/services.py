@@ -60,24 +60,23 @@ TARGET_TEXT_LIMITS = {"name": 80, "path": 1000, "host_queue": 120, "block": 80}
 MAX_TARGET_BYTES = 2**63 - 1
 
 
-def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue, block=""):
+def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue, block="", kind="directory",
+                  endpoint_url="", bucket="", force=False, must_exist=False):
+    """Field errors of a target: the one validator the admin form, the API and the CLI share."""
     errors = {}
     bare = str(name or "").replace("-", "").replace("_", "")
     if not bare or not (bare.isascii() and bare.isalnum()):  # the slug the model and the API accept
         errors["name"] = ["use letters, digits, '-' or '_'"]
-    if not path or not Path(path).is_absolute():
-        errors["path"] = [f"{path!r} is not an absolute path"]
-    elif ".." in Path(path).parts:
-        errors["path"] = [f"{path!r} contains '..'"]
-    if not isinstance(size_cap_bytes, int) or size_cap_bytes < 8 * workloads.MiB:
-        errors["size_cap_bytes"] = [f"must be an integer of at least {8 * workloads.MiB} bytes"]
-    elif size_cap_bytes > MAX_TARGET_BYTES:
-        errors["size_cap_bytes"] = [f"must be at most {MAX_TARGET_BYTES} bytes"]
-    if not isinstance(free_floor_bytes, int) or free_floor_bytes < 0:
-        errors["free_floor_bytes"] = ["must be a non-negative integer"]
-    elif free_floor_bytes > MAX_TARGET_BYTES:
-        errors["free_floor_bytes"] = [f"must be at most {MAX_TARGET_BYTES} bytes"]
-    if not host_queue or any(c.isspace() for c in host_queue):
+    if kind not in (Target.DIRECTORY, Target.S3):
+        errors["kind"] = [f"must be {Target.DIRECTORY!r} or {Target.S3!r}"]
+    elif kind == Target.S3:
+        errors.update(s3_errors(endpoint_url, bucket))
+    else:
+        problems = safety.path_errors(path, force=force, must_exist=must_exist)
+        if problems:
+            errors["path"] = problems
+    errors.update(_size_errors(size_cap_bytes, free_floor_bytes))
+    if not host_queue or any(c.isspace() for c in str(host_queue)):
         errors["host_queue"] = ["must be a queue name without spaces"]
     values = {"name": name, "path": path, "host_queue": host_queue, "block": block}
     for field, limit in TARGET_TEXT_LIMITS.items():
@@ -89,6 +88,47 @@ def target_errors(name, path, size_cap_bytes, free_floor_bytes, host_queue, bloc
     return errors
 
 
+def _size_errors(size_cap_bytes, free_floor_bytes):
+    errors = {}
+    if isinstance(size_cap_bytes, bool) or not isinstance(size_cap_bytes, int) or size_cap_bytes < 8 * workloads.MiB:
+        errors["size_cap_bytes"] = [f"must be an integer of at least {8 * workloads.MiB} bytes"]
+    elif size_cap_bytes > MAX_TARGET_BYTES:
+        errors["size_cap_bytes"] = [f"must be at most {MAX_TARGET_BYTES} bytes"]
+    if isinstance(free_floor_bytes, bool) or not isinstance(free_floor_bytes, int) or free_floor_bytes < 0:
+        errors["free_floor_bytes"] = ["must be a non-negative integer"]
+    elif free_floor_bytes > MAX_TARGET_BYTES:
+        errors["free_floor_bytes"] = [f"must be at most {MAX_TARGET_BYTES} bytes"]
+    return errors
+
+
+def s3_errors(endpoint_url, bucket):
+    errors = {}
+    url = str(endpoint_url or "")
+    if not (url.startswith("http://") or url.startswith("https://")) or any(c.isspace() for c in url):
+        errors["endpoint_url"] = ["must be an http:// or https:// URL"]
+    name = str(bucket or "")
+    ok = 3 <= len(name) <= 63 and all(c.islower() or c.isdigit() or c in "-." for c in name)
+    if not ok or not name[:1].isalnum():
+        errors["bucket"] = ["must be an S3 bucket name: 3–63 lower-case letters, digits, '-' or '.'"]
+    return errors
+
+
+def may_use(user, target):
+    """Staff, the target's allowed users, or everyone when it is public."""
+    if user.is_staff or target.public:
+        return True
+    return target.allowed_users.filter(pk=user.pk).exists()
+
+
+def targets_for(user):
+    """Targets this user may run on (the page and the API list these)."""
+    from django.db.models import Q
+
+    if user.is_staff:
+        return Target.objects.all()
+    return Target.objects.filter(Q(public=True) | Q(allowed_users=user)).distinct()
+
+
 def catalog_block_ids():
     """Ids of the building blocks a target may stand for (calibration replaces their figures)."""
     from recommender.catalog import selectors as catalog_selectors
@@ -97,21 +137,33 @@ def catalog_block_ids():
 
 
 def target_save(name, path, host_queue="advisor", block="", size_cap_bytes=None, free_floor_bytes=None,
-                create_dir=False):
+                create_dir=False, force=False, public=None, users=(), kind="directory", endpoint_url="",
+                bucket=""):
     """Register (or update) a target; with create_dir, make the directory on this host."""
     cap = settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES if size_cap_bytes is None else size_cap_bytes
     floor = settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES if free_floor_bytes is None else free_floor_bytes
-    errors = target_errors(name, str(path), cap, floor, host_queue, block)
+    path = str(path or "")
+    errors = target_errors(name, path, cap, floor, host_queue, block, kind, endpoint_url, bucket, force,
+                           must_exist=not create_dir)
     if errors:
         raise InputError(errors)
-    if create_dir:
+    if create_dir and kind == Target.DIRECTORY:
         try:
             Path(path).mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file in the way, no permission, read-only file system ...
-            raise InputError({"path": [f"cannot create {str(path)!r}: {exc.strerror}"]}) from None
-    target, _ = Target.objects.update_or_create(
-        name=name, defaults={"path": str(Path(path)), "host_queue": host_queue, "block": block or "",
-                             "size_cap_bytes": cap, "free_floor_bytes": floor})
+            raise InputError({"path": [f"cannot create {path!r}: {exc.strerror}"]}) from None
+        problems = safety.path_errors(path, force=force)
+        if problems:
+            raise InputError({"path": problems})
+    defaults = {"path": os.path.normpath(path) if path else "", "host_queue": host_queue,
+                "block": block or "", "size_cap_bytes": cap, "free_floor_bytes": floor, "force_path": force,
+                "kind": kind, "endpoint_url": endpoint_url, "bucket": bucket}
+    if public is not None:
+        defaults["public"] = public
+    with transaction.atomic():
+        target, _ = Target.objects.update_or_create(name=name, defaults=defaults)
+        if users:
+            target.allowed_users.add(*users)
     return target
 
 
@@ -120,7 +172,7 @@ def target_save(name, path, host_queue="advisor", block="", size_cap_bytes=None,
 def run_create(owner, use_case, target_names=None, budget_s=60.0):
     """A queued run of the use case's probes on the named targets (all at once, one per host)."""
     budget_s = budget_checked(budget_s)
-    targets = targets_checked(target_names)
+    targets = targets_checked(target_names, owner)
     basis = proposal_basis(use_case)
     with transaction.atomic():
         run = ValidationRun.objects.create(owner=owner, use_case=use_case, budget_s=budget_s,
@@ -143,16 +195,17 @@ def budget_checked(budget_s):
     return float(budget_s)
 
 
-def targets_checked(names):
+def targets_checked(names, user=None):
+    usable = targets_for(user) if user is not None else Target.objects.all()
     if names is None or names == []:
-        default = Target.objects.filter(name="default").first() or Target.objects.first()
+        default = usable.filter(name="default").first() or usable.first()
         if default is None:
             raise InputError({"targets": ["no target is registered; an operator adds one with "
                                           "`manage.py target add NAME PATH`"]})
         return [default]
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise InputError({"targets": ["must be a list of target names"]})
-    found = {t.name: t for t in Target.objects.filter(name__in=names)}
+    found = {t.name: t for t in usable.filter(name__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
         raise InputError({"targets": [f"unknown target {n!r}" for n in missing]})
@@ -165,7 +218,10 @@ def proposal_basis(use_case):
     document = proposal.document if proposal else core_services.use_case_evaluate(use_case.document)
     return {"proposal_id": proposal.pk if proposal else None,
             "use_case": document.get("use_case") or use_case.document,
-            "requirements": document.get("requirements") or {}, "tiers": document.get("tiers") or []}
+            "requirements": document.get("requirements") or {}, "tiers": document.get("tiers") or [],
+            "proposals": [{"architecture": p.get("architecture"),
+                           "bom": [{"item": i.get("item"), "quantity": i.get("quantity")} for i in p.get("bom") or []]}
+                          for p in document.get("proposals") or []]}
 
 
 def run_enqueue(run_id):
@@ -194,6 +250,13 @@ def run_cancel(run):
     run_log(run, "cancelled by the user")
     run.refresh_from_db()
     return run
+
+
+def runs_cancel_for_use_case(use_case):
+    """Before a use case is deleted: cancel its queued and running runs (running hosts stop at their
+    next progress check, when they find the run gone or cancelled)."""
+    for run in ValidationRun.objects.filter(use_case=use_case, status__in=ACTIVE):
+        run_cancel(run)
 
 
 def _revoke(task_ids):
@@ -251,7 +314,11 @@ def _claim(host_id, worker, task_id):
 
 def _measure(host):
     run, target = host.run, host.target
-    guard = safety.Guard(target.path, target.size_cap_bytes, target.free_floor_bytes)
+    if target is None:
+        raise RunStopped(f"target {host.target_name!r} was deleted before the run started")
+    if target.kind == Target.S3:
+        return _measure_s3(host, run, target)
+    guard = safety.Guard(target.path, target.size_cap_bytes, target.free_floor_bytes, force=target.force_path)
     safety.remove_leftovers(guard.root, keep=_active_workdirs(target))
     parties = run.hosts.count()
     _barrier(run.pk, parties, host)
@@ -268,6 +335,24 @@ def _measure(host):
     return {**out, "plan": steps, "host": os.uname().nodename, "target": target.name,
             "measuring_started_at": measuring_started_at,
             "free_bytes_after": guard.free_bytes()}
+
+
+def _measure_s3(host, run, target):
+    """The S3 form of the plan on a bucket (credentials: the target's secret, else the worker's env)."""
+    from . import s3probes
+
+    parties = run.hosts.count()
+    _barrier(run.pk, parties, host)
+    measuring_started_at = time.time()
+    steps = workloads.plan(run.results.get("basis", {}), run.budget_s, target.size_cap_bytes, kind="s3")
+    _host_update(host.pk, stage=f"plan: {', '.join(s['probe'] for s in steps)}")
+    s3 = s3probes.client(target.endpoint_url, target.access_key_id, target.secret_access_key)
+    deadline = time.monotonic() + run_time_limit_s(run.budget_s)
+    out = s3probes.execute(steps, s3, target.bucket, target.size_cap_bytes, _progress(host, deadline),
+                           label=f"r{run.pk}-h{host.pk}")
+    out["measurements"] = calibration.flatten(out["probes"])
+    return {**out, "plan": steps, "host": os.uname().nodename, "target": target.name,
+            "measuring_started_at": measuring_started_at}
 
 
 def _active_workdirs(target):
@@ -305,13 +390,16 @@ def _progress(host, deadline):
         last[0] = time.monotonic()
         _check_cancel(host.run_id)
         _host_update(host.pk, progress=round(fraction, 4), stage=stage)
-        _run_progress(host.run_id, stage=f"{host.target.name}: {stage}")
+        _run_progress(host.run_id, stage=f"{host.target_name}: {stage}")
 
     return report
 
 
 def _check_cancel(run_id):
-    if ValidationRun.objects.filter(pk=run_id, status=ValidationRun.CANCELLED).exists():
+    status = ValidationRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+    if status is None:
+        raise RunStopped("cancelled: the run (or its use case) was deleted")
+    if status == ValidationRun.CANCELLED:
         raise RunStopped("cancelled by the user")
 
 
@@ -336,7 +424,14 @@ def _heartbeat(host_id, run_id, stop):
         connection.close()
 
 
+def _hide_path(host, text):
+    """Run errors are shown to the run's owner, who may not see the target's server path."""
+    path = host.target.path if host.target else ""
+    return text.replace(path, f"<target {host.target_name}>") if path and text else text
+
+
 def _host_done(host, status, results=None, error="", log=""):
+    error = _hide_path(host, error)
     fields = {"status": status, "finished_at": timezone.now(), "error": error[:4000],
               "heartbeat_at": timezone.now()}
     if status == ValidationRun.SUCCEEDED:
@@ -346,7 +441,7 @@ def _host_done(host, status, results=None, error="", log=""):
     if log:
         fields["log"] = log
     RunHost.objects.filter(pk=host.pk, status=ValidationRun.RUNNING).update(**fields)
-    run_log(host.run, f"{host.target.name}: {status}" + (f" — {error}" if error else ""))
+    run_log(host.run, f"{host.target_name}: {status}" + (f" — {error}" if error else ""))
 
 
 # ---------------------------------------------------------------- finish, calibrate, reap
@@ -361,7 +456,7 @@ def run_finish_if_done(run_id):
     hosts = list(run.hosts.select_related("target"))
     failed = [h for h in hosts if h.status == ValidationRun.FAILED]
     if failed:
-        reasons = "; ".join(f"{h.target.name}: {h.error}" for h in failed)
+        reasons = "; ".join(f"{h.target_name}: {h.error}" for h in failed)
         _settle(run, ValidationRun.FAILED, error=reasons)
     elif any(h.status == ValidationRun.CANCELLED for h in hosts):
         _settle(run, ValidationRun.CANCELLED, error=run.error or "cancelled")
@@ -382,21 +477,33 @@ def _settle(run, status, error="", results=None):
 
 
 def run_results(run, hosts):
-    """Aggregate and per-host figures, per-client figures and checks against the requirements."""
-    per_host = {h.target.name: h.results.get("measurements", {}) for h in hosts}
+    """Aggregate and per-host figures, per-client figures and checks against the requirements,
+    each check saying whether its aggregate was measured or extrapolated (and capped)."""
+    per_host = {h.target_name: h.results.get("measurements", {}) for h in hosts}
     together = calibration.aggregate(per_host)
     client = calibration.per_client(together, len(hosts))
     basis = run.results.get("basis", {})
     clients = calibration.planned_clients(basis)
+    ceilings = run_ceilings(basis, hosts, clients)
     return {"measurements": together, "per_client": client, "per_host": per_host,
             "measured_clients": len(hosts), "planned_clients": clients,
-            "checks": calibration.checks(basis, client, clients),
-            "fio": {h.target.name: fio_summary(h.results.get("fio", {})) for h in hosts},
-            "method": {h.target.name: h.results.get("method_text", "") for h in hosts}}
+            "checks": calibration.checks(basis, client, clients, len(hosts), ceilings),
+            "fio": {h.target_name: fio_summary(h.results.get("fio", {})) for h in hosts},
+            "method": {h.target_name: h.results.get("method_text", "") for h in hosts}}
+
+
+def run_ceilings(basis, hosts, clients):
+    """What the blocks the run's targets stand for can deliver in the proposal (caps extrapolation)."""
+    blocks = sorted({h.target_block for h in hosts if h.target_block})
+    if len(blocks) != 1:
+        return {}
+    catalog_blocks = catalog_selectors.catalog_current().get("blocks", [])
+    return calibration.ceilings_for(blocks[0], clients, catalog_blocks, basis.get("proposals") or [])
 
 
 def fio_summary(references):
     return {probe: {"ratio": r.get("ratio"), "agrees": r.get("agrees"), "error": r.get("error"),
+                    "ratio_min": r.get("ratio_min"), "ratio_max": r.get("ratio_max"), "repeats": r.get("repeats"),
                     "fio_bytes_per_s": (r.get("fio") or {}).get("bytes_per_s"),
                     "ours_bytes_per_s": r.get("ours_bytes_per_s")} for probe, r in references.items()}
 
@@ -411,8 +518,8 @@ def measured_by_block(run):
     clients = run.results.get("planned_clients", 1)
     per_node = {b["id"] for b in catalog_selectors.catalog_current().get("blocks", []) if b.get("per_node")}
     measured = {}
-    for block in sorted({h.target.block for h in hosts if h.target.block}):
-        group = {h.target.name: h.results.get("measurements", {}) for h in hosts if h.target.block == block}
+    for block in sorted({h.target_block for h in hosts if h.target_block}):
+        group = {h.target_name: h.results.get("measurements", {}) for h in hosts if h.target_block == block}
         client = calibration.per_client(calibration.aggregate(group), len(group))
         measured.update(calibration.measured_for_ranking(block, client, 1 if block in per_node else clients))
     return measured
@@ -449,17 +556,21 @@ def runs_reap_stale(now=None):
     for host in dead.select_related("target"):
         reaped += _reap(host, now, f"no heartbeat since {host.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC "
                                    f"(over {stale_after_s():g} s): the worker on queue "
-                                   f"{host.target.host_queue!r} was killed or lost")
+                                   f"{_queue(host)!r} was killed or lost")
     for host in waiting.select_related("target"):
-        reaped += _reap(host, now, f"no worker consumed queue {host.target.host_queue!r} within "
+        reaped += _reap(host, now, f"no worker consumed queue {_queue(host)!r} within "
                                    f"{queue_timeout_s():g} s")
     return reaped
+
+
+def _queue(host):
+    return host.target.host_queue if host.target else "?"
 
 
 def _reap(host, now, reason):
     changed = RunHost.objects.filter(pk=host.pk, status=host.status).update(
         status=ValidationRun.FAILED, finished_at=now, error=reason)
     if changed:
-        run_log(host.run, f"{host.target.name}: failed — {reason}")
+        run_log(host.run, f"{host.target_name}: failed — {reason}")
         run_finish_if_done(host.run_id)
     return changed

@@ -20,7 +20,7 @@ def reap_stale_runs():
 def enqueue(run_id):
     """Start every host of a run together: a group, one task per target on its host's queue;
     the start barrier inside the task makes them begin measuring at the same moment."""
-    hosts = list(RunHost.objects.filter(run_id=run_id).select_related("run", "target"))
+    hosts = list(RunHost.objects.filter(run_id=run_id, target__isnull=False).select_related("run", "target"))
     if not hosts:
         return None
     limit = services.run_time_limit_s(hosts[0].run.budget_s)

@@ -103,7 +103,7 @@ def test_it_answers_404_for_a_use_case_without_a_proposal(api_client, user, acti
 def test_it_caps_a_huge_page_limit(api_client, user, url):
     catalog_services.catalog_load()
     api_client.post("/api/v1/use-cases/", MLPERF_LLAMA3_8B, format="json")
-    target = Target.objects.create(name="t1", path="/tmp/t1", size_cap_bytes=10**9, free_floor_bytes=0)
+    target = Target.objects.create(name="t1", path="/tmp/t1", size_cap_bytes=10**9, free_floor_bytes=0, public=True)
     run = ValidationRun.objects.create(owner=user, use_case=UseCase.objects.get(), status=ValidationRun.SUCCEEDED)
     run.targets.set([target])
     response = api_client.get(url, {"limit": "270901431204936908800", "offset": "0"})

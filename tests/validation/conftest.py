@@ -33,11 +33,13 @@ def use_case(user):
 def make_target(db, tmp_path):
     from recommender.validation.models import Target
 
-    def make(name="default", queue="advisor", cap=48 * MiB, block=""):
+    def make(name="default", queue="advisor", cap=48 * MiB, block="", public=True, users=()):
         path = tmp_path / f"target-{name}"
         path.mkdir()
-        return Target.objects.create(name=name, host_queue=queue, path=str(path), block=block,
-                                     size_cap_bytes=cap, free_floor_bytes=0)
+        target = Target.objects.create(name=name, host_queue=queue, path=str(path), block=block,
+                                       size_cap_bytes=cap, free_floor_bytes=0, public=public)
+        target.allowed_users.add(*users)
+        return target
 
     return make
 

@@ -31,7 +31,7 @@ def test_it_finds_the_planned_client_count(proposal, clients):
 def test_it_checks_each_requirement_with_margin():
     proposal = {"use_case": {"gpus": 16},
                 "requirements": {"checkpoint": {"write_bytes_per_s": 8e9, "restore_bytes_per_s": 1e9},
-                                 "kv_cache": {"latency_s": 0.005}}}
+                                 "kv_cache": {"latency_s": 0.005}, "training_data": {"sample_bytes": 4096}}}
     figures = {"checkpoint_write_bytes_per_s": 1e9, "checkpoint_restore_bytes_per_s": 1e9,
                "kv_read_p99_s": 0.004, "accelerators_supported": 2}
     rows = {c["requirement"]: c for c in calibration.checks(proposal, figures, 2)}

@@ -68,16 +68,19 @@ def test_it_evaluates_a_use_case_document_with_the_rules(tmp_path):
     (["--use-case", "PROPOSAL", "--target", "relative/dir"], "not an absolute path"),
     (["--use-case", "PROPOSAL", "--target", "/tmp/../etc"], "contains '..'"),
     (["--use-case", "PROPOSAL", "--target", "/nonexistent-dir"], "not an existing directory"),
-    (["--use-case", "PROPOSAL", "--target", "/tmp", "--budget-s", "0"], "--budget-s"),
-    (["--use-case", "PROPOSAL", "--target", "/tmp", "--size-cap-bytes", "1000"], "at least 8388608"),
-    (["--use-case", "PROPOSAL", "--target", "/tmp", "--free-floor-bytes", str(10**18)], "floor"),
+    (["--use-case", "PROPOSAL", "--target", "DIR", "--budget-s", "0"], "--budget-s"),
+    (["--use-case", "PROPOSAL", "--target", "DIR", "--size-cap-bytes", "1000"], "at least 8388608"),
+    (["--use-case", "PROPOSAL", "--target", "DIR", "--free-floor-bytes", str(10**18)], "floor"),
+    (["--use-case", "PROPOSAL", "--target", "/etc"], "system directory"),
+    (["--use-case", "PROPOSAL", "--target", "DIR", "--block", "no-such-block"], "not a catalog building block"),
     (["--use-case", "INVALID_USE_CASE", "--target", "/tmp"], "invalid use case"),
 ])
-def test_it_refuses_bad_input_with_exit_2_and_a_clear_message(tmp_path, proposal_file, args, message):
+def test_it_refuses_bad_input_with_exit_2_and_a_clear_message(db, tmp_path, proposal_file, args, message):
     files = {"BAD_JSON": "{oops", "LIST_JSON": "[1, 2]", "INVALID_USE_CASE": json.dumps({"workload": "knitting"})}
     for placeholder, text in files.items():
         (tmp_path / placeholder).write_text(text)
     args = [str(tmp_path / a) if a in files else (str(proposal_file) if a == "PROPOSAL" else a) for a in args]
+    args = [str(tmp_path) if a == "DIR" else a for a in args]
     with pytest.raises(CommandError) as err:
         call_command("validate", *args, "--format", "json")
     assert err.value.returncode == 2

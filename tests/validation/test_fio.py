@@ -91,3 +91,33 @@ def test_it_refuses_fio_beyond_the_cap(tmp_path):
     with pytest.raises(safety.SafetyError, match="cap"):
         fio.reference({"kind": "checkpoint_write", "block_bytes": 1 << 20, "writers": 4,
                        "file_bytes": 4 << 20}, tmp_path, g, 5)
+
+
+@pytest.mark.skipif(not shutil.which("fio"), reason="fio not installed")
+def test_the_training_twin_reads_thousands_of_files_through_opendir(tmp_path):
+    from recommender.validation import probes, runner
+
+    g = safety.Guard(str(tmp_path), 64 * (1 << 20), 0)
+    with g.workdir("many") as work:
+        paths, slots, aligned = probes.make_dataset(work, g, 4096, 1, 4096, probes.direct_io_method(work))
+        assert len(paths) == 4096
+        twin = runner._training_twin({"read_threads": 2}, {}, {"read_bytes_per_sample": aligned}, work, g, 1.0)
+        got = twin["training_reads"]
+        assert "error" not in got, got.get("error")
+        assert got["fio"]["bytes_per_s"] > 0 and got["fio"]["iops"] > 0
+        assert any(a.startswith("--opendir=") for a in got["fio"]["args"])
+        assert sum(len(a) for a in got["fio"]["args"]) < 1000  # no file list on the command line
+
+
+@pytest.mark.skipif(not shutil.which("fio"), reason="fio not installed")
+def test_the_engine_accounts_for_every_io_from_fios_log(tmp_path):
+    from recommender.validation import probes
+
+    g = safety.Guard(str(tmp_path), 64 * (1 << 20), 0)
+    with g.workdir("engine") as work:
+        path = probes.write_file(work / "index.dat", 16 << 20, probes.direct_io_method(work), g)
+        got = probes.random_reads_engine(work, g, path, 4096, 1, 32, 1.0)
+        assert got["ops"] > 100 and got["bytes"] == got["ops"] * 4096
+        assert got["bytes_per_s"] == pytest.approx(got["bytes"] / got["seconds"])
+        assert 0 < got["latency_s"]["p50_s"] <= got["latency_s"]["p99_s"] < 1
+        assert got["queue_depth"] == 32 and not (work / ".fio-engine").exists()

@@ -23,7 +23,7 @@ def test_it_writes_every_shard_with_fsync_and_reads_it_back_cold(target):
     assert written["bytes"] == 3 * 4 * MiB
     assert [p.stat().st_size for p in paths] == [4 * MiB] * 3
     assert written["fsync"] is True and written["concurrency"] == "processes"
-    assert written["method"] == probes.DIRECT  # ext4 here accepts O_DIRECT (stack-check §5)
+    assert written["method"] == probes.DIRECT  # ext4 accepts O_DIRECT (linux-open-2)
     restored = probes.checkpoint_restore(work, paths, 20, quiet)
     assert restored["bytes"] == 3 * 4 * MiB and restored["readers"] == 3
     for figures in (written, restored):
@@ -65,7 +65,7 @@ def test_it_measures_sample_reads_and_the_accelerators_they_feed(target):
 
 
 @pytest.mark.parametrize("rate, batch, sample, step_s, au, expected", [
-    # U-Net3D H100 demand ≈ 3.18 GB/s (research/mlperf-storage.md §2.3): 10 GB/s feeds 3 at AU 0.9
+    # U-Net3D H100 demand ≈ 3.18 GB/s (mlperf-storage-v2: configs/dlio/workload/unet3d_h100.yaml): 10 GB/s feeds 3 at AU 0.9
     (10e9, 7, 146_600_628, 0.323, 0.90, 3),
     (2.5e9, 7, 146_600_628, 0.323, 0.90, 0),
     # ResNet-50 H100 ≈ 204.8 MB/s per accelerator: 2 GB/s feeds 10 at AU 0.9
@@ -111,3 +111,23 @@ def test_it_times_parsing_apart_from_io(target, fmt):
 def test_it_takes_nearest_rank_percentiles(values, p50, p99):
     got = probes.percentiles(values)
     assert (got["p50_s"], got["p99_s"]) == (p50, p99)
+
+
+@pytest.mark.parametrize("rate", [None, 400])
+def test_it_reads_index_pages_at_queue_depth_and_at_the_required_rate(target, rate):
+    g, work = target
+    step = {"index": "diskann", "pattern": "random", "page_bytes": 4096, "file_bytes": 8 * MiB,
+            "queue_depth": 8, "threads": 8, "rate_iops": rate}
+    figures = probes.rag_index_reads(work, g, step, 1.0, quiet, engine=False)
+    assert figures["queue_depth"] == 8 and figures["bytes"] == figures["ops"] * 4096
+    assert figures["latency_s"]["p50_s"] <= figures["latency_s"]["p99_s"]
+    if rate and rate < figures["iops"]:
+        paced = figures["at_required_rate"]
+        assert paced["iops"] == pytest.approx(rate, rel=0.35) and paced["rate_iops"] == rate
+
+
+def test_it_loads_model_shards_in_parallel(target):
+    g, work = target
+    figures, paths = probes.model_load(work, g, 4, 4 * MiB, 2 * MiB, 10, quiet)
+    assert figures["bytes"] == 16 * MiB and figures["readers"] == 4 and figures["block_bytes"] == 2 * MiB
+    assert all(p.name.endswith(".safetensors") for p in paths)

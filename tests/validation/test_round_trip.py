@@ -23,7 +23,11 @@ def test_it_runs_through_the_worker_to_succeeded_with_progress(api_client, use_c
     target = make_target("default")
     leftover = Path(target.path) / f"{safety.WORKDIR_PREFIX}r999-h999-deadbeef"  # from a killed run
     leftover.mkdir()
+    safety.write_marker(leftover, "r999-h999")
     (leftover / "rank0000.ckpt").write_bytes(b"x" * 4096)
+    users = Path(target.path) / f"{safety.WORKDIR_PREFIX}my-own-results"  # a user's, same prefix
+    users.mkdir()
+    (users / "keep.txt").write_text("mine")
     run_id = api_client.post(f"/api/v1/use-cases/{use_case.pk}/validations/", {"budget_s": 4},
                              format="json").json()["id"]
     seen = poll(api_client, run_id)
@@ -38,7 +42,8 @@ def test_it_runs_through_the_worker_to_succeeded_with_progress(api_client, use_c
     assert [c["requirement"] for c in final["results"]["checks"]][:2] == [
         "checkpoint.write_bytes_per_s", "checkpoint.restore_bytes_per_s"]
     assert final["started_at"] and final["finished_at"] and "run succeeded" in final["log"]
-    assert os.listdir(target.path) == []  # its own files and the killed run's leftovers are gone
+    assert os.listdir(target.path) == [users.name]  # its own files and the killed run's are gone
+    assert (users / "keep.txt").read_text() == "mine"
 
 
 def test_it_cancels_a_running_run_and_cleans_up(api_client, use_case, make_target, celery_worker):
@@ -89,3 +94,23 @@ def test_it_drives_two_hosts_together_and_reports_aggregate_and_per_host(api_cli
     total = final["results"]["measurements"]["checkpoint_write_bytes_per_s"]
     assert total == per_host["a"]["checkpoint_write_bytes_per_s"] + per_host["b"]["checkpoint_write_bytes_per_s"]
     assert final["results"]["measured_clients"] == 2
+
+
+def test_an_inference_use_case_measures_and_checks_only_its_own_needs(api_client, user, make_target, celery_worker):
+    from recommender.models import Proposal, UseCase
+
+    from .test_plans import INFERENCE
+
+    uc = UseCase.objects.create(owner=user, name="serving", workload="llm_inference", document=INFERENCE["use_case"])
+    Proposal.objects.create(use_case=uc, document={**INFERENCE, "proposals": [], "findings": []})
+    make_target("default")
+    run_id = api_client.post(f"/api/v1/use-cases/{uc.pk}/validations/", {"budget_s": 4}, format="json").json()["id"]
+    final = poll(api_client, run_id)[-1]
+    assert final["status"] == "succeeded", final["error"] or final["log"]
+    probes = final["hosts"][0]["results"]["probes"]
+    assert set(probes) == {"model_load", "kv_block_reads"}
+    checks = final["results"]["checks"]
+    assert {c["requirement"].split(".")[0] for c in checks} == {"model_load", "kv_cache"}
+    rate = next(c for c in checks if c["requirement"] == "model_load.read_bytes_per_s")
+    assert rate["flag"] == "1 client measured × 8 planned: extrapolated" and rate["basis"] == "extrapolated"
+    assert rate["clients_for_measured"] == 8

@@ -95,11 +95,67 @@ def test_it_removes_its_files_even_when_a_probe_fails(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def leftover(root, name, marked=True):
+    path = root / f"{safety.WORKDIR_PREFIX}{name}"
+    path.mkdir()
+    (path / "rank0000.ckpt").write_bytes(b"x" * 4096)
+    if marked:
+        safety.write_marker(path, name)
+    return path
+
+
 def test_it_removes_leftovers_of_killed_runs_but_keeps_active_ones(tmp_path):
     for name in ("r1-h1-0a1b2c3d", "r1-h10-0a1b2c3d", "r2-h2-9f8e7d6c"):
-        (tmp_path / f"{safety.WORKDIR_PREFIX}{name}").mkdir()
+        leftover(tmp_path, name)
     (tmp_path / "user-data").mkdir()
     removed = safety.remove_leftovers(tmp_path, keep={f"{safety.WORKDIR_PREFIX}r1-h1-", f"{safety.WORKDIR_PREFIX}r2-h2-"})
     assert removed == [f"{safety.WORKDIR_PREFIX}r1-h10-0a1b2c3d"]
     assert sorted(os.listdir(tmp_path)) == [f"{safety.WORKDIR_PREFIX}r1-h1-0a1b2c3d",
                                             f"{safety.WORKDIR_PREFIX}r2-h2-9f8e7d6c", "user-data"]
+
+
+def test_it_keeps_a_users_directory_that_shares_the_prefix(tmp_path):
+    mine = leftover(tmp_path, "my-results", marked=False)      # a user's own, same prefix, no marker
+    faked = leftover(tmp_path, "fake-marker", marked=False)
+    (faked / safety.MARKER_NAME).symlink_to(tmp_path / "elsewhere")  # a planted symlink is no marker
+    killed = leftover(tmp_path, "r9-h9-deadbeef")
+    assert safety.remove_leftovers(tmp_path) == [killed.name]
+    assert (mine / "rank0000.ckpt").read_bytes() == b"x" * 4096 and faked.is_dir()
+
+
+def test_a_run_deletes_only_its_own_directory(tmp_path):
+    mine = leftover(tmp_path, "cli-0000beef", marked=False)
+    g = guard(tmp_path)
+    with g.workdir("cli") as work:
+        assert (work / safety.MARKER_NAME).is_file()
+    assert os.listdir(tmp_path) == [mine.name]
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/", "system directory"), ("/etc", "system directory"), ("/usr/lib", "system directory"),
+    ("/proc", "system directory"), ("/sys/kernel", "system directory"), ("/dev", "system directory"),
+    ("/boot", "system directory"), ("/root", "system directory"), ("/var/lib", "system directory"),
+    ("/var/lib/postgresql", "system directory"),
+])
+def test_it_refuses_system_directories(path, message):
+    assert message in safety.path_errors(path)[0]
+    with pytest.raises(safety.SafetyError, match=message):
+        safety.Guard(path, 64 * MiB, 0, force=True)  # staff's force never opens a system directory
+
+
+def test_it_refuses_a_symlinked_target(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    assert "leads through a symlink" in safety.path_errors(str(tmp_path / "link"))[0]
+    assert safety.path_errors(str(real)) == []
+
+
+def test_it_refuses_a_mount_root_unless_forced():
+    mount = next(m for m in ("/dev/shm", "/run", "/sys/fs/cgroup", "/proc") if os.path.ismount(m))
+    assert safety.path_errors(mount)  # system, or a mount root
+    root_mounts = [line.split()[1] for line in open("/proc/mounts")]
+    usable = [m for m in root_mounts if m.startswith(("/mnt/", "/media/", "/srv/", "/work", "/data"))
+              and os.path.isdir(m) and not safety.path_errors(m, force=True)]
+    for m in usable:
+        assert "root of a mounted file system" in safety.path_errors(m)[0]

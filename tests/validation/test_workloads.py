@@ -59,14 +59,13 @@ def test_it_reads_kv_blocks_of_sixteen_tokens():
 
 
 @pytest.mark.parametrize("proposal, fmt", [
-    ({"use_case": {"workload": "tabular_ml", "data": {"format": "parquet"}}}, "parquet"),
-    ({"use_case": {"workload": "tabular_ml"}}, "csv"),
-    ({"use_case": {"workload": "llm_training", "data": {"format": "csv"}}}, "csv"),
-    ({"use_case": {"workload": "llm_training"}}, None),
+    ({"requirements": {"tabular": {"format": "parquet"}}}, "parquet"),
+    ({"requirements": {"tabular": {}}, "use_case": {"data": {"format": "csv"}}}, "csv"),
+    ({"requirements": {"tabular": {"format": "orc"}}}, "csv"),
 ])
 def test_it_scans_tables_in_the_use_cases_format(proposal, fmt):
     scans = [s for s in workloads.plan(proposal, 60, GiB) if s["probe"] == "table_scan"]
-    assert [s["format"] for s in scans] == ([fmt] if fmt else [])
+    assert [s["format"] for s in scans] == [fmt]
 
 
 def test_it_adds_synced_writes_for_results_persistence():

@@ -21,7 +21,7 @@ def test_it_launches_a_validation_and_shows_progress_results_and_the_reranked_pr
     use_case, _ = services.use_case_create(user, LLAMA3_8B)
     (tmp_path / "target").mkdir()
     Target.objects.create(name="scratch", host_queue="advisor", path=str(tmp_path / "target"),
-                          block="pfs-flash-5u", size_cap_bytes=48 << 20, free_floor_bytes=0)
+                          block="pfs-flash-5u", size_cap_bytes=48 << 20, free_floor_bytes=0, public=True)
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", "alice-password-1")
@@ -37,6 +37,7 @@ def test_it_launches_a_validation_and_shows_progress_results_and_the_reranked_pr
     expect(results).to_contain_text("checkpoint_write_bytes_per_s")
     expect(results).to_contain_text("checkpoint.write_bytes_per_s")
     expect(results).to_contain_text(re.compile(r"(pass|FAIL) \(([+-]?\d+ %|\d+× the need)\)"))
+    expect(results).to_contain_text(re.compile(r"1 client measured (× [\d,]+ planned: extrapolated|of 1 planned: measured|: per-client figure)"))
     page.locator("#validation").screenshot(path="/tmp/webui-validation.png")
 
     page.click("#see-reranked", timeout=30_000)

@@ -26,11 +26,12 @@ class Command(BaseCommand):
                                returncode=2)
         user = demo_user()
         call_command("catalog", "load", verbosity=0)
-        target = default_target()
+        target = default_target(user)
         created = demo_use_cases(user, self.stderr)
         token = Token.objects.get_or_create(user=user)[0]
         self.stdout.write(f"demo user '{user.username}', API token {token.key}; "
-                          f"target '{target.name}' at {target.path}; {created} sample use cases added")
+                          f"target '{target.name}' at {target.path} (stands for {target.block or 'no block'}); "
+                          f"{created} sample use cases added")
 
 
 def _migrated():
@@ -48,18 +49,41 @@ def demo_user():
     return user
 
 
-def default_target():
+# The machine's own disk stands for the catalog's local NVMe building block: the first block whose
+# kind names direct-attached NVMe (looked up by kind, so renamed block ids keep working).
+LOCAL_NVME_KINDS = ("das_nvme", "local_nvme", "nvme")
+
+
+def local_nvme_block():
+    """Id of the catalog's first direct-attached NVMe block, or "" when the catalog has none."""
+    from recommender.catalog import selectors as catalog_selectors
+
+    blocks = catalog_selectors.catalog_current().get("blocks", [])
+    for prefix in LOCAL_NVME_KINDS:
+        found = [b for b in blocks if str(b.get("kind") or b.get("class") or "").startswith(prefix)]
+        if found:
+            return found[0]["id"]
+    return ""
+
+
+def default_target(user=None):
     path = settings.VALIDATION_DEFAULT_TARGET_DIR
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CommandError(f"VALIDATION_TARGET_DIR: cannot create {str(path)!r}: {exc.strerror}",
                            returncode=2) from None
-    target, _ = Target.objects.get_or_create(name="default", defaults={
-        "path": str(path), "host_queue": "advisor", "block": "",
+    block = local_nvme_block()
+    target, created = Target.objects.get_or_create(name="default", defaults={
+        "path": str(path), "host_queue": "advisor", "block": block, "public": True,
         "size_cap_bytes": settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES,
         "free_floor_bytes": settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES,
     })
+    if not created and not target.block and block:  # an older install registered it unmapped
+        Target.objects.filter(pk=target.pk).update(block=block)
+        target.block = block
+    if user is not None:
+        target.allowed_users.add(user)
     return target
 
 

@@ -62,7 +62,7 @@
         var field = (c.requirement || "").split(".").pop();
         var margin = c.margin >= 9 ? (1 + c.margin).toFixed(0) + "× the need" : (c.margin >= 0 ? "+" : "") + (100 * c.margin).toFixed(0) + " %";
         var verdict = (c.pass ? "pass" : "FAIL") + " (" + margin + ")";
-        return [c.requirement, human(field, c.measured) + " " + (c.direction || "") + " " + human(field, c.required) + " needed — " + verdict];
+        return [c.requirement, human(field, c.measured) + " " + (c.direction || "") + " " + human(field, c.required) + " needed — " + verdict + (c.flag ? " · " + c.flag : "") + (c.capped_by ? " · capped by " + c.capped_by : "")];
       })));
     }
     var calibration = results.calibration || {};

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from recommender import services as core_services
+from recommender.catalog import selectors as catalog_selectors
 from recommender.validation import calibration, fio, runner, safety, services, workloads
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, help="planned client hosts (default: from the proposal)")
         parser.add_argument("--block", default="", help="catalog block the directory stands for (re-ranks)")
         parser.add_argument("--no-fio", action="store_true", help="skip the fio reference runs")
+        parser.add_argument("--force", action="store_true", help="allow a mount's root as the target")
 
     def handle(self, *args, **options):
         document = proposal_document(read_json(options["use_case"]))
@@ -33,7 +35,11 @@ class Command(BaseCommand):
         if options["clients"] is not None and options["clients"] < 1:
             fail("--clients: must be at least 1")
         try:
-            guard = safety.Guard(options["target"], options["size_cap_bytes"], options["free_floor_bytes"])
+            if options["block"] and options["block"] not in services.catalog_block_ids():
+                fail(f"--block: {options['block']!r} is not a catalog building block; one of "
+                     f"{', '.join(sorted(services.catalog_block_ids()))}")
+            guard = safety.Guard(options["target"], options["size_cap_bytes"], options["free_floor_bytes"],
+                                 force=options["force"])
             use_fio = bool(fio.fio_path()) and not options["no_fio"]
             steps = workloads.plan(document, budget, guard.room_bytes(), fio=use_fio)
         except safety.SafetyError as exc:
@@ -108,10 +114,15 @@ def proposal_shape_errors(document):
 def build_report(document, out, steps, guard, options):
     clients = options["clients"] or calibration.planned_clients(document)
     measurements = out["measurements"]
+    ceilings = {}
+    if options["block"]:
+        blocks = catalog_selectors.catalog_current().get("blocks", [])
+        ceilings = calibration.ceilings_for(options["block"], clients, blocks, document.get("proposals") or [])
     report = {"target": {"path": str(guard.root), "size_cap_bytes": guard.size_cap_bytes,
                          "free_floor_bytes": guard.free_floor_bytes},
               "budget_s": options["budget_s"], "method": out["method_text"], "planned_clients": clients,
-              "measurements": measurements, "checks": calibration.checks(document, measurements, clients),
+              "measurements": measurements, "measured_clients": 1,
+              "checks": calibration.checks(document, measurements, clients, 1, ceilings),
               "fio": services.fio_summary(out["fio"]), "plan": steps, "probes": out["probes"],
               "log": out["log"]}
     if options["block"]:
@@ -148,8 +159,10 @@ def text(report):
     for c in report["checks"]:
         verdict = "PASS" if c["pass"] else "FAIL"
         lines.append(f"  {verdict} {c['requirement']:34s} measured {human(c['requirement'], c['measured'])} "
-                     f"{c['direction']} {human(c['requirement'], c['required'])} (margin {c['margin']:+.0%})")
+                     f"{c['direction']} {human(c['requirement'], c['required'])} (margin {c['margin']:+.0%}; "
+                     f"{c['flag']})")
     for probe, ref in report["fio"].items():
         if ref.get("ratio"):
-            lines.append(f"  fio {probe}: ours/fio = {ref['ratio']:.2f}")
+            lines.append(f"  fio {probe}: ours/fio = {ref['ratio']:.2f} "
+                         f"(paired {ref.get('ratio_min') or 0:.2f}–{ref.get('ratio_max') or 0:.2f}, {ref.get('repeats')} repeats)")
     return "\n".join(lines)
