@@ -147,7 +147,14 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = "advisor"
 CELERY_TASK_TRACK_STARTED = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# A task whose worker died is redelivered (acks_late + reject_on_worker_lost; Redis gives an
+# unacknowledged message back after the visibility timeout); services._claim makes a second
+# delivery of a host already claimed a no-op, and recovery.py re-queues a dead worker's hosts.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT_S", 600, minimum=30)}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 5.0}}
+CELERY_IMPORTS = ["recommender.validation.recovery"]
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
@@ -235,3 +242,4 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 # Failed logins per client address (and per user name) within LOGIN_FAILURE_WINDOW_S → 429.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10, minimum=1)
 LOGIN_FAILURE_WINDOW_S = envint("LOGIN_FAILURE_WINDOW_S", 300, minimum=1)
+PDF_CACHE_TIMEOUT_S = envint("PDF_CACHE_TIMEOUT_S", 7 * 86_400, minimum=1)

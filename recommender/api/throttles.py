@@ -3,6 +3,7 @@ sweep, PDF and validation starts. Counters live in the shared cache, so every gu
 them; a cache outage lets requests through rather than answering 500."""
 import logging
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
 log = logging.getLogger(__name__)
@@ -10,6 +11,10 @@ log = logging.getLogger(__name__)
 
 class ScopedUserThrottle(UserRateThrottle):
     """UserRateThrottle with the scope set by the subclass; 429 carries Retry-After (DRF)."""
+
+    def get_rate(self):
+        """Read at request time (DRF reads it at import), so settings overrides apply."""
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def allow_request(self, request, view):
         try:

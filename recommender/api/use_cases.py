@@ -11,7 +11,9 @@ from recommender import selectors, services
 from recommender.models import Proposal, UseCase
 from recommender.reports import export
 
+from . import pdfs
 from .parsers import JSONParser
+from .throttles import PdfThrottle, SizingThrottle
 from .schemas import ProposalDocumentSerializer, UseCaseDocumentField
 
 
@@ -62,6 +64,11 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
             return use_cases.defer("document").annotate(latest_proposal_id=Subquery(latest.values("id")[:1]))
         return use_cases
 
+    def get_throttles(self):
+        if self.action in ("create", "update"):  # each one sizes the use case
+            return [SizingThrottle()]
+        return super().get_throttles()
+
     def get_serializer_class(self):
         return UseCaseSummarySerializer if self.action == "list" else UseCaseSerializer
 
@@ -96,10 +103,10 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         return self.get_paginated_response(ProposalSerializer(page, many=True).data)
 
     @extend_schema(responses={200: OpenApiResponse(description="PDF report")}, summary="PDF report")
-    @action(detail=True, methods=["get"], url_path="report.pdf")
+    @action(detail=True, methods=["get"], url_path="report.pdf", throttle_classes=[PdfThrottle])
     def report_pdf(self, request, pk=None):
         proposal = self.latest_proposal()
-        response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
+        response = HttpResponse(pdfs.cached_pdf(proposal, request.user.pk), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
         return response
 
