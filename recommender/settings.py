@@ -147,7 +147,14 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = "advisor"
 CELERY_TASK_TRACK_STARTED = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# A task whose worker died is redelivered (acks_late + reject_on_worker_lost; Redis gives an
+# unacknowledged message back after the visibility timeout); services._claim makes a second
+# delivery of a host already claimed a no-op, and recovery.py re-queues a dead worker's hosts.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT_S", 600, minimum=30)}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 5.0}}
+CELERY_IMPORTS = ["recommender.validation.recovery"]
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
@@ -178,3 +185,61 @@ if not DEBUG:
 # sees what the tests wrote (an in-memory database is private to one connection).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_db.sqlite3")}
+
+# Security / throttling (issue 13). HTTPS=true turns on every HTTPS setting at once (behind a
+# TLS-terminating proxy that sets X-Forwarded-Proto); each can still be set on its own.
+HTTPS = envbool("HTTPS", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
+if envbool("SECURE_PROXY_SSL_HEADER", HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline scripts anywhere but Redoc's start-up snippet (its page gets the second policy).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CONTENT_SECURITY_POLICY_DOCS = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-inline'")
+MIDDLEWARE.insert(0, "recommender.middleware.JSONErrorsMiddleware")
+MIDDLEWARE.insert(1, "recommender.middleware.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.append("recommender.middleware.LoginThrottleMiddleware")
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BODY_BYTES", 2_621_440, minimum=1024)
+
+# The data dir holds the database, the tokens and the secret key: owner only.
+DATA_DIR.chmod(0o700)
+for _path in DATA_DIR.glob("*.sqlite3*"):
+    _path.chmod(0o600)
+
+# Throttle counters must be shared by every gunicorn worker: the database cache on the embedded
+# default (`createcachetable`, done by migrate's caller), Redis alongside PostgreSQL.
+CACHE_URL = os.environ.get("CACHE_URL") or ("redis" if os.environ.get("DATABASE_URL") else "db")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "advisor_cache"}
+        if CACHE_URL == "db" else
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": REDIS_URL if CACHE_URL == "redis" else redis_url_checked(CACHE_URL),
+         "KEY_PREFIX": "advisor", "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2}}
+    ),
+}
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "recommender.api.renderers.JSONRenderer",
+    "rest_framework.renderers.BrowsableAPIRenderer",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "sizing": os.environ.get("THROTTLE_SIZING", "120/min"),
+    "sweep": os.environ.get("THROTTLE_SWEEP", "20/min"),
+    "pdf": os.environ.get("THROTTLE_PDF", "10/min"),
+    "validation_start": os.environ.get("THROTTLE_VALIDATION_START", "10/min"),
+}
+# Failed logins per client address (and per user name) within LOGIN_FAILURE_WINDOW_S → 429.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_FAILURE_WINDOW_S = envint("LOGIN_FAILURE_WINDOW_S", 300, minimum=1)
+PDF_CACHE_TIMEOUT_S = envint("PDF_CACHE_TIMEOUT_S", 7 * 86_400, minimum=1)

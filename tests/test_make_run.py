@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,8 @@ def request(url, token, body=None):
         return e.code, json.loads(e.read())
 
 
-@pytest.fixture
-def running_app(tmp_path):
+@contextmanager
+def app_running(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(PORT=str(port), ADVISOR_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="1")
@@ -60,6 +61,19 @@ def running_app(tmp_path):
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=60)
         log.close()
+
+
+@pytest.fixture
+def running_app(tmp_path):
+    with app_running(tmp_path) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory):
+    """One `make run` for the checks that leave it running (each start costs tens of seconds)."""
+    with app_running(tmp_path_factory.mktemp("shared-app")) as app:
+        yield app
 
 
 def token_for_demo(data_dir):
@@ -82,3 +96,88 @@ def test_it_serves_the_api_on_port_with_demo_data_and_stops_on_ctrl_c(running_ap
     assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+def children(pid):
+    """{'redis-server' | 'celery' | 'gunicorn': pid} of run.py's direct children."""
+    found = {}
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except FileNotFoundError:
+            continue
+        for name in ("redis-server", "celery", "gunicorn"):
+            if name in cmdline:
+                found[name] = int(child)
+    return found
+
+
+def wait_log(log, text, timeout_s=60):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if log.read_text().count(text):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{text!r} not in the log: {log.read_text()[-2000:]}")
+
+
+def run_status(base, token, run_id):
+    return request(f"{base}/api/v1/validations/{run_id}/", token)[1]
+
+
+def wait_run(base, token, run_id, until, timeout_s=120):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        body = run_status(base, token, run_id)
+        if until(body):
+            return body
+        time.sleep(0.3)
+    raise TimeoutError(body)
+
+
+def test_it_never_prints_the_token_and_says_how_to_get_one(shared_app):
+    port, data_dir, proc, log = shared_app
+    token = token_for_demo(data_dir)
+    text = log.read_text()
+    assert token not in text and "drf_create_token demo" in text
+
+
+def test_it_refuses_a_port_that_is_in_use(tmp_path):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        env = dict(os.environ, PORT=str(port), ADVISOR_DATA_DIR=str(tmp_path / "var"))
+        done = subprocess.run([sys.executable, "scripts/run.py"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"port {port} is already in use" in done.stderr
+
+
+def test_it_keeps_the_database_and_data_dir_private(shared_app):
+    port, data_dir, proc, log = shared_app
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "db.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "redis" / "appendonly.aof").exists() or (data_dir / "redis" / "appendonlydir").exists()
+
+
+def test_it_restarts_a_killed_redis_and_worker_and_every_accepted_run_finishes(shared_app):
+    """kill -9 of the bundled Redis, then of the worker, each during a run: the web server stays
+    up, each one comes back (logged), and both accepted runs succeed."""
+    port, data_dir, proc, log = shared_app
+    base = f"http://127.0.0.1:{port}"
+    token = token_for_demo(data_dir)
+    use_case = request(f"{base}/api/v1/use-cases/", token)[1]["results"][0]["id"]
+    runs = []
+    for victim in ("redis-server", "celery"):
+        status, body = request(f"{base}/api/v1/use-cases/{use_case}/validations/", token, {"budget_s": 2})
+        assert status == 202, body
+        runs.append(body["id"])
+        wait_run(base, token, body["id"], lambda r: r["status"] == "running" and r["progress"] > 0)
+        os.kill(children(proc.pid)[victim], signal.SIGKILL)
+        wait_log(log, f"{'redis-server' if victim == 'redis-server' else 'celery worker'} restarted")
+        assert request(f"{base}/api/v1/use-cases/", token)[0] == 200  # the web server stayed up
+    for run_id in runs:
+        final = wait_run(base, token, run_id, lambda r: r["status"] in ("succeeded", "failed", "cancelled"))
+        assert final["status"] == "succeeded", (final["error"], final["log"])
+    assert proc.poll() is None

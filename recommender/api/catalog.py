@@ -13,6 +13,10 @@ from recommender.catalog.validation import CatalogError
 
 
 class BlockSerializer(serializers.ModelSerializer):
+    # block_dict gives null when a block names no network port block (the model keeps "")
+    network_port_block = serializers.CharField(max_length=80, allow_null=True, required=False,
+                                               help_text="block id of the network port this block needs")
+
     class Meta:
         model = Block
         exclude = ["updated_at"]

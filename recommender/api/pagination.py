@@ -1,7 +1,7 @@
-"""List pagination: ?limit=&offset= as before, with a ceiling on limit (a limit beyond what the
-database's LIMIT takes, e.g. ?limit=10**21, failed with a 500)."""
+"""List pagination: ?limit=&offset=, with limit capped at 100: a larger limit (even ?limit=10**21,
+beyond what the database's LIMIT takes) is cut to it, so one request cannot build a huge page."""
 from rest_framework.pagination import LimitOffsetPagination
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
-    max_limit = 10_000  # larger limits are cut to this, as DRF documents for max_limit
+    max_limit = 100

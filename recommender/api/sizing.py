@@ -8,6 +8,7 @@ import rules
 from recommender import services
 
 from .parsers import JSONParser
+from .throttles import SizingThrottle, SweepThrottle
 from .schemas import ProposalDocumentSerializer, UseCaseDocumentField
 
 LLAMA3_8B_EXAMPLE = {
@@ -23,6 +24,7 @@ LLAMA3_8B_EXAMPLE = {
 class SizingView(APIView):
     # A use case has nested sections a form body cannot hold: anything but JSON gets a 415.
     parser_classes = [JSONParser]
+    throttle_classes = [SizingThrottle]
 
     @extend_schema(
         request=UseCaseDocumentField,
@@ -42,6 +44,7 @@ class SizingView(APIView):
 
 class SweepView(APIView):
     parser_classes = [JSONParser]
+    throttle_classes = [SweepThrottle]
 
     @extend_schema(
         request=UseCaseDocumentField, responses={200: OpenApiResponse(description="points and breaks")},

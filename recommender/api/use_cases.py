@@ -1,4 +1,5 @@
 """/api/v1/use-cases/: each user's stored use cases, their proposals and exports."""
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +11,9 @@ from recommender import selectors, services
 from recommender.models import Proposal, UseCase
 from recommender.reports import export
 
+from . import pdfs
 from .parsers import JSONParser
+from .throttles import PdfThrottle, SizingThrottle
 from .schemas import ProposalDocumentSerializer, UseCaseDocumentField
 
 
@@ -18,6 +21,16 @@ class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["id", "priority", "created_at", "calibrated_by", "document"]
+
+
+class UseCaseSummarySerializer(serializers.ModelSerializer):
+    """A list item: what names the use case and where its latest proposal is; no documents."""
+
+    latest_proposal_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = UseCase
+        fields = ["id", "name", "workload", "created_at", "updated_at", "latest_proposal_id"]
 
 
 class UseCaseSerializer(serializers.ModelSerializer):
@@ -45,7 +58,19 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     queryset = UseCase.objects.none()  # for the schema; get_queryset scopes to the caller
 
     def get_queryset(self):
-        return selectors.use_cases_for(self.request.user).prefetch_related("proposals")
+        use_cases = selectors.use_cases_for(self.request.user)
+        if self.action == "list":
+            latest = Proposal.objects.filter(use_case=OuterRef("pk")).order_by("-created_at", "-id")
+            return use_cases.defer("document").annotate(latest_proposal_id=Subquery(latest.values("id")[:1]))
+        return use_cases
+
+    def get_throttles(self):
+        if self.action in ("create", "update"):  # each one sizes the use case
+            return [SizingThrottle()]
+        return super().get_throttles()
+
+    def get_serializer_class(self):
+        return UseCaseSummarySerializer if self.action == "list" else UseCaseSerializer
 
     @extend_schema(request=UseCaseDocumentField, responses={201: UseCaseSerializer},
                    summary="Store a use case and its first proposal")
@@ -72,15 +97,16 @@ class UseCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         return Response(self.latest_proposal().document)
 
     @extend_schema(responses={200: ProposalSerializer(many=True)}, summary="All proposals, newest first")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], serializer_class=ProposalSerializer)
     def proposals(self, request, pk=None):
-        return Response(ProposalSerializer(self.get_object().proposals.all(), many=True).data)
+        page = self.paginate_queryset(self.get_object().proposals.order_by("-created_at", "-id"))
+        return self.get_paginated_response(ProposalSerializer(page, many=True).data)
 
     @extend_schema(responses={200: OpenApiResponse(description="PDF report")}, summary="PDF report")
-    @action(detail=True, methods=["get"], url_path="report.pdf")
+    @action(detail=True, methods=["get"], url_path="report.pdf", throttle_classes=[PdfThrottle])
     def report_pdf(self, request, pk=None):
         proposal = self.latest_proposal()
-        response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
+        response = HttpResponse(pdfs.cached_pdf(proposal, request.user.pk), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
         return response
 

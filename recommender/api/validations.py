@@ -12,6 +12,8 @@ from recommender import selectors
 from recommender.validation import services
 from recommender.validation.models import RunHost, Target, ValidationRun
 
+from .throttles import ValidationStartThrottle
+
 
 class StaffWritesOthersRead(permissions.BasePermission):
     def has_permission(self, request, view):
@@ -158,6 +160,9 @@ class ValidationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 class UseCaseValidationsView(APIView):
     """POST starts a validation run of a stored use case (202); GET lists its runs."""
 
+    def get_throttles(self):
+        return [ValidationStartThrottle()] if self.request.method == "POST" else []
+
     def use_case(self, request, pk):
         return get_object_or_404(selectors.use_cases_for(request.user), pk=pk)
 
@@ -175,6 +180,10 @@ class UseCaseValidationsView(APIView):
                                       params.validated_data.get("budget_s", 60.0))
         except services.InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        run.refresh_from_db()  # queued after commit: a broker outage has already failed it (H13)
+        if run.status == ValidationRun.FAILED and "could not queue" in (run.error or ""):
+            return Response({"detail": run.error or "the run could not be queued", "run": run.pk},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
         return Response(ValidationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={200: ValidationRunSerializer(many=True)}, summary="Runs of a use case")
