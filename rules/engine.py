@@ -1,6 +1,8 @@
 """The experta engine: composes every family's rules and runs one evaluation of a use case."""
 import threading
 
+from experta.strategies import DepthStrategy
+
 from . import explain, usecase
 from .cv import CvRules
 from .inference import InferenceRules
@@ -13,9 +15,21 @@ from .training import TrainingRules
 from .video import VideoRules
 
 
+class FreshKeyDepthStrategy(DepthStrategy):
+    """experta's depth-first agenda with the same key, computed afresh: its lru_cache on get_key
+    outlives an evaluation, so each lookup compared new activations fact by fact with stale,
+    equal-looking ones of earlier evaluations (~30 % of a sizing request in the profile,
+    docs/performance/sizing.md)."""
+
+    def get_key(self, activation):
+        return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+
 class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, TabularRules, IngestRules,
               TierRules, AdvisorBase):
     """All families' rules over one normalized use case."""
+
+    __strategy__ = FreshKeyDepthStrategy
 
 
 def evaluate(document):
