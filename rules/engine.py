@@ -31,6 +31,12 @@ class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, Tabu
 
     __strategy__ = FreshKeyDepthStrategy
 
+    def get_deffacts(self):
+        """experta lists the deffacts with inspect.getmembers on every reset(); an engine's never change."""
+        if "_deffacts" not in self.__dict__:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
+
 
 def evaluate(document):
     """Use-case document → {use_case, requirements, tiers, findings}; UseCaseError on bad input."""
