@@ -4,9 +4,10 @@ SHELL := /bin/bash
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Debian packages: browser for the wizard tests, fio for the reference runs, poppler for PDF
-# checks, pango/harfbuzz/fonts for WeasyPrint (research/stack-check.md §2, §4, §5).
+# checks, pango/harfbuzz/fonts for WeasyPrint (research/stack-check.md §2, §4, §5), wrk as the
+# load generator of `make bench` (benchmarks/bench_web.py).
 APT_PACKAGES := chromium fio poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core wrk
 
 .PHONY: run test setup system-packages bench check-contract clean
 
@@ -34,7 +35,7 @@ system-packages:
 		echo "missing system packages (run as root or install): $$missing" >&2; \
 	fi
 
-bench: setup
+bench: system-packages setup
 	$(UV) run --frozen python benchmarks/run_all.py
 
 check-contract: setup

@@ -5,7 +5,7 @@ from django.db import transaction
 
 import rules
 from recommender import ranking
-from recommender.catalog import selectors as catalog_selectors
+from recommender.catalog import snapshot as catalog_snapshot
 
 from .models import Proposal, UseCase
 
@@ -13,14 +13,15 @@ UseCaseError = rules.UseCaseError
 PRIORITIES = ("balanced", "performance", "cost")
 
 
-def use_case_evaluate(document, measured=None):
+def use_case_evaluate(document, measured=None, user=None):
     """The whole advice for one use-case document, as a JSON-ready proposal document.
 
-    Raises UseCaseError (field → messages) on bad input; nothing is stored here.
+    Ranks against this process's catalog snapshot (no catalog query unless the catalog changed),
+    as `user` sees it. Raises UseCaseError (field → messages) on bad input; nothing is stored here.
     """
     result = rules.evaluate(document)
     priority = result["use_case"].get("priority", "balanced")
-    catalog = catalog_selectors.catalog_current()
+    catalog = catalog_snapshot.current().with_quotes(user)
     ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured)
     return {
         "use_case": result["use_case"],

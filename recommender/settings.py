@@ -1,6 +1,7 @@
 """Django settings: everything comes from the environment (see README "Configuration")."""
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -86,6 +87,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # DRF imports django.contrib.postgres.fields, and so psycopg (~0.3 s), whenever psycopg is
+    # installed; nothing uses them on SQLite, so that import fails fast and DRF goes without.
+    sys.modules.setdefault("django.contrib.postgres.fields", None)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

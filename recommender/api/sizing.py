@@ -39,7 +39,7 @@ class SizingView(APIView):
         document = request.data
         if not isinstance(document, dict):
             raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
-        return Response(services.use_case_evaluate(document))
+        return Response(services.use_case_evaluate(document, user=request.user))
 
 
 class SweepView(APIView):
@@ -54,7 +54,7 @@ class SweepView(APIView):
     )
     def post(self, request):
         from recommender import ranking
-        from recommender.catalog import selectors as catalog_selectors
+        from recommender.catalog import snapshot
 
         document = request.data
         if not isinstance(document, dict):
@@ -63,4 +63,4 @@ class SweepView(APIView):
         if document.get("parallelism") is not None and not isinstance(document["parallelism"], dict):
             # the sweep reads the layout before the validator runs; answer as the validator would
             raise rules.UseCaseError({"parallelism": ["must be an object"]})
-        return Response(ranking.sweep(document, catalog_selectors.catalog_current()))
+        return Response(ranking.sweep(document, snapshot.current().with_quotes(request.user)))

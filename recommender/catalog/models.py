@@ -78,3 +78,15 @@ class ArchitectureTier(models.Model):
             raise ValidationError({"block": "a network port cannot hold a tier"})
         if block.per_node and self.tier not in PER_NODE_TIERS:
             raise ValidationError({"block": f"a per-node block can only hold {' or '.join(sorted(PER_NODE_TIERS))}"})
+
+
+class CatalogVersion(models.Model):
+    """One row whose token every catalog write replaces (recommender/catalog/snapshot.py), so each
+    process (web workers, Celery) can tell with one primary-key read that its snapshot is stale."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"catalog version {self.token}"

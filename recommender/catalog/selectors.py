@@ -14,7 +14,9 @@ def catalog_fixtures():
     folder = settings.FIXTURES_DIR / "catalog"
     blocks = json.loads((folder / "blocks.json").read_text())
     architectures = json.loads((folder / "architectures.json").read_text())
-    return {"blocks": blocks["blocks"], "architectures": architectures["architectures"],
+    # in the database's order (Block/Architecture Meta.ordering), so both catalogs rank alike
+    return {"blocks": sorted(blocks["blocks"], key=lambda b: (b["kind"], b["id"])),
+            "architectures": sorted(architectures["architectures"], key=lambda a: a["id"]),
             "version": f"fixtures:{blocks['version']}"}
 
 

@@ -1,6 +1,8 @@
 """Celery tasks: thin shells over services. Each host's share runs on its target's `host_queue`."""
 from celery import group, shared_task
 
+import recommender.celery  # noqa: F401  the project app, so shared tasks bind to it and not to a default app
+
 from . import services
 from .models import RunHost
 

@@ -19,9 +19,10 @@ def _merge(areas):
     merged = {}
     for area in areas:
         for key, entry in area.REFERENCES.items():
-            if key in merged and merged[key] != entry:
-                raise ValueError(f"bibliography key {key!r} is defined twice with different text")
-            merged[key] = entry
+            # The same key in two areas is the same work: the first wording wins, but the link must agree.
+            if key in merged and merged[key].get("url") != entry.get("url"):
+                raise ValueError(f"bibliography key {key!r} points at two different references")
+            merged.setdefault(key, entry)
     return merged
 
 

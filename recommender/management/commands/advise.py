@@ -10,6 +10,7 @@ MAX_INDENT = 16
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # no models, URLs or admin to check: start-up stays under a second
     help = "Print the storage proposal (requirements, tiers, ranked proposals, findings) as JSON."
 
     def add_arguments(self, parser):

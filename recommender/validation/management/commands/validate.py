@@ -12,6 +12,7 @@ from recommender.validation import calibration, fio, runner, safety, services, w
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # no models, URLs or admin to check: start-up stays under a second
     help = ("Run the validation micro-benchmarks derived from a use case on a directory of this host. "
             "FILE is a use-case document, or a proposal document printed by `manage.py advise`.")
 

@@ -1,0 +1,109 @@
+"""The catalog an evaluation ranks against: one frozen snapshot per process, rebuilt only when the
+shared catalog version (one database row that every catalog write replaces) has changed.
+
+Every save or delete of a catalog model (admin, API, CSV import, `manage.py catalog`, loaddata)
+replaces the version token inside the same transaction (`catalog_changed`, connected in
+`CatalogConfig.ready`). Each process reads that token with one primary-key query per evaluation and
+rebuilds its snapshot, through `selectors.catalog_current()`, only when the token differs. Bulk
+writes that send no signals (`QuerySet.update`, `bulk_create` alone) must call `catalog_changed()`.
+"""
+import threading
+import uuid
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+from . import selectors
+from .frozen import freeze
+
+_lock = threading.Lock()
+_current = None  # the CatalogSnapshot of this process
+
+
+@dataclass(frozen=True)
+class CatalogSnapshot:
+    catalog: dict  # frozen: FrozenDict / FrozenList all the way down
+    token: str | None  # the version token it was built at (None: no version table yet)
+
+    @property
+    def version(self):
+        return self.catalog.get("version", "")
+
+    def with_quotes(self, user):
+        """The catalog as `user` sees it. Per-user quotes (issue 9) belong here, as a new dict over
+        this snapshot's frozen blocks with that user's quoted prices, never in the shared snapshot;
+        until quotes exist every user sees the shared catalog."""
+        return self.catalog
+
+
+def current():
+    """This process's snapshot, rebuilt first when another process (or this one) changed the catalog."""
+    token = version_token()
+    snapshot = _current
+    if snapshot is not None and snapshot.token == token:
+        return snapshot
+    return _rebuild(token)
+
+
+def _rebuild(token):
+    """The token was read before the catalog: a change in between leaves a stale token, so the next
+    call rebuilds again; never a new catalog kept under an old token."""
+    global _current
+    with _lock:
+        if _current is not None and _current.token == token:
+            return _current
+        _current = CatalogSnapshot(freeze(selectors.catalog_current()), token)
+        return _current
+
+
+def version_token():
+    """The shared version token; None when the table is not there yet (before `migrate`)."""
+    from .models import CatalogVersion
+
+    sql = f"SELECT token FROM {connection.ops.quote_name(CatalogVersion._meta.db_table)} WHERE id = 1"
+    try:
+        with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return row[0] if row else ""
+
+
+def _savepoint_if_in_transaction():
+    """A failed read inside a transaction must not abort it (PostgreSQL), so it gets a savepoint."""
+    from contextlib import nullcontext
+
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
+def catalog_changed(**_signal_arguments):
+    """Give the catalog a new version token (in the caller's transaction, so a rollback undoes it)."""
+    from .models import CatalogVersion
+
+    token = uuid.uuid4().hex
+    if not CatalogVersion.objects.filter(pk=1).update(token=token):
+        CatalogVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def connect_signals(app_config):
+    """Every model of the catalog app, present and future, bumps the version on save and delete."""
+    from .models import CatalogVersion
+
+    for model in app_config.get_models():
+        if model is CatalogVersion:
+            continue
+        uid = f"catalog-version:{model._meta.label}"
+        post_save.connect(catalog_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(catalog_changed, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(catalog_changed, sender=field.remote_field.through, dispatch_uid=uid)
+    # `migrate` and `flush` (which ends with post_migrate) change rows without model signals
+    post_migrate.connect(catalog_changed, sender=app_config, dispatch_uid="catalog-version:migrate")
+
+
+def forget():
+    """Drop this process's snapshot (tests and benchmarks that want a cold start)."""
+    global _current
+    _current = None
