@@ -4,9 +4,9 @@ SHELL := /bin/bash
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Debian packages: browser for the wizard tests, fio for the reference runs, poppler for PDF
-# checks, pango/harfbuzz/fonts for WeasyPrint (research/stack-check.md §2, §4, §5).
+# checks, pango/harfbuzz/fonts for WeasyPrint (research/stack-check.md §2, §4, §5), jq for the README examples.
 APT_PACKAGES := chromium fio poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core jq
 
 .PHONY: run test setup system-packages bench check-contract clean
 
