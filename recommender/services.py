@@ -5,6 +5,7 @@ from django.db import transaction
 
 import rules
 from recommender import ranking
+from rules.bibliography import render as bibliography_render
 from recommender.catalog import selectors as catalog_selectors
 
 from .models import Proposal, UseCase
@@ -22,7 +23,7 @@ def use_case_evaluate(document, measured=None):
     priority = result["use_case"].get("priority", "balanced")
     catalog = catalog_selectors.catalog_current()
     ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured)
-    return {
+    document = {
         "use_case": result["use_case"],
         "requirements": result["requirements"],
         "tiers": result["tiers"],
@@ -33,6 +34,9 @@ def use_case_evaluate(document, measured=None):
         "catalog_version": catalog.get("version", ""),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    # the full reference of every source cited, so API readers need not look keys up
+    document["bibliography"] = bibliography_render.cited(bibliography_render.document_sources(document))
+    return document
 
 
 def use_case_create(owner, document):
