@@ -4,7 +4,7 @@ from django import forms
 
 from rules import presets
 
-from . import units
+from recommender import formatting as units
 
 WORKLOADS = [
     ("llm_training", "LLM training / fine-tuning"),

@@ -12,7 +12,8 @@ from recommender.catalog import selectors as catalog_selectors
 from recommender.models import Proposal
 from recommender.reports import export
 
-from . import present, units
+from recommender import formatting as units
+from recommender import presentation as present
 
 log = logging.getLogger(__name__)
 MAX_ID = 2**63 - 1  # largest primary key a database row can have

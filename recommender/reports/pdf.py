@@ -1,7 +1,7 @@
 """PDF report of a *stored* proposal (WeasyPrint): it renders the stored document, never re-runs rules."""
 from django.template.loader import render_to_string
 
-from webui import present
+from recommender import presentation as present
 
 from . import charts
 

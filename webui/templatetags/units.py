@@ -1,7 +1,7 @@
 """Template filters that show base units (bytes, bytes/s, s, ops/s) in human decimal units."""
 from django import template
 
-from webui import units
+from recommender import formatting as units
 
 register = template.Library()
 
