@@ -120,8 +120,10 @@ def requirement_sections(document, findings):
         rows = [{"field": name, "label": field_label(name), "value": value, "text": units.format_field(name, value),
                  "alt": binary_alternative(name, value), "why": findings_for_field(findings, need, name)}
                 for name, value in fields.items() if isinstance(value, (int, float, str)) and value is not None]
+        other = {k: v for k, v in fields.items() if isinstance(v, (dict, list))}
         sections.append({"need": need, "title": NEED_TITLES.get(need, need.replace("_", " ").title()),
-                         "rows": rows, "other": {k: v for k, v in fields.items() if isinstance(v, (dict, list))}})
+                         "rows": rows, "other": other,
+                         "other_rows": [(field_label(k), other_values(v)) for k, v in other.items()]})
     return sections
 
 
@@ -259,3 +261,108 @@ def result_context(document):
         "bibliography": document.get("bibliography")
         or bibliography_render.cited(bibliography_render.document_sources(document)),
     }
+
+
+# --- the report's executive summary and validation section --------------------------------------
+
+RISK_RULES = ("gap", "lower_bound", "cannot_meet", "exceed", "unknown", "assum")
+
+
+def _tier_need(document, key):
+    """The tier plan's figure a headroom key ('shared_fast.write_bytes_per_s') was sized against."""
+    tier, _, field = key.rpartition(".")
+    row = next((t for t in document.get("tiers") or [] if t.get("tier") == tier), None)
+    return (row or {}).get(field), (row or {}).get("needs") or []
+
+
+def drivers(document, top, count=4):
+    """The requirements that size the top proposal: its tightest headroom, with the figure needed."""
+    rows = []
+    for key, value in sorted((top.get("headroom") or {}).items(), key=lambda item: item[1])[:count]:
+        need, needs = _tier_need(document, key)
+        field = key.rpartition(".")[2]
+        rows.append({"label": headroom_label(key), "needed": units.format_field(field, need) if need else "—",
+                     "headroom": units.format_ratio(value), "needs": ", ".join(needs), "tight": value < 1.2})
+    return rows
+
+
+def price_basis(top):
+    """How far to trust the top proposal's cost: estimated, unknown and lower-bound lines."""
+    bom = top.get("bom") or []
+    return {"lines": len(bom), "estimated": sum(1 for b in bom if b.get("price_is_estimate")),
+            "unknown": sum(1 for b in bom if not b.get("price_known", True)),
+            "lower_bound": bool(top.get("cost_is_lower_bound")),
+            "bases": [f"{b.get('name') or b.get('item')}: {b['price_basis']}" for b in bom if b.get("price_basis")]}
+
+
+def risks(document, findings, top):
+    """Unmet needs, partial figures and the findings that name gaps or assumptions."""
+    out = [f"Misses {headroom_label(k)}" for k in top.get("unmet") or []]
+    out += ["Power is a partial figure (some blocks publish none)"] if top.get("power_is_partial") else []
+    out += ["Rack space is a partial figure"] if top.get("rack_units_is_partial") else []
+    out += [f"[{f['number']}] {f['text']}" for f in findings
+            if any(word in f.get("rule", "") for word in RISK_RULES)]
+    return list(dict.fromkeys(out))
+
+
+def validation_rows(results):
+    """Measured against required per check, with the extrapolation from measured to planned clients."""
+    measured_clients = (results or {}).get("measured_clients") or 1
+    rows = []
+    for c in (results or {}).get("checks") or []:
+        field = str(c.get("requirement", "")).rpartition(".")[2]
+        clients = c.get("clients") or 1
+        rows.append({"label": headroom_label(c.get("requirement", "")), "required": units.format_field(field, c.get("required")),
+                     "measured": units.format_field(field, c.get("measured")), "direction": c.get("direction", ""),
+                     "margin": _margin(c.get("margin")), "pass": c.get("pass"),
+                     "extrapolated": clients > measured_clients,
+                     "basis": f"{units.format_field(field, c.get('per_client'))} per client × {clients} clients"
+                              if clients > 1 else "measured"})
+    return rows
+
+
+def _margin(value):
+    if value is None:
+        return "—"
+    return f"{1 + value:.0f}× the need" if value >= 9 else f"{value * 100:+.0f} %"
+
+
+def fio_rows(results):
+    """Our probe against fio on the same pattern, per target and probe."""
+    rows = []
+    for target, probes in ((results or {}).get("fio") or {}).items():
+        for probe, r in (probes or {}).items():
+            rows.append({"target": target, "probe": probe, "ours": units.format_rate(r.get("ours_bytes_per_s")),
+                         "fio": units.format_rate(r.get("fio_bytes_per_s")),
+                         "ratio": f"{r['ratio']:.2f}" if r.get("ratio") is not None else "—",
+                         "agrees": r.get("agrees"), "error": r.get("error")})
+    return rows
+
+
+def validation_context(run):
+    """{run, status, rows, fio, passed, total} for the last validation of a use case, or None."""
+    if run is None:
+        return None
+    rows = validation_rows(run.results)
+    return {"run": run, "status": run.status, "rows": rows, "fio": fio_rows(run.results),
+            "passed": sum(1 for r in rows if r["pass"]), "total": len(rows),
+            "extrapolated": any(r["extrapolated"] for r in rows)}
+
+
+def other_values(value, prefix=""):
+    """Nested requirement values (lists, dicts) as flat (path, text) rows, so the report shows them all."""
+    if isinstance(value, dict):
+        return [row for k, v in value.items() for row in other_values(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(value, list):
+        return [row for i, v in enumerate(value) for row in other_values(v, f"{prefix}[{i}]")]
+    name = prefix.rpartition(".")[2]
+    return [(prefix, units.format_field(name, value))]
+
+
+def summary_context(document, findings):
+    """The executive summary: recommendation, cost and its basis, drivers, risks."""
+    proposals = document.get("proposals") or []
+    top = proposals[0] if proposals else {}
+    return {"top": top, "runner_up": proposals[1] if len(proposals) > 1 else None,
+            "drivers": drivers(document, top) if top else [], "price": price_basis(top),
+            "risks": risks(document, findings, top)[:8]}

@@ -169,10 +169,57 @@ def _mark_breaks(ax, breaks):
                     xytext=(3, 0), textcoords="offset points")
 
 
-def proposal_charts(document):
-    """The charts that need only the stored document (the page adds the live GPU sweep)."""
-    return {"cost_headroom": cost_headroom_svg(document), "tier_bandwidth": tier_bandwidth_svg(document)}
+def _curve_series(curve):
+    """(x key, x values, {y key: values}) from a cost curve given as a list of points or a dict of lists."""
+    if isinstance(curve, dict):
+        curve = [dict(zip(curve, values)) for values in zip(*curve.values())] if all(
+            isinstance(v, list) for v in curve.values()) else curve.get("points") or []
+    points = [p for p in curve or [] if isinstance(p, dict)]
+    if len(points) < 2:
+        return None
+    x_key = next((k for k in points[0] if k.endswith("_s") and isinstance(points[0][k], (int, float))), None)
+    y_keys = [k for k in points[0] if k.endswith("_usd") and isinstance(points[0][k], (int, float))]
+    if not x_key or not y_keys:
+        return None
+    return x_key, [p[x_key] / 60 for p in points], {k: [p.get(k) for p in points] for k in y_keys}
 
 
-def proposal_chart_uris(document):
-    return {name: data_uri(svg) for name, svg in proposal_charts(document).items()}
+def checkpoint_cost_svg(document):
+    """The cost-optimal checkpoint interval: each cost term over the interval, the optimum marked.
+
+    Reads requirements.checkpoint.cost_curve (points with an `…_s` interval and `…_usd` costs)."""
+    series = _curve_series(((document.get("requirements") or {}).get("checkpoint") or {}).get("cost_curve"))
+    if not series:
+        return None
+    x_key, xs, ys = series
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    for i, (key, values) in enumerate(ys.items()):
+        total = key.startswith("total")
+        ax.plot(xs, values, color=INK if total else PALETTE[i % len(PALETTE)], linewidth=1.6 if total else 1,
+                label=key.removesuffix("_usd").replace("_", " "))
+    main = ys.get("total_usd") or ys.get("total_cost_usd") or next(iter(ys.values()))
+    best = min(range(len(main)), key=lambda i: main[i] if main[i] is not None else float("inf"))
+    ax.axvline(xs[best], color=OK, linewidth=0.9, linestyle="--")
+    ax.annotate(f"optimum {xs[best]:.3g} min", (xs[best], 0.92), xycoords=("data", "axes fraction"),
+                fontsize=7.5, color=OK, xytext=(4, 0), textcoords="offset points")
+    ax.set_xscale("log")
+    usd_axis(ax, "y")
+    ax.set_xlabel(f"checkpoint interval (min, {x_key})")
+    ax.set_ylabel("cost (USD)")
+    ax.legend(frameon=False, fontsize=7.5)
+    ax.set_title("Cost-optimal checkpoint interval", fontsize=9, color=INK)
+    return _svg(fig)
+
+
+CHART_NAMES = ("cost_headroom", "tier_bandwidth", "sweep", "checkpoint_cost")
+
+
+def draw_all(document, sweep=None):
+    """Every chart of a proposal as SVG (None where nothing to draw), drawn once when it is built."""
+    return {"cost_headroom": cost_headroom_svg(document), "tier_bandwidth": tier_bandwidth_svg(document),
+            "sweep": sweep_svg(sweep), "checkpoint_cost": checkpoint_cost_svg(document)}
+
+
+def as_uris(svgs):
+    """Stored SVG strings as data: URIs for the PDF's <img>."""
+    return {name: data_uri(svg) for name, svg in (svgs or {}).items()}

@@ -40,7 +40,7 @@ def text(tmp_path_factory):
 
 
 @pytest.mark.parametrize("shown", [
-    "Storage proposal: Llama3-8B pretraining",
+    "Llama3-8B pretraining", "Executive summary", "What drives it", "Bibliography",
     "112.4 GB", "104.7 GiB",            # checkpoint size, decimal and the MLPerf binary figure
     "415.6 MB/s", "187.3 MB/s",         # checkpoint write and restore bandwidth
     "90.2 min",                         # Young/Daly interval
