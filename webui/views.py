@@ -4,7 +4,9 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from recommender import selectors, services
 from recommender.validation.models import Target, ValidationRun
@@ -106,3 +108,25 @@ def proposal_pdf(request, pk):
     response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
     return response
+
+
+@login_required
+@require_POST
+def use_case_duplicate(request, pk):
+    """A copy of one of the user's use cases, with a fresh proposal; opens the copy."""
+    copy, _ = services.use_case_duplicate(own_use_case(request, pk))
+    messages.success(request, f"Duplicated as “{copy.name}”. Edit it to try a variant.")
+    return redirect("use-case", pk=copy.pk)
+
+
+@login_required
+def use_case_delete(request, pk):
+    """GET asks for confirmation (and names the validations that will be cancelled); POST deletes."""
+    use_case = own_use_case(request, pk)
+    active = use_case.validation_runs.filter(status__in=("queued", "running"))
+    if request.method != "POST":
+        return render(request, "webui/delete.html", {"use_case": use_case, "active": active})
+    cancelled = services.use_case_delete(use_case)
+    note = f"; cancelled validation {', '.join(map(str, cancelled))}" if cancelled else ""
+    messages.success(request, f"Deleted “{use_case.name}”{note}.")
+    return redirect("home")

@@ -78,3 +78,9 @@ def field_label(name):
 def headroom_label(key):
     """'shared_fast.write_bytes_per_s' -> 'Shared fast tier: write bandwidth (B/s)'."""
     return presentation.headroom_label(key) if key else ""
+
+
+@register.filter
+def workload_title(key):
+    """'llm_inference' -> 'LLM inference'."""
+    return presentation.WORKLOAD_TITLES.get(key, key)
