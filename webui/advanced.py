@@ -46,6 +46,8 @@ ADVANCED = {
         Advanced("data.mfu", "percent", "Model FLOPS utilisation (%)", "default 40 % (Llama 3 405B)"),
     ],
     "inference": [
+        Advanced("precision", "choice", "Model precision", "the serving dtype of activations",
+                 choices=("bf16", "fp16", "fp8", "fp32")),
         Advanced("inference.retained_sessions", "int", "Retained sessions", "conversations whose KV is kept", minimum=0),
         Advanced("inference.retained_context_tokens", "count", "Tokens kept per retained session"),
         Advanced("inference.cache_hit_tokens_per_s", "number", "Cached-prefix tokens loaded per second", minimum=0),

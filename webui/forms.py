@@ -407,12 +407,20 @@ class IngestForm(StepForm):
              "batch_window_s": "ingest.batch_window_s", "peak_to_average": "ingest.peak_to_average",
              "landing_days": "ingest.landing_days", "source": "ingest.source"}
     mode = forms.ChoiceField(choices=[("batch", "batch / static"), ("streaming", "streaming / real time")])
-    bytes_per_day = QuantityField("bytes", "TB", label="Data arriving per day", help_text="e.g. 40 TB")
+    bytes_per_day = QuantityField("bytes", "TB", required=False, label="Data arriving per day",
+                                  help_text="e.g. 40 TB (or an ingest rate under Advanced)")
     batch_window_s = QuantityField("duration", "h", required=False, label="Batch window",
                                    help_text="time the daily batch must land in; empty: the whole day")
     peak_to_average = forms.FloatField(label="Peak ÷ average rate", min_value=1, required=False)
     landing_days = forms.FloatField(label="Days kept on the landing zone", min_value=0.01, required=False)
     source = forms.ChoiceField(choices=[("file", "file"), ("object", "object"), ("block", "block")])
+
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("bytes_per_day") and not data.get("adv_bytes_per_s") and not self.errors:
+            self.add_error("bytes_per_day", "give the data arriving per day or an ingest rate")
+        return data
 
 
 class ReviewForm(StepForm):
@@ -492,8 +500,12 @@ def step_values(form_class, document):
         elif name in form.fields:
             values[name] = display(form.fields[name], value)
     for name, field in form.fields.items():  # what the browser would submit for an untouched field
-        if name not in values and field.required and isinstance(field, forms.ChoiceField):
-            values[name] = str(field.initial if field.initial is not None else field.choices[0][0])
+        if name in values or not field.required:
+            continue
+        if field.initial is not None:
+            values[name] = str(field.initial)
+        elif isinstance(field, forms.ChoiceField):
+            values[name] = str(field.choices[0][0])
     return values
 
 
