@@ -69,7 +69,7 @@ def proposal_charts(use_case_document, proposal_document):
     from recommender.reports import charts  # matplotlib: paid when a proposal is built, not at start-up
 
     sweep = gpu_sweep(use_case_document)
-    return {"svg": charts.draw_all(proposal_document, sweep), "sweep": sweep_summary(sweep)}
+    return {**charts.draw_stored(proposal_document, sweep), "sweep": sweep_summary(sweep)}
 
 
 def proposal_charts_ensure(proposal):

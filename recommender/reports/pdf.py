@@ -28,7 +28,7 @@ def report_context(proposal):
     context.update({
         "proposal": proposal, "use_case": proposal.use_case,
         "exec": present.summary_context(document, context["findings"]),
-        "charts": charts.as_uris(stored.get("svg")), "sweep": stored.get("sweep"),
+        "charts": charts.pdf_images(stored), "sweep": stored.get("sweep"),
         "validation": present.validation_context(last_validation(proposal)),
     })
     return context
