@@ -5,9 +5,9 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Debian packages: browser for the wizard tests, fio for the reference runs, poppler for PDF
 # checks, pango/harfbuzz/fonts for WeasyPrint (research/stack-check.md §2, §4, §5), wrk as the
-# load generator of `make bench` (benchmarks/bench_web.py).
+# load generator of `make bench` (benchmarks/bench_web.py), jq for the README examples.
 APT_PACKAGES := chromium fio poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core wrk
+	libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core wrk jq
 
 .PHONY: run test setup system-packages bench check-contract clean
 

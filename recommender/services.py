@@ -1,16 +1,20 @@
 """Orchestration: use case → rules → ranking → stored proposal. Views, tasks and commands call these."""
+import logging
 from datetime import datetime, timezone
 
 from django.db import transaction
 
 import rules
 from recommender import ranking
+from rules.bibliography import render as bibliography_render
 from recommender.catalog import snapshot as catalog_snapshot
 
 from .models import Proposal, UseCase
 
 UseCaseError = rules.UseCaseError
 PRIORITIES = ("balanced", "performance", "cost")
+SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough to draw per proposal
+log = logging.getLogger(__name__)
 
 
 def use_case_evaluate(document, measured=None, user=None):
@@ -23,7 +27,7 @@ def use_case_evaluate(document, measured=None, user=None):
     priority = result["use_case"].get("priority", "balanced")
     catalog = catalog_snapshot.current().with_quotes(user)
     ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured)
-    return {
+    document = {
         "use_case": result["use_case"],
         "requirements": result["requirements"],
         "tiers": result["tiers"],
@@ -34,11 +38,53 @@ def use_case_evaluate(document, measured=None, user=None):
         "catalog_version": catalog.get("version", ""),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    # the full reference of every source cited, so API readers need not look keys up
+    document["bibliography"] = bibliography_render.cited(bibliography_render.document_sources(document))
+    return document
+
+
+def gpu_sweep(use_case_document, catalog=None):
+    """The GPU-count sweep shown with a proposal (counts in multiples of the model-parallel size),
+    or None when the engine cannot sweep this use case."""
+    if not use_case_document.get("gpus"):
+        return None
+    counts = ranking.default_gpu_counts(use_case_document, points=SWEEP_POINTS)
+    try:
+        return ranking.sweep(use_case_document, catalog or catalog_snapshot.current().catalog, gpu_counts=counts)
+    except Exception as exc:  # the sweep is an extra view; the proposal stands without it
+        log.warning("GPU sweep not drawn: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+def sweep_summary(sweep):
+    """What the page's break table needs from a sweep (the points stay in the chart)."""
+    points = (sweep or {}).get("points") or []
+    if not points:
+        return None
+    return {"breaks": sweep.get("breaks") or {}, "min_gpus": points[0]["gpus"], "max_gpus": points[-1]["gpus"],
+            "counts": [p["gpus"] for p in points]}
+
+
+def proposal_charts(use_case_document, proposal_document):
+    """The charts stored with a proposal, drawn once here: pages and PDF only read them."""
+    from recommender.reports import charts  # matplotlib: paid when a proposal is built, not at start-up
+
+    sweep = gpu_sweep(use_case_document)
+    return {**charts.draw_stored(proposal_document, sweep), "sweep": sweep_summary(sweep)}
+
+
+def proposal_charts_ensure(proposal):
+    """A proposal stored before charts were kept gets them drawn once and saved."""
+    if not proposal.charts.get("svg"):
+        proposal.charts = proposal_charts(proposal.use_case.document, proposal.document)
+        Proposal.objects.filter(pk=proposal.pk).update(charts=proposal.charts)
+    return proposal.charts
 
 
 def use_case_create(owner, document):
     """Validate and evaluate first, then store the use case with its first proposal (all or nothing)."""
     proposal_document = use_case_evaluate(document)
+    charts = proposal_charts(document, proposal_document)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
         use_case = UseCase.objects.create(
@@ -50,13 +96,14 @@ def use_case_create(owner, document):
             document=document,
         )
         proposal = Proposal.objects.create(
-            use_case=use_case, priority=proposal_document["priority"], document=proposal_document
+            use_case=use_case, priority=proposal_document["priority"], document=proposal_document, charts=charts
         )
     return use_case, proposal
 
 
 def use_case_update(use_case, document):
     proposal_document = use_case_evaluate(document)
+    charts = proposal_charts(document, proposal_document)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
         use_case.name = normalized.get("name") or normalized["workload"]
@@ -64,7 +111,7 @@ def use_case_update(use_case, document):
         use_case.document = document
         use_case.save()
         proposal = Proposal.objects.create(
-            use_case=use_case, priority=proposal_document["priority"], document=proposal_document
+            use_case=use_case, priority=proposal_document["priority"], document=proposal_document, charts=charts
         )
     return use_case, proposal
 
@@ -73,5 +120,26 @@ def proposal_build(use_case, measured=None, calibrated_by=None):
     """A fresh proposal for a stored use case (e.g. re-ranked with measured figures)."""
     document = use_case_evaluate(use_case.document, measured=measured)
     return Proposal.objects.create(
-        use_case=use_case, priority=document["priority"], document=document, calibrated_by=calibrated_by
+        use_case=use_case, priority=document["priority"], document=document, calibrated_by=calibrated_by,
+        charts=proposal_charts(use_case.document, document),
     )
+
+
+def use_case_duplicate(use_case, name=None):
+    """A copy of a use case (same input document, a fresh proposal) for a what-if variant."""
+    document = dict(use_case.document, name=name or f"{use_case.name} (copy)")
+    return use_case_create(use_case.owner, document)
+
+
+def use_case_delete(use_case):
+    """Cancel the use case's queued or running validations, then delete it with its proposals.
+
+    Cancelling goes through recommender.validation.services.run_cancel (workers stop at their next
+    progress check); the runs' rows then go with the use case."""
+    from recommender.validation import services as validation_services
+    from recommender.validation.models import ValidationRun
+
+    active = ValidationRun.objects.filter(use_case=use_case, status__in=validation_services.ACTIVE)
+    cancelled = [validation_services.run_cancel(run).pk for run in active]
+    use_case.delete()
+    return cancelled

@@ -2,9 +2,10 @@
 dotted path in the use-case document (the same document the API and CLI take)."""
 from django import forms
 
-from rules import presets
+from recommender import formatting as units
+from rules import presets, usecase
 
-from . import units
+from . import advanced as adv
 
 WORKLOADS = [
     ("llm_training", "LLM training / fine-tuning"),
@@ -56,11 +57,30 @@ class QuantityField(forms.CharField):
             raise forms.ValidationError("must be greater than zero")
         return parsed
 
+    def display(self, value):
+        """Base units back to what a person types in the default unit: 600.0 s -> '10 min'."""
+        unit = self.default_unit
+        factor = {"bytes": lambda: units.BYTE_UNITS[unit.lower()], "rate": lambda: units.BYTE_UNITS[unit[:-2].lower()],
+                  "duration": lambda: units.DURATION_UNITS[unit]}[self.kind]()
+        return f"{value / factor:.12g} {unit}"
+
 
 class CountField(forms.CharField):
-    """A large count: '70B', '1.2M', '3e9' or plain digits -> int."""
+    """A large count: '70B', '1.2M', '3e9' or plain digits -> int (at most `maximum`, when given)."""
 
     SUFFIXES = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
+
+    def __init__(self, maximum=None, **kwargs):
+        self.maximum = maximum
+        super().__init__(**kwargs)
+
+    def display(self, value):
+        return str(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if self.maximum is not None and value is not None and value > self.maximum:
+            raise forms.ValidationError(f"must be at most {self.maximum:,}")
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -79,8 +99,9 @@ class CountField(forms.CharField):
         return round(count)
 
 
-def positive_int(label, required=False, minimum=1, **kwargs):
-    return forms.IntegerField(label=label, required=required, min_value=minimum, **kwargs)
+def positive_int(label, required=False, minimum=1, max_value=usecase.MAX_GPUS, **kwargs):
+    """A whole number from `minimum`; the default ceiling is the validator's largest GPU count."""
+    return forms.IntegerField(label=label, required=required, min_value=minimum, max_value=max_value, **kwargs)
 
 
 def set_path(document, path, value):
@@ -97,15 +118,31 @@ class StepForm(forms.Form):
 
     title = ""
     intro = ""
+    step = ""  # set from STEPS below
     paths = {}
     # Fields people type in percent → the fraction field of `paths` they fill ("5 %" → 0.05).
     percent_fields = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.advanced = {adv.field_name(e): e for e in adv.ADVANCED.get(self.step, [])}
+        for name, entry in self.advanced.items():
+            self.fields[name] = adv.form_field(entry, QuantityField, CountField)
+        self.paths = {**type(self).paths, **{name: e.path for name, e in self.advanced.items()}}
+
+    def main_fields(self):
+        return [f for f in self if f.name not in self.advanced]
+
+    def advanced_fields(self):
+        return [f for f in self if f.name in self.advanced]
 
     def clean(self):
         data = super().clean()
         for percent, fraction in self.percent_fields.items():
             if data.get(percent) is not None:
                 data[fraction] = data[percent] / 100
+        for name, entry in self.advanced.items():
+            data[name] = adv.document_value(entry, data.get(name))
         return data
 
     def contribute(self, document):
@@ -156,9 +193,13 @@ class ClusterForm(StepForm):
     title = "Cluster"
     intro = "How many accelerators the use case runs on; failure rates and per-node tiers scale with it."
     paths = {"gpus": "gpus", "gpu_model": "gpu_model"}
-    gpus = positive_int("GPUs", required=True, help_text="accelerators in the cluster")
+    gpus = positive_int("GPUs", required=True, max_value=usecase.MAX_GPUS,
+                        help_text=f"accelerators in the cluster, at most {usecase.MAX_GPUS:,}")
     gpu_model = forms.ChoiceField(label="GPU model", required=False,
                                   choices=preset_choices("gpus", "unspecified"))
+
+
+DIM_MAX = {name: high for name, _, high in usecase.INT_DIMS}
 
 
 class ModelForm(StepForm):
@@ -173,17 +214,17 @@ class ModelForm(StepForm):
     DIMS = ["layers", "hidden_size", "ffn_hidden_size", "attention_heads", "kv_heads", "vocab_size"]
     preset = forms.ChoiceField(required=False, choices=preset_choices("models", "— dimensions or a count below —"))
     parameters = CountField(required=False, help_text="or a bare count, e.g. 70B")
-    layers = positive_int("Layers")
-    hidden_size = positive_int("Hidden size")
-    ffn_hidden_size = positive_int("FFN hidden size")
-    attention_heads = positive_int("Attention heads")
-    kv_heads = positive_int("KV heads", help_text="fewer than attention heads means GQA")
-    vocab_size = positive_int("Vocabulary size")
-    head_dim = positive_int("Head dim", help_text="optional")
-    kv_lora_rank = positive_int("KV LoRA rank", help_text="MLA models only (DeepSeek)")
-    qk_rope_head_dim = positive_int("RoPE head dim", help_text="MLA models only")
-    experts = positive_int("Experts", help_text="mixture-of-experts models only")
-    experts_per_token = positive_int("Experts per token", help_text="MoE: routed experts each token uses")
+    layers = positive_int("Layers", max_value=DIM_MAX["layers"])
+    hidden_size = positive_int("Hidden size", max_value=DIM_MAX["hidden_size"])
+    ffn_hidden_size = positive_int("FFN hidden size", max_value=DIM_MAX["ffn_hidden_size"])
+    attention_heads = positive_int("Attention heads", max_value=DIM_MAX["attention_heads"])
+    kv_heads = positive_int("KV heads", max_value=DIM_MAX["kv_heads"], help_text="fewer than attention heads means GQA")
+    vocab_size = positive_int("Vocabulary size", max_value=DIM_MAX["vocab_size"])
+    head_dim = positive_int("Head dim", max_value=DIM_MAX["head_dim"], help_text="optional")
+    kv_lora_rank = positive_int("KV LoRA rank", max_value=DIM_MAX["kv_lora_rank"], help_text="MLA models only (DeepSeek)")
+    qk_rope_head_dim = positive_int("RoPE head dim", max_value=DIM_MAX["qk_rope_head_dim"], help_text="MLA models only")
+    experts = positive_int("Experts", max_value=DIM_MAX["experts"], help_text="mixture-of-experts models only")
+    experts_per_token = positive_int("Experts per token", max_value=DIM_MAX["experts_per_token"], help_text="MoE: routed experts each token uses")
 
     def clean(self):
         data = super().clean()
@@ -238,7 +279,7 @@ class CheckpointForm(StepForm):
                                             help_text="share of training time checkpoint writes may stall")
     recovery_s = QuantityField("duration", "min", required=False, label="Recovery time",
                                help_text="restart + restore after a failure, e.g. 10 min")
-    retained = positive_int("Checkpoints kept", help_text="retention on the shared tier")
+    retained = positive_int("Checkpoints kept", max_value=10_000, help_text="retention on the shared tier")
     interval_s = QuantityField("duration", "min", required=False, label="Fixed interval",
                                help_text="empty: Young/Daly optimum from the failure rate")
     failures_per_1000_node_days = forms.FloatField(
@@ -267,7 +308,7 @@ class CvForm(StepForm):
     preset = forms.ChoiceField(choices=preset_choices("workloads", "custom — enter the figures below"),
                                required=False, initial="unet3d")
     sample_bytes = QuantityField("bytes", "MB", required=False, label="Sample size")
-    batch_size = positive_int("Batch size per accelerator")
+    batch_size = positive_int("Batch size per accelerator", max_value=10**8)
     step_time_s = QuantityField("duration", "s", required=False, label="Compute time per step",
                                 help_text="e.g. 0.323 s; a bare number is in s")
     total_bytes = QuantityField("bytes", "TB", required=False, label="Dataset size")
@@ -288,14 +329,16 @@ class InferenceForm(StepForm):
     intro = "Context and concurrency size the KV cache; the weights set the cold-start load."
     paths = {"context_tokens": "inference.context_tokens",
              "concurrent_sequences": "inference.concurrent_sequences", "kv_dtype": "inference.kv_dtype",
-             "weight_dtype": "inference.weight_dtype", "replicas": "inference.replicas",
-             "cold_start_target_s": "inference.cold_start_target_s"}
-    context_tokens = CountField(label="Context (tokens)", help_text="e.g. 128k or 131072")
-    concurrent_sequences = positive_int("Concurrent sequences", required=True)
+             "weight_dtype": "inference.weight_dtype", "tensor_parallel": "inference.tensor_parallel",
+             "replicas": "inference.replicas", "cold_start_target_s": "inference.cold_start_target_s"}
+    context_tokens = CountField(label="Context (tokens)", help_text="e.g. 128k or 131072", maximum=10_000_000)
+    concurrent_sequences = positive_int("Concurrent sequences", required=True, max_value=10_000_000)
     kv_dtype = forms.ChoiceField(choices=[(d, d) for d in KV_DTYPES], label="KV cache dtype", initial="bf16")
     weight_dtype = forms.ChoiceField(choices=[(d, d) for d in WEIGHT_DTYPES], label="Weights dtype",
                                      initial="bf16")
-    replicas = positive_int("Model replicas", help_text="empty: one per GPU group")
+    tensor_parallel = positive_int("Tensor parallel (GPUs per replica)", max_value=4096,
+                                   help_text="empty: the parallel layout's TP, else 1")
+    replicas = positive_int("Model replicas", help_text="empty: GPUs ÷ tensor parallel")
     cold_start_target_s = QuantityField("duration", "s", required=False, label="Cold start within",
                                         help_text="target time to load the weights, e.g. 60 s")
 
@@ -364,12 +407,20 @@ class IngestForm(StepForm):
              "batch_window_s": "ingest.batch_window_s", "peak_to_average": "ingest.peak_to_average",
              "landing_days": "ingest.landing_days", "source": "ingest.source"}
     mode = forms.ChoiceField(choices=[("batch", "batch / static"), ("streaming", "streaming / real time")])
-    bytes_per_day = QuantityField("bytes", "TB", label="Data arriving per day", help_text="e.g. 40 TB")
+    bytes_per_day = QuantityField("bytes", "TB", required=False, label="Data arriving per day",
+                                  help_text="e.g. 40 TB (or an ingest rate under Advanced)")
     batch_window_s = QuantityField("duration", "h", required=False, label="Batch window",
                                    help_text="time the daily batch must land in; empty: the whole day")
     peak_to_average = forms.FloatField(label="Peak ÷ average rate", min_value=1, required=False)
     landing_days = forms.FloatField(label="Days kept on the landing zone", min_value=0.01, required=False)
     source = forms.ChoiceField(choices=[("file", "file"), ("object", "object"), ("block", "block")])
+
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("bytes_per_day") and not data.get("adv_bytes_per_s") and not self.errors:
+            self.add_error("bytes_per_day", "give the data arriving per day or an ingest rate")
+        return data
 
 
 class ReviewForm(StepForm):
@@ -393,6 +444,10 @@ STEPS = [("basics", BasicsForm), ("model", ModelForm), ("training", TrainingForm
          ("checkpoint", CheckpointForm), ("data", TrainingDataForm), ("review", ReviewForm)]
 
 
+for _name, _form in STEPS:
+    _form.step = _name
+
+
 def steps_for(workloads):
     """The wizard steps for a (combined) use case, in wizard order."""
     wanted = {"basics", "review"} | {step for w in workloads for step in FAMILY_STEPS.get(w, [])}
@@ -405,3 +460,60 @@ def build_document(forms_by_step):
     for form in forms_by_step.values():
         form.contribute(document)
     return document
+
+
+# --- a stored document back into step data (edit a use case) -----------------------------------
+
+def get_path(document, path):
+    node = document
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def display(field, value):
+    """A document value as the text a person would type into `field`."""
+    if hasattr(field, "display"):
+        return field.display(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def step_values(form_class, document):
+    """{field: text} for one step from a use-case document (the inverse of contribute)."""
+    form = form_class()
+    shown_as = {fraction: percent for percent, fraction in form.percent_fields.items()}
+    values = {}
+    for name, path in form.paths.items():
+        value = get_path(document, path)
+        if value is None or isinstance(value, (dict, list)):
+            continue
+        if name in shown_as:
+            values[shown_as[name]] = f"{value * 100:.12g}"
+        elif name in form.advanced and form.advanced[name].kind == "percent":
+            values[name] = f"{value * 100:.12g}"
+        elif name == "bitrate":
+            values["bitrate_mbit"] = f"{value / 10**6:.12g}"
+        elif name in form.fields:
+            values[name] = display(form.fields[name], value)
+    for name, field in form.fields.items():  # what the browser would submit for an untouched field
+        if name in values or not field.required:
+            continue
+        if field.initial is not None:
+            values[name] = str(field.initial)
+        elif isinstance(field, forms.ChoiceField):
+            values[name] = str(field.choices[0][0])
+    return values
+
+
+def initial_steps(document):
+    """{step: {field: text or [texts]}} for every step the document's workloads go through."""
+    workloads = document.get("workload")
+    workloads = [workloads] if isinstance(workloads, str) else list(workloads or [])
+    classes = dict(STEPS)
+    steps = {step: step_values(classes[step], document) for step in steps_for(workloads) if step != "review"}
+    steps["basics"].update({"workload": workloads[0] if workloads else "", "also": workloads[1:]})
+    return steps

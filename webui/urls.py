@@ -1,4 +1,5 @@
-"""Web UI routes: login/logout, the use-case wizard, result pages, comparison, PDF."""
+"""Web UI routes: login/logout, the use-case wizard (new and edit), duplicate/delete, result pages,
+comparison, PDF."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("new/", wizard.wizard_start, name="wizard-start"),
     path("new/<slug:wizard_id>/", wizard.UseCaseWizard.as_view(), name="wizard"),
     path("use-cases/<int:pk>/", views.use_case_detail, name="use-case"),
+    path("use-cases/<int:pk>/edit/", wizard.wizard_edit, name="use-case-edit"),
+    path("use-cases/<int:pk>/duplicate/", views.use_case_duplicate, name="use-case-duplicate"),
+    path("use-cases/<int:pk>/delete/", views.use_case_delete, name="use-case-delete"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/report.pdf", views.proposal_pdf, name="proposal-pdf"),
     path("compare/", views.compare, name="compare"),

@@ -4,20 +4,21 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from recommender import ranking, selectors
+from recommender import selectors, services
 from recommender.validation import services as validation_services
 from recommender.validation.models import ValidationRun
-from recommender.catalog import selectors as catalog_selectors
 from recommender.models import Proposal
 from recommender.reports import export
 
-from . import present, units
+from recommender import formatting as units
+from recommender import presentation as present
 
 log = logging.getLogger(__name__)
 MAX_ID = 2**63 - 1  # largest primary key a database row can have
-SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough for a page view
 
 
 @login_required
@@ -38,16 +39,6 @@ def own_proposal(request, pk):
         raise Http404("no such proposal") from exc
 
 
-def gpu_sweep(use_case_document):
-    """The GPU-count sweep for the page, or None when the engine cannot sweep this use case."""
-    counts = sorted({round(8 * (100000 / 8) ** (i / (SWEEP_POINTS - 1))) for i in range(SWEEP_POINTS)})
-    try:
-        return ranking.sweep(use_case_document, catalog_selectors.catalog_current(), gpu_counts=counts)
-    except Exception as exc:  # the sweep is an extra view; the stored proposal still renders without it
-        log.warning("GPU sweep not shown: %s: %s", type(exc).__name__, exc)
-        return None
-
-
 @login_required
 def use_case_detail(request, pk):
     use_case = own_use_case(request, pk)
@@ -65,11 +56,8 @@ def proposal_detail(request, pk):
 
 def render_result(request, use_case, proposal):
     context = present.result_context(proposal.document)
-    from recommender.reports import charts  # matplotlib takes ~1 s to import: only pages with charts pay it
-
-    context.update(charts.proposal_charts(proposal.document))
-    context["sweep"] = gpu_sweep(use_case.document) if use_case.document.get("gpus") else None
-    context["sweep_svg"] = charts.sweep_svg(context["sweep"])
+    stored = services.proposal_charts_ensure(proposal)  # drawn when the proposal was built; never here
+    context.update({"charts": stored.get("svg") or {}, "sweep": stored.get("sweep")})
     context.update({
         "use_case": use_case, "proposal": proposal,
         "history": use_case.proposals.select_related("calibrated_by").all(),
@@ -117,6 +105,29 @@ def comparison_column(use_case):
 @login_required
 def proposal_pdf(request, pk):
     proposal = own_proposal(request, pk)
+    services.proposal_charts_ensure(proposal)  # a proposal stored before charts were kept: drawn once
     response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
     return response
+
+
+@login_required
+@require_POST
+def use_case_duplicate(request, pk):
+    """A copy of one of the user's use cases, with a fresh proposal; opens the copy."""
+    copy, _ = services.use_case_duplicate(own_use_case(request, pk))
+    messages.success(request, f"Duplicated as “{copy.name}”. Edit it to try a variant.")
+    return redirect("use-case", pk=copy.pk)
+
+
+@login_required
+def use_case_delete(request, pk):
+    """GET asks for confirmation (and names the validations that will be cancelled); POST deletes."""
+    use_case = own_use_case(request, pk)
+    active = use_case.validation_runs.filter(status__in=("queued", "running"))
+    if request.method != "POST":
+        return render(request, "webui/delete.html", {"use_case": use_case, "active": active})
+    cancelled = services.use_case_delete(use_case)
+    note = f"; cancelled validation {', '.join(map(str, cancelled))}" if cancelled else ""
+    messages.success(request, f"Deleted “{use_case.name}”{note}.")
+    return redirect("home")

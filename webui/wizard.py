@@ -5,11 +5,12 @@ import secrets
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import SessionWizardView
 
-from recommender import services
+from recommender import selectors, services
 
 from . import forms
 
@@ -18,6 +19,23 @@ from . import forms
 def wizard_start(request):
     """Each wizard gets its own id, so two open wizards in one session never mix (formtools #126)."""
     return redirect("wizard", wizard_id=secrets.token_urlsafe(6))
+
+
+def prefix_for(wizard_id):
+    return f"usecase_wizard_{wizard_id}"
+
+
+@login_required
+def wizard_edit(request, pk):
+    """The wizard filled in from a stored use case, opened on Review; Compute updates that use case."""
+    use_case = get_object_or_404(selectors.use_cases_for(request.user), pk=pk)
+    wizard_id = secrets.token_urlsafe(6)
+    storage = SessionStorage(prefix_for(wizard_id), request)
+    for step, values in forms.initial_steps(use_case.document).items():
+        storage.set_step_data(step, {f"{step}-{k}": v if isinstance(v, list) else [v] for k, v in values.items()})
+    storage.extra_data = {"edit": use_case.pk, "reviewed": True}
+    storage.current_step = "review"
+    return redirect("wizard", wizard_id=wizard_id)
 
 
 def chosen_workloads(storage):
@@ -40,7 +58,23 @@ class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
     template_name = "webui/wizard.html"
 
     def get_prefix(self, request, *args, **kwargs):
-        return f"usecase_wizard_{kwargs['wizard_id']}"
+        return prefix_for(kwargs["wizard_id"])
+
+    def editing(self):
+        """The use case this wizard edits (the owner's own), or None for a new one."""
+        pk = self.storage.extra_data.get("edit")
+        return get_object_or_404(selectors.use_cases_for(self.request.user), pk=pk) if pk else None
+
+    def render_next_step(self, form, **kwargs):
+        """Once Review has been seen (a fix, an edit), Next goes straight back to it when all is valid."""
+        if self.storage.extra_data.get("reviewed") and self.valid_forms() is not None:
+            return self.render_goto_step("review")
+        return super().render_next_step(form, **kwargs)
+
+    def render_goto_step(self, goto_step, **kwargs):
+        if goto_step == "review":
+            self.storage.extra_data = dict(self.storage.extra_data, reviewed=True)
+        return super().render_goto_step(goto_step, **kwargs)
 
     def get_form_list(self):
         # formtools caches the list per request; the workload may just have changed in this POST.
@@ -77,7 +111,9 @@ class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         context["step_titles"] = [(name, self.form_list[name].title) for name in self.get_form_list()]
+        context["editing"] = self.editing()
         if self.steps.current == "review":
+            self.storage.extra_data = dict(self.storage.extra_data, reviewed=True)
             context["document_json"] = json.dumps(self.document(), indent=2)
         return context
 
@@ -104,10 +140,15 @@ class UseCaseWizard(LoginRequiredMixin, SessionWizardView):
             if not form_obj.is_valid():
                 return self.render_revalidation_failure(step, form_obj, **kwargs)
             final[step] = form_obj
+        editing = self.editing()
         try:
-            use_case, _ = services.use_case_create(self.request.user, forms.build_document(final))
+            if editing:
+                use_case, _ = services.use_case_update(editing, forms.build_document(final))
+            else:
+                use_case, _ = services.use_case_create(self.request.user, forms.build_document(final))
         except services.UseCaseError as exc:
             step, form_obj = self.place_errors(final, exc.errors)
+            self.storage.extra_data = dict(self.storage.extra_data, reviewed=True)
             return self.render_revalidation_failure(step, form_obj, **kwargs)
         self.storage.reset()
         return redirect(reverse("use-case", args=[use_case.pk]))

@@ -16,11 +16,17 @@ plt.rcParams.update({
 })
 
 
-def _svg(fig):
+# The PDF's copy is a JPEG: WeasyPrint passes JPEG data straight into the PDF, while it re-encodes
+# PNGs and draws SVGs element by element (together ~0.5 s of a report's render, measured).
+PDF_DPI, PDF_JPEG_QUALITY = 150, 90
+
+
+def _svg(fig, close=True):
     """The figure as an <svg> element string (no XML prolog, no fixed pixel size)."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     # matplotlib names elements figure_1, text_3...: the same ids in every chart, so drop them
@@ -28,6 +34,16 @@ def _svg(fig):
     svg = re.sub(r' id="(?:figure|patch|axes|matplotlib\.axis|[xy]tick|line2d|text|legend|'
                  r'PathCollection|LineCollection|BarContainer|Line2D)_\d+"', "", svg)
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 class="chart"', svg, count=1)
+
+
+def _svg_and_jpeg(fig):
+    """Both copies of one figure: SVG for the page, a JPEG data: URI for the PDF."""
+    svg = _svg(fig, close=False)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="jpeg", dpi=PDF_DPI, bbox_inches="tight", facecolor="white",
+                pil_kwargs={"quality": PDF_JPEG_QUALITY})
+    plt.close(fig)
+    return {"svg": svg, "raster": "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()}
 
 
 def data_uri(svg):
@@ -62,7 +78,7 @@ def _grouped(points):
     return [(key[0], key[1], ps) for key, ps in groups.items()]
 
 
-def cost_headroom_svg(document):
+def cost_headroom_svg(document, out=None):
     """Cost (x) vs tightest headroom (y) per proposal, the Pareto front joined; None if nothing to plot."""
     points = [(p["cost_usd"], _min_headroom(p), p) for p in document.get("proposals") or []
               if p.get("cost_usd") and _min_headroom(p) is not None]
@@ -91,10 +107,10 @@ def cost_headroom_svg(document):
     ax.set_xlabel("cost (USD)")
     ax.set_ylabel("tightest headroom (× need)")
     ax.set_title("Cost vs headroom (green meets every need, red does not)", fontsize=9, color=INK)
-    return _svg(fig)
+    return (out or _svg)(fig)
 
 
-def tier_bandwidth_svg(document):
+def tier_bandwidth_svg(document, out=None):
     """Read and write bandwidth per tier, in GB/s (decimal)."""
     tiers = [t for t in document.get("tiers") or [] if t.get("read_bytes_per_s") or t.get("write_bytes_per_s")]
     if not tiers:
@@ -110,10 +126,10 @@ def tier_bandwidth_svg(document):
     ax.set_xlabel("GB/s")
     ax.legend(frameon=False, fontsize=8)
     ax.set_title("Bandwidth each tier must deliver", fontsize=9, color=INK)
-    return _svg(fig)
+    return (out or _svg)(fig)
 
 
-def sweep_svg(sweep):
+def sweep_svg(sweep, out=None):
     """Over the GPU-count sweep: the bandwidth needed (top); each architecture's cost, solid while it
     meets every need, and a marker where it stops (bottom)."""
     points = [p for p in (sweep or {}).get("points", []) if (p.get("top") or {}).get("cost_usd")]
@@ -142,7 +158,7 @@ def sweep_svg(sweep):
     cost.set_xlabel("GPUs (log scale)")
     cost.set_ylabel("cost (USD)")
     cost.legend(frameon=False, fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _svg(fig)
+    return (out or _svg)(fig)
 
 
 PALETTE = ["#2f6f9f", "#3f7f4f", "#8a5a9e", "#c08a2e", "#4f8f8f", "#9e5a5a", "#6b7d2f", "#5a6b9e"]
@@ -169,10 +185,69 @@ def _mark_breaks(ax, breaks):
                     xytext=(3, 0), textcoords="offset points")
 
 
-def proposal_charts(document):
-    """The charts that need only the stored document (the page adds the live GPU sweep)."""
-    return {"cost_headroom": cost_headroom_svg(document), "tier_bandwidth": tier_bandwidth_svg(document)}
+def _curve_series(curve):
+    """(x key, x values, {y key: values}) from a cost curve given as a list of points or a dict of lists."""
+    if isinstance(curve, dict):
+        curve = [dict(zip(curve, values)) for values in zip(*curve.values())] if all(
+            isinstance(v, list) for v in curve.values()) else curve.get("points") or []
+    points = [p for p in curve or [] if isinstance(p, dict)]
+    if len(points) < 2:
+        return None
+    x_key = next((k for k in points[0] if k.endswith("_s") and isinstance(points[0][k], (int, float))), None)
+    y_keys = [k for k in points[0] if k.endswith("_usd") and isinstance(points[0][k], (int, float))]
+    if not x_key or not y_keys:
+        return None
+    return x_key, [p[x_key] / 60 for p in points], {k: [p.get(k) for p in points] for k in y_keys}
 
 
-def proposal_chart_uris(document):
-    return {name: data_uri(svg) for name, svg in proposal_charts(document).items()}
+def checkpoint_cost_svg(document, out=None):
+    """The cost-optimal checkpoint interval: each cost term over the interval, the optimum marked.
+
+    Reads requirements.checkpoint.cost_curve (points with an `…_s` interval and `…_usd` costs)."""
+    series = _curve_series(((document.get("requirements") or {}).get("checkpoint") or {}).get("cost_curve"))
+    if not series:
+        return None
+    x_key, xs, ys = series
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    for i, (key, values) in enumerate(ys.items()):
+        total = key.startswith("total")
+        ax.plot(xs, values, color=INK if total else PALETTE[i % len(PALETTE)], linewidth=1.6 if total else 1,
+                label=key.removesuffix("_usd").replace("_", " "))
+    main = ys.get("total_usd") or ys.get("total_cost_usd") or next(iter(ys.values()))
+    best = min(range(len(main)), key=lambda i: main[i] if main[i] is not None else float("inf"))
+    ax.axvline(xs[best], color=OK, linewidth=0.9, linestyle="--")
+    ax.annotate(f"optimum {xs[best]:.3g} min", (xs[best], 0.92), xycoords=("data", "axes fraction"),
+                fontsize=7.5, color=OK, xytext=(4, 0), textcoords="offset points")
+    ax.set_xscale("log")
+    usd_axis(ax, "y")
+    ax.set_xlabel(f"checkpoint interval (min, {x_key})")
+    ax.set_ylabel("cost (USD)")
+    ax.legend(frameon=False, fontsize=7.5)
+    ax.set_title("Cost-optimal checkpoint interval", fontsize=9, color=INK)
+    return (out or _svg)(fig)
+
+
+CHART_NAMES = ("cost_headroom", "tier_bandwidth", "sweep", "checkpoint_cost")
+
+
+def draw_all(document, sweep=None, out=None):
+    """Every chart of a proposal as SVG (None where nothing to draw), drawn once when it is built."""
+    return {"cost_headroom": cost_headroom_svg(document, out), "tier_bandwidth": tier_bandwidth_svg(document, out),
+            "sweep": sweep_svg(sweep, out), "checkpoint_cost": checkpoint_cost_svg(document, out)}
+
+
+def draw_stored(document, sweep=None):
+    """{"svg": {name: svg}, "raster": {name: data URI}}: what a proposal stores (page SVG, PDF JPEG)."""
+    both = draw_all(document, sweep, out=_svg_and_jpeg)
+    return {kind: {name: (copies or {}).get(kind) for name, copies in both.items()} for kind in ("svg", "raster")}
+
+
+def as_uris(svgs):
+    """Stored SVG strings as data: URIs for the PDF's <img>."""
+    return {name: data_uri(svg) for name, svg in (svgs or {}).items()}
+
+
+def pdf_images(stored):
+    """The PDF's chart sources: the stored JPEGs, else data: URIs of the stored SVGs (older proposals)."""
+    stored = stored or {}
+    return stored.get("raster") or as_uris(stored.get("svg"))

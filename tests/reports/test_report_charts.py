@@ -1,6 +1,8 @@
 """Charts as inline SVG strings: what they plot and that several fit in one page."""
 import re
 
+import pytest
+
 from recommender.reports import charts
 
 
@@ -46,14 +48,31 @@ def test_it_returns_nothing_when_there_is_nothing_to_plot():
 
 
 def test_it_leaves_no_duplicate_element_ids_between_charts(sample_document):
-    both = "".join(charts.proposal_charts(sample_document).values())
+    both = "".join(svg for svg in charts.draw_all(sample_document).values() if svg)
     ids = re.findall(r' id="([^"]+)"', both)
     assert len(ids) == len(set(ids))
 
 
 def test_it_encodes_charts_as_data_uris_for_the_pdf(sample_document):
-    uris = charts.proposal_chart_uris(sample_document)
-    assert all(u.startswith("data:image/svg+xml;base64,") for u in uris.values())
+    uris = charts.as_uris(charts.draw_all(sample_document))
+    assert all(u.startswith("data:image/svg+xml;base64,") for u in uris.values() if u)
+    assert uris["sweep"] is None  # no sweep given: nothing drawn, nothing encoded
+
+
+@pytest.mark.parametrize("curve", [
+    [{"interval_s": 600, "lost_work_usd": 50.0, "checkpoint_stall_usd": 400.0, "total_usd": 450.0},
+     {"interval_s": 1800, "lost_work_usd": 150.0, "checkpoint_stall_usd": 130.0, "total_usd": 280.0},
+     {"interval_s": 5400, "lost_work_usd": 450.0, "checkpoint_stall_usd": 45.0, "total_usd": 495.0}],
+    {"interval_s": [600, 1800, 5400], "total_usd": [450.0, 280.0, 495.0]},
+])
+def test_it_draws_the_cost_optimal_checkpoint_curve_with_its_optimum(sample_document, curve):
+    sample_document["requirements"]["checkpoint"]["cost_curve"] = curve
+    svg = charts.checkpoint_cost_svg(sample_document)
+    assert "optimum 30 min" in svg
+
+
+def test_it_draws_no_checkpoint_curve_without_one(sample_document):
+    assert charts.checkpoint_cost_svg(sample_document) is None
 
 
 def test_it_escapes_catalog_text_inside_the_inline_svg(sample_document):

@@ -40,7 +40,7 @@ def text(tmp_path_factory):
 
 
 @pytest.mark.parametrize("shown", [
-    "Storage proposal: Llama3-8B pretraining",
+    "Llama3-8B pretraining", "Executive summary", "What drives it", "Bibliography",
     "112.4 GB", "104.7 GiB",            # checkpoint size, decimal and the MLPerf binary figure
     "415.6 MB/s", "187.3 MB/s",         # checkpoint write and restore bandwidth
     "90.2 min",                         # Young/Daly interval
@@ -63,10 +63,20 @@ def test_it_prints_every_finding_with_its_sources(text, sample_document):
             assert source in flat, source
 
 
-def test_it_draws_the_charts_as_vectors(stored_proposal, tmp_path):
-    pdf = export.proposal_pdf(stored_proposal)
+def test_it_draws_the_stored_charts_of_an_older_proposal_as_vectors(stored_proposal, tmp_path):
+    pdf = export.proposal_pdf(stored_proposal)  # stored before charts were kept: their SVGs, as vectors
     assert "Pareto front" in pdf_text(pdf, tmp_path)  # chart legend text survives as text
     assert page_count(pdf, tmp_path) >= 2
+
+
+def test_it_places_the_stored_chart_images_of_a_new_proposal(stored_proposal, tmp_path):
+    from recommender.reports import charts
+
+    stored_proposal.charts = charts.draw_stored(stored_proposal.document)
+    path = tmp_path / "charts.pdf"
+    path.write_bytes(export.proposal_pdf(stored_proposal))
+    listing = subprocess.run(["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True).stdout
+    assert listing.count(" jpeg ") == 2  # cost vs headroom and tier bandwidth, passed through as JPEG
 
 
 def test_it_renders_from_the_stored_document_without_running_the_rules(stored_proposal, monkeypatch, tmp_path):

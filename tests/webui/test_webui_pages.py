@@ -54,7 +54,8 @@ def test_it_shows_the_tier_plan_proposals_bom_and_findings_with_sources(logged_i
     page = logged_in.get(reverse("use-case", args=[stored[0].pk])).content.decode()
     assert "Checkpoints must survive the loss of a node" in page  # tier reason
     assert "$412,300" in page and "$350,000" in page  # proposal cost and a BOM line
-    assert "misses shared_fast.write_bytes_per_s" in page
+    assert "misses Shared fast tier: write bandwidth (B/s)" in page
+    assert "<th>shared_fast.write_bytes_per_s</th>" not in page  # headroom rows read as words, not keys
     assert "0.62×" in page  # headroom under 1 shown
     assert 'id="finding-3"' in page and "Young, CACM 17(9) 1974" in page
     assert "Total bytes ÷ (overhead budget × interval)".lower() in page.lower()

@@ -1,7 +1,7 @@
 """Human units at the web edge: parsing what people type, formatting base units for reading."""
 import pytest
 
-from webui import units
+from recommender import formatting as units
 from webui.templatetags import units as filters
 
 

@@ -34,8 +34,8 @@ def test_it_launches_a_validation_and_shows_progress_results_and_the_reranked_pr
     expect(page.locator("#run-state")).to_have_text(re.compile("queued|running|succeeded"))
     expect(page.locator("#run-state")).to_have_text("succeeded", timeout=120_000)
     results = page.locator("#run-results")
-    expect(results).to_contain_text("checkpoint_write_bytes_per_s")
-    expect(results).to_contain_text("checkpoint.write_bytes_per_s")
+    expect(results).to_contain_text("checkpoint write bandwidth (B/s)")  # words, not raw keys
+    expect(results).to_contain_text("checkpoint: write bandwidth (B/s)")
     expect(results).to_contain_text(re.compile(r"(pass|FAIL) \(([+-]?\d+ %|\d+× the need)\)"))
     expect(results).to_contain_text(re.compile(r"1 client measured (× [\d,]+ planned: extrapolated|of 1 planned: measured|: per-client figure)"))
     page.locator("#validation").screenshot(path="/tmp/webui-validation.png")

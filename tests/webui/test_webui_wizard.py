@@ -125,7 +125,7 @@ def test_it_keeps_two_wizards_in_one_session_apart(logged_in):
     ("parallelism", "parallelism", None),
     ("model.preset", "model", "preset"),
     ("checkpoint.stall_budget_fraction", "checkpoint", "stall_budget_percent"),
-    ("checkpoint.restart_s", "checkpoint", None),
+    ("checkpoint.restart_s", "checkpoint", "adv_restart_s"),
     ("inference.context_tokens", "inference", "context_tokens"),
     ("workload.1", "basics", "also"),
 ])

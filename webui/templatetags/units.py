@@ -1,7 +1,8 @@
 """Template filters that show base units (bytes, bytes/s, s, ops/s) in human decimal units."""
 from django import template
 
-from webui import units
+from recommender import formatting as units
+from recommender import presentation
 
 register = template.Library()
 
@@ -65,3 +66,21 @@ def unit_of(name):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def field_label(name):
+    """'write_bytes_per_s' -> 'Write bandwidth (B/s)' (recommender.presentation)."""
+    return presentation.field_label(str(name))
+
+
+@register.filter
+def headroom_label(key):
+    """'shared_fast.write_bytes_per_s' -> 'Shared fast tier: write bandwidth (B/s)'."""
+    return presentation.headroom_label(key) if key else ""
+
+
+@register.filter
+def workload_title(key):
+    """'llm_inference' -> 'LLM inference'."""
+    return presentation.WORKLOAD_TITLES.get(key, key)

@@ -30,6 +30,18 @@
     return scaled(value, "", "").trim();
   }
 
+  // 'shared_fast.read_bytes_per_s' -> 'shared fast: read bandwidth (B/s)', as the page's labels read.
+  function words(name) {
+    var units = [[/_bytes_per_s$/, " bandwidth (B/s)"], [/_bytes$/, " (bytes)"], [/_iops$|^iops$/, " (IOPS)"], [/_s$/, " (time)"]];
+    var parts = String(name).split(".");
+    var field = parts.pop();
+    for (var i = 0; i < units.length; i++) {
+      if (units[i][0].test(field)) { field = field.replace(units[i][0], "") + units[i][1]; break; }
+    }
+    var text = field.replace(/_/g, " ");
+    return parts.length ? parts.join(" ").replace(/_/g, " ") + ": " + text : text;
+  }
+
   function table(rows) {
     var t = document.createElement("table");
     t.className = "kv";
@@ -53,7 +65,7 @@
     var names = Object.keys(measurements).filter(function (k) { return typeof measurements[k] === "number"; });
     if (names.length) {
       var h = document.createElement("h4"); h.textContent = "Measured"; box.appendChild(h);
-      box.appendChild(table(names.map(function (k) { return [k, human(k, measurements[k])]; })));
+      box.appendChild(table(names.map(function (k) { return [words(k), human(k, measurements[k])]; })));
     }
     var checks = results.checks || [];
     if (checks.length) {
@@ -62,7 +74,7 @@
         var field = (c.requirement || "").split(".").pop();
         var margin = c.margin >= 9 ? (1 + c.margin).toFixed(0) + "× the need" : (c.margin >= 0 ? "+" : "") + (100 * c.margin).toFixed(0) + " %";
         var verdict = (c.pass ? "pass" : "FAIL") + " (" + margin + ")";
-        return [c.requirement, human(field, c.measured) + " " + (c.direction || "") + " " + human(field, c.required) + " needed — " + verdict + (c.flag ? " · " + c.flag : "") + (c.capped_by ? " · capped by " + c.capped_by : "")];
+        return [words(c.requirement || ""), human(field, c.measured) + " " + (c.direction || "") + " " + human(field, c.required) + " needed — " + verdict + (c.flag ? " · " + c.flag : "") + (c.capped_by ? " · capped by " + c.capped_by : "")];
       })));
     }
     var calibration = results.calibration || {};
@@ -87,8 +99,28 @@
     return run.status === "succeeded" && (Boolean((run.results || {}).calibration) || run.extraPolls > 10);
   }
 
+  var ACTIVE = ["queued", "running"];
+
+  function cancel() {
+    var id = el("cancel-run").dataset.run;
+    el("cancel-run").disabled = true;
+    fetch("/api/v1/validations/" + id + "/cancel/", {
+      method: "POST", credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(), Accept: "application/json"}
+    }).then(function (r) {
+      return r.json().then(function (data) { return {ok: r.ok, data: data}; });
+    }).then(function (answer) {
+      if (answer.ok) { render(answer.data); return; }
+      el("run-error").hidden = false;
+      el("run-error").textContent = [].concat(answer.data.status || answer.data.detail || "could not cancel").join(" ");
+    });
+  }
+
   function render(run) {
     el("run-status").hidden = false;
+    el("cancel-run").dataset.run = run.id;
+    el("cancel-run").hidden = ACTIVE.indexOf(run.status) < 0;
+    el("cancel-run").disabled = false;
     el("run-title").textContent = "Validation " + run.id;
     el("run-state").textContent = run.status;
     el("run-state").className = "badge " + (run.status === "succeeded" ? "ok" : run.status === "failed" ? "warn" : "");
@@ -139,6 +171,7 @@
   }
 
   if (form) form.addEventListener("submit", launch);
+  el("cancel-run").addEventListener("click", cancel);
   section.querySelectorAll("a.watch").forEach(function (a) {
     a.addEventListener("click", function () { poll(a.dataset.run); });
   });

@@ -1,4 +1,4 @@
-"""Human units at the web edge: parse "1.5 TB" / "25 GB/s" / "30 min" into base units and back.
+"""Human units for pages and reports: parse "1.5 TB" / "25 GB/s" / "30 min" into base units and back.
 
 Decimal prefixes by default (storage datasheets quote TB and GB/s in powers of ten, as
 python-humanize's naturalsize does); binary prefixes (GiB) only where a source is binary.
