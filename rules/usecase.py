@@ -1,7 +1,7 @@
 """The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
 import math
 
-from . import formulas, inference, ingest, presets, rag, tabular, video
+from . import formulas, inference, ingest, presets, procurement, rag, tabular, video
 from .errors import Errors, UseCaseError
 from .fields_serving import MIN_DURATION_S, canonical_choice
 
@@ -21,7 +21,7 @@ DERIVED_TOP_LEVEL = {"workloads", "nodes", "gpu"}
 DERIVED_MODEL = {"kind", "parameters_source", "source", "published_parameters", "published_active_parameters",
                  "mlperf_parallelism", "training_parallelism"}
 TOP_LEVEL = {"name", "description", "workload", "priority", "model", "precision", "optimizer", "framework",
-             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL}
+             "parallelism", "gpus", "gpu_model", "data", "checkpoint", "procurement", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL}
 MAX_GPUS = 1_000_000
 
 # Dimension fields: (name, lowest, highest). Highest values are far beyond any published model;
@@ -88,6 +88,7 @@ def normalize(document):
     uc["framework"] = _framework(document.get("framework"), uc, errors)
     uc["data"] = _data(document.get("data"), errors)
     uc["checkpoint"] = _checkpoint(document.get("checkpoint"), errors)
+    uc["procurement"] = procurement.normalize(document.get("procurement"), errors)
     _check_layout_rules(uc, errors)
     _check_cv_inputs(uc, errors)
     for section, (module, workload) in FAMILY_SECTIONS.items():

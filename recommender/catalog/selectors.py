@@ -15,7 +15,12 @@ def catalog_fixtures():
     blocks = json.loads((folder / "blocks.json").read_text())
     architectures = json.loads((folder / "architectures.json").read_text())
     return {"blocks": blocks["blocks"], "architectures": architectures["architectures"],
-            "version": f"fixtures:{blocks['version']}"}
+            "fabric": fabric_table(), "version": f"fixtures:{blocks['version']}"}
+
+
+def fabric_table():
+    """Storage-network ceilings per GPU server preset and the fabric's switch (fixtures/catalog/fabric.json)."""
+    return json.loads((settings.FIXTURES_DIR / "catalog" / "fabric.json").read_text())
 
 
 def catalog_current():
@@ -32,7 +37,19 @@ def block_dict(block):
     result = {field: getattr(block, field) for field in BLOCK_FIELDS}
     result["price_date"] = block.price_date.isoformat() if block.price_date else None
     result["network_port_block"] = block.network_port_block or None
+    result["figure_sources"] = dict(block.figure_sources or {})
     return result
+
+
+def quotes_for(user):
+    """{block id: quote} of one user's vendor quotes (other users' quotes are never read)."""
+    from .models import Quote
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    return {q.block_id: {"unit_price_usd": q.unit_price_usd, "valid_until": q.valid_until.isoformat(),
+                         "vendor_ref": q.vendor_ref, "block": q.block}
+            for q in Quote.objects.filter(owner=user)}
 
 
 def architecture_dict(architecture):
@@ -47,5 +64,5 @@ def catalog_from_db():
     stamps = [Block.objects.aggregate(m=Max("updated_at"))["m"],
               Architecture.objects.aggregate(m=Max("updated_at"))["m"]]
     latest = max((s for s in stamps if s), default=None)
-    return {"blocks": blocks, "architectures": architectures,
+    return {"blocks": blocks, "architectures": architectures, "fabric": fabric_table(),
             "version": f"db:{latest.isoformat(timespec='seconds') if latest else ''}"}
