@@ -13,15 +13,17 @@ UseCaseError = rules.UseCaseError
 PRIORITIES = ("balanced", "performance", "cost")
 
 
-def use_case_evaluate(document, measured=None):
+def use_case_evaluate(document, measured=None, owner=None):
     """The whole advice for one use-case document, as a JSON-ready proposal document.
 
-    Raises UseCaseError (field → messages) on bad input; nothing is stored here.
+    `owner`'s vendor quotes replace the catalog estimates (no one else's). Raises UseCaseError
+    (field → messages) on bad input; nothing is stored here.
     """
     result = rules.evaluate(document)
     priority = result["use_case"].get("priority", "balanced")
     catalog = catalog_selectors.catalog_current()
-    ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured)
+    ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured,
+                          cluster=result["use_case"], quotes=catalog_selectors.quotes_for(owner))
     return {
         "use_case": result["use_case"],
         "requirements": result["requirements"],
@@ -37,7 +39,7 @@ def use_case_evaluate(document, measured=None):
 
 def use_case_create(owner, document):
     """Validate and evaluate first, then store the use case with its first proposal (all or nothing)."""
-    proposal_document = use_case_evaluate(document)
+    proposal_document = use_case_evaluate(document, owner=owner)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
         use_case = UseCase.objects.create(
@@ -55,7 +57,7 @@ def use_case_create(owner, document):
 
 
 def use_case_update(use_case, document):
-    proposal_document = use_case_evaluate(document)
+    proposal_document = use_case_evaluate(document, owner=use_case.owner)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
         use_case.name = normalized.get("name") or normalized["workload"]
@@ -70,7 +72,7 @@ def use_case_update(use_case, document):
 
 def proposal_build(use_case, measured=None, calibrated_by=None):
     """A fresh proposal for a stored use case (e.g. re-ranked with measured figures)."""
-    document = use_case_evaluate(use_case.document, measured=measured)
+    document = use_case_evaluate(use_case.document, measured=measured, owner=use_case.owner)
     return Proposal.objects.create(
         use_case=use_case, priority=document["priority"], document=document, calibrated_by=calibrated_by
     )
