@@ -1,4 +1,5 @@
 """Catalog reads: the catalog dict ranking uses, from the database or straight from the fixtures."""
+import datetime
 import json
 
 from django.conf import settings
@@ -47,9 +48,10 @@ def quotes_for(user):
 
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
+    today = datetime.date.today()
     return {q.block_id: {"unit_price_usd": q.unit_price_usd, "valid_until": q.valid_until.isoformat(),
                          "vendor_ref": q.vendor_ref, "block": q.block}
-            for q in Quote.objects.filter(owner=user)}
+            for q in Quote.objects.filter(owner=user, valid_until__gte=today)}
 
 
 def architecture_dict(architecture):

@@ -329,3 +329,64 @@ def catalog_check(catalog):
     if errors:
         raise CatalogError(errors)
     return {"blocks": blocks, "architectures": catalog["architectures"]}
+
+
+# --- vendor quotes -------------------------------------------------------------------------------
+
+QUOTE_FIELDS = ("block_id", "unit_price_usd", "valid_until", "vendor_ref")
+VENDOR_REF_MAX_CHARS = 200
+
+
+def quote_clean(row, known_ids, today):
+    """(cleaned quote, {field: message}); a quote for a block not in the catalog carries its block row."""
+    clean, errors = {}, {}
+    for field, kind in (("block_id", "id"), ("unit_price_usd", "positive"), ("valid_until", "date")):
+        value = row.get(field)
+        if _blank(value):
+            errors[field] = "is required"
+            continue
+        check, message = CHECKS[kind]
+        try:
+            clean[field] = check(value)
+        except (TypeError, ValueError):
+            errors[field] = message
+    ref = str(row.get("vendor_ref") or "").strip()
+    if not ref or len(ref) > VENDOR_REF_MAX_CHARS or "\x00" in ref:
+        errors["vendor_ref"] = f"is required: the vendor's quote reference, at most {VENDOR_REF_MAX_CHARS} characters"
+    clean["vendor_ref"] = ref
+    if "valid_until" in clean and clean["valid_until"] < today.isoformat():
+        errors["valid_until"] = "is in the past: the quote has expired"
+    clean["block"] = None
+    if "block_id" in clean and clean["block_id"] not in known_ids:
+        clean["block"], block_errors = _new_block(row, clean["block_id"])
+        errors.update(block_errors)
+    return clean, errors
+
+
+def _new_block(row, block_id):
+    """A quoted unit that is not in the catalog: its block row, checked like a catalog import."""
+    block_row = {k: v for k, v in (row.get("block") or row).items() if k in BLOCK_FIELDS}
+    if not any(not _blank(v) for k, v in block_row.items() if k not in ("id", "price_usd")):
+        return None, {"block_id": "is not in the catalog; give the new block's columns (kind, name, capacity_bytes, "
+                                  "... as in a catalog CSV) to quote a new unit"}
+    block, errors = block_clean({**block_row, "id": block_id, "price_basis": "quote",
+                                 "price_source": "quote", "price_is_estimate": "false"})
+    return block, {f"block.{field}": message for field, message in errors.items()}
+
+
+def quotes_check(rows, known_ids, today):
+    """Cleaned quotes, or CatalogError listing every bad row as 'row N, field: message' (nothing half-imported)."""
+    cleaned, errors, seen = [], [], {}
+    for label, row in rows:
+        quote, row_errors = quote_clean(row, set(known_ids), today)
+        block_id = quote.get("block_id")
+        if block_id in seen:
+            row_errors["block_id"] = f"duplicates row {seen[block_id]}"
+        seen.setdefault(block_id, label)
+        errors += [f"row {label}, {field}: {message}" for field, message in row_errors.items()]
+        cleaned.append(quote)
+    if not rows:
+        errors.append("file: no quote rows")
+    if errors:
+        raise CatalogError(errors)
+    return cleaned
