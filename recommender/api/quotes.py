@@ -14,6 +14,7 @@ class QuoteViewSet(viewsets.ViewSet):
     """The signed-in user's vendor quotes; they replace catalog estimates in that user's proposals only."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = Quote.objects.none()  # for the schema's path parameter type; every query filters by owner
     parser_classes = [parsers.JSONParser, CSVTextParser, parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(responses={200: dict}, summary="List my vendor quotes")
