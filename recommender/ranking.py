@@ -1,33 +1,22 @@
 """Pure ranking: size every architecture against the tiers, cost it, score it, rank it; the GPU sweep.
 
-No Django here. `rank()` and `sweep()` follow docs/architecture.md. Figures come from the catalog
-(fixtures/catalog/*.json, every one sourced there); the constants below cite their own sources.
+No Django here. Figures come from the catalog (fixtures/catalog/*.json, each with a bibliography key);
+the constants below cite their own sources. Sizing of failure domains, fabric and TCO lives in
+recommender/ranking_parts.py; this module composes them into ranked, de-duplicated options.
 """
 import copy
+import gc
 import math
 
-TIER_ORDER = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
-# docs/architecture.md: "DAS and host-memory tiers are per node" — their figures are per GPU server.
-PER_NODE_TIERS = frozenset({"gpu_local_nvme", "host_memory"})
-FIELDS = ("capacity_bytes", "read_bytes_per_s", "write_bytes_per_s", "iops")
+from . import ranking_parts as parts
+from .ranking_parts import FIELDS, PER_NODE_TIERS, TIER_ORDER
+
 PRIORITIES = ("balanced", "performance", "cost")
-
-# Storage bandwidth one GPU server can move over its storage NICs: DDN measured ~100 GB/s read and
-# write per DGX B200 (96 % of 800 Gb/s) — DDN blog "DDN's AI Storage Optimized for NVIDIA DGX B200",
-# research/catalog-sources.md §6. Needs placed on network storage cannot exceed it per node.
-NODE_STORAGE_NETWORK_BYTES_PER_S = 100e9
-NODE_NETWORK_SOURCES = [
-    "DDN blog 'DDN's AI Storage Optimized for NVIDIA DGX B200': ~100 GB/s per DGX B200 (96 % of 800 Gb/s)",
-    "research/catalog-sources.md section 6 (storage-facing NICs on GPU nodes)",
-]
-
 # Score weights per priority (design choice of this project, not a published figure). Rationale:
-# - performance: headroom dominates — the buyer pays for margin over the computed needs; cost still
-#   separates designs with equal margin.
-# - cost: price dominates among the designs that meet every need; headroom only separates near-ties.
+# - performance: headroom dominates — the buyer pays for margin over the computed needs.
+# - cost: price dominates among the designs that meet every need.
 # - balanced: cost and headroom count the same.
-# Power and rack units always carry 10 % each: they are running cost and floor space, secondary to
-# purchase price, and many blocks have no sourced power figure (catalog gaps).
+# Power and rack units carry 10 % each: running cost and floor space, secondary to purchase price.
 WEIGHTS = {
     "performance": {"cost": 0.2, "headroom": 0.6, "power": 0.1, "rack_units": 0.1},
     "cost": {"cost": 0.7, "headroom": 0.1, "power": 0.1, "rack_units": 0.1},
@@ -35,238 +24,87 @@ WEIGHTS = {
 }
 # Headroom beyond 4x is not rewarded further (design choice: margin past that is idle hardware).
 HEADROOM_CAP = 4.0
-RANKING_SOURCES = ["recommender/ranking.py WEIGHTS and HEADROOM_CAP (project design choice, rationale in code)"]
+RANKING_SOURCES = ["ranking-design: WEIGHTS and HEADROOM_CAP"]
+# meets_requirements status order: met, unknown (a needed figure is a catalog gap), unmet
+STATUS_ORDER = {"met": 0, "unknown": 1, "unmet": 2}
+# Sentences (findings) are written for this many top options; every option carries the same facts as data
+# (score_contributions, unmet, gaps, unpriced_items), so a long catalog costs no prose nobody reads.
+EXPLAINED_OPTIONS = 12
 
 
-def rank(tiers, catalog, priority="balanced", measured=None):
-    """Sized, costed, scored and ranked proposals for every architecture in the catalog."""
+def rank(tiers, catalog, priority="balanced", measured=None, cluster=None, quotes=None):
+    """Sized, costed, scored and ranked options; architectures with the same BOM are one option.
+
+    `cluster` is the normalized use case (gpus, gpu_model, nodes, procurement) when known;
+    `quotes` maps block id → the owner's quote ({unit_price_usd, vendor_ref, valid_until, block?}).
+    """
     if priority not in WEIGHTS:
         raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
-    blocks = _blocks_with_measured(catalog["blocks"], measured or {})
+    paused = gc.isenabled()
+    gc.disable()  # rank() makes no reference cycles; collector passes over its many small dicts cost ~20 % at 100×
+    try:
+        return _rank(tiers, catalog, priority, measured, cluster, quotes)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _rank(tiers, catalog, priority, measured, cluster, quotes):
+    index = parts.Index(catalog, measured or {}, quotes or {})
+    context = parts.context(tiers, cluster)
     tiers = [t for t in tiers if t.get("tier") in TIER_ORDER]
-    proposals = [_propose(a, tiers, blocks) for a in catalog["architectures"]]
+    proposals = _collapse([_propose(a, tiers, index, context) for a in catalog["architectures"]])
     findings = _score(proposals, priority)
-    proposals.sort(key=lambda p: (not p["meets_requirements"], -p["score"], p["cost_usd"], p["architecture"]))
+    proposals.sort(key=lambda p: (STATUS_ORDER[p["status"]], -p["score"], p["cost_usd"], p["architecture"]))
     for position, proposal in enumerate(proposals, start=1):
         proposal["rank"] = position
-    findings += _unmet_findings(proposals) + _gap_findings(proposals)
-    return {"proposals": [_public(p) for p in proposals], "findings": findings, "pareto": _pareto(proposals)}
+    explained = proposals[:EXPLAINED_OPTIONS]
+    findings += _unmet_findings(explained, proposals) + _gap_findings(explained) + _coincide_findings(explained)
+    return {"proposals": [_public(p) for p in proposals], "findings": findings, "pareto": pareto(proposals)}
 
 
-# --- sizing -----------------------------------------------------------------------------------
+# --- one architecture -------------------------------------------------------------------------
 
-def _blocks_with_measured(blocks, measured):
-    """Blocks by id; measured per-unit figures replace datasheet ones and mark the block."""
-    result = {}
-    for block in blocks:
-        block = dict(block, figures="datasheet")
-        if block["id"] in measured:
-            figures = {k: v for k, v in measured[block["id"]].items() if k in FIELDS[1:] and v}
-            block.update(figures, figures="measured", derating=1.0)
-        result[block["id"]] = block
-    return result
-
-
-def _node_count(tiers):
-    return max([int(t.get("nodes") or 1) for t in tiers] + [1])
-
-
-def _groups(architecture, tiers, blocks, nodes):
-    """Needs per block: tiers mapped to the same block add up; latency is the strictest."""
-    groups = {}
-    for tier in tiers:
-        block = blocks[architecture["tiers"][tier["tier"]]]
-        group = groups.setdefault(block["id"], {"block": block, "tiers": [], "latency_s": None,
-                                                **{f: 0.0 for f in FIELDS}})
-        group["tiers"].append(tier["tier"])
-        tier_per_node = tier.get("per_node", tier["tier"] in PER_NODE_TIERS)
-        scale = _scale(bool(tier_per_node), bool(block.get("per_node")), nodes)
-        for field in FIELDS:
-            group[field] += float(tier.get(field) or 0) * scale
-        group["latency_s"] = _strictest(group["latency_s"], tier.get("latency_s"))
-    return groups
+def _propose(architecture, tiers, index, context):
+    missing = parts.unmapped(architecture, tiers, index)
+    tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in index.blocks]
+    groups = parts.groups(architecture, tiers, index, context["nodes"])
+    sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
+    headroom, unmet, gaps = {}, list(missing), []
+    for key in sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0])):
+        headroom.update(sized[key]["headroom"])
+        unmet += sized[key]["unmet"]
+        gaps += sized[key]["gaps"]
+    network = parts.network(groups, sized, index, context)
+    headroom.update(network["headroom"])
+    unmet += network["unmet"]
+    gaps += network["gaps"]
+    bom = parts.bom(groups, sized, index) + network["bom"]
+    aggregates = [sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)]
+    totals = parts.totals(aggregates, context)
+    status = "unmet" if unmet else ("unknown" if gaps else "met")
+    name, description = parts.option_names(groups, sized, index)
+    return {**totals, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]],
+            "name": name, "description": description,
+            "bom": bom, "headroom": headroom, "unmet": unmet, "gaps": gaps, "status": status,
+            "meets_requirements": status == "met", "first_unmet": unmet[0]["requirement"] if unmet else None,
+            "breaks_on": unmet[0]["kind"] if unmet else None,
+            "failure_domains": [s["failure_domains"] for s in sized.values() if s.get("failure_domains")],
+            "degraded": [s["degraded"] for s in sized.values() if s.get("degraded")],
+            "fabric": network["fabric"], "figures": parts.figures_kind(sized)}
 
 
-def _scale(tier_per_node, block_per_node, nodes):
-    """Per-node tier figures × nodes on a shared block; shared figures ÷ nodes on a per-node block."""
-    if tier_per_node == block_per_node:
-        return 1.0
-    return float(nodes) if tier_per_node else 1.0 / nodes
-
-
-def _strictest(a, b):
-    values = [v for v in (a, b) if v]
-    return min(values) if values else None
-
-
-def _unit_figures(block, blocks):
-    """What one unit delivers: usable capacity, derated bandwidth capped by its network ports, IOPS."""
-    derate = float(block.get("derating") or 1.0)
-    figures = {
-        "capacity_bytes": block["capacity_bytes"] * block["usable_fraction"],
-        "read_bytes_per_s": _times(block.get("read_bytes_per_s"), derate),
-        "write_bytes_per_s": _times(block.get("write_bytes_per_s"), derate),
-        "iops": _times(block.get("iops"), derate),
-    }
-    port = blocks.get(block.get("network_port_block") or "")
-    if port and block.get("network_ports"):
-        # research/catalog-sources.md §2 sizing notes: per-node bandwidth = min(vendor figure, network)
-        ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
-        for field in ("read_bytes_per_s", "write_bytes_per_s"):
-            if figures[field] is not None:
-                figures[field] = min(figures[field], ceiling)
-    return figures
-
-
-def _times(value, factor):
-    return None if value is None else float(value) * factor
-
-
-def _size(group, blocks, nodes):
-    """Units of one block that meet the group's needs, or the need it cannot meet and why."""
-    block = group["block"]
-    unit = _unit_figures(block, blocks)
-    units_by_field, unmet = {}, None
-    for field in FIELDS:
-        if group[field] <= 0:
-            continue
-        if not unit[field]:
-            unmet = unmet or (field, f"{block['name']} has no sourced {field} figure (catalog gap)")
-            continue
-        units_by_field[field] = math.ceil(group[field] / unit[field] - 1e-9)
-    units = max(list(units_by_field.values()) + [1])
-    limit_unmet, units = _unit_limit(block, units, units_by_field)
-    unmet = unmet or limit_unmet or _latency_unmet(group, block)
-    quantity = units * (nodes if block.get("per_node") else 1)
-    provided = {f: (unit[f] or 0.0) * units for f in FIELDS}
-    return {"units": units, "quantity": quantity, "provided": provided, "unmet": unmet}
-
-
-def _unit_limit(block, units, units_by_field):
-    """(unmet or None, units capped at the block's limit): slots per GPU server, or largest system."""
-    binding = max(units_by_field, key=units_by_field.get) if units_by_field else "capacity_bytes"
-    if block.get("per_node"):
-        limit = block.get("max_units_per_node")
-        if not limit and units > 1:
-            # a server's slots are finite: without a sourced slot count, more than one unit is unproven
-            return (binding, f"needs {units} units of {block['name']} per GPU server, and the catalog has "
-                             f"no sourced slot count per server (catalog gap)"), units
-        where = "per GPU server"
-    else:
-        limit, where = block.get("max_units"), "per system"
-    if limit and units > limit:
-        return (binding, f"needs {units} units of {block['name']} but at most {limit} fit {where}"), limit
-    return None, units
-
-
-def _latency_unmet(group, block):
-    need = group["latency_s"]
-    if not need:
-        return None
-    if block.get("latency_s") is None:
-        return ("latency_s", f"{block['name']} has no sourced latency figure (catalog gap)")
-    if block["latency_s"] > need:
-        return ("latency_s", f"{block['name']} answers in {block['latency_s']:.3g} s, slower than the "
-                             f"{need:.3g} s needed, at any unit count")
-    return None
-
-
-def _headroom(group, sized):
-    """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
-    result = {}
-    for field in FIELDS:
-        if group[field] > 0:
-            for tier in group["tiers"]:
-                result[f"{tier}.{field}"] = round(sized["provided"][field] / group[field], 4)
-    latency = group["block"].get("latency_s")
-    if group["latency_s"] and latency:
-        for tier in group["tiers"]:
-            result[f"{tier}.latency_s"] = round(group["latency_s"] / latency, 4)
-    return result
-
-
-def _network_need(groups, nodes):
-    """Bandwidth per GPU server that crosses the storage network (all tiers on shared blocks)."""
-    shared = [g for g in groups.values() if not g["block"].get("per_node")]
-    return {f: sum(g[f] for g in shared) / nodes for f in ("read_bytes_per_s", "write_bytes_per_s")}
-
-
-def _unmapped(architecture, tiers, blocks):
-    """Tiers this architecture has no usable block for (an incomplete catalog edit)."""
-    return [{"requirement": f"{t['tier']}.block", "sources": ["fixtures/catalog/architectures.json"],
-             "why": f"the architecture maps no catalog block to the {t['tier']} tier"}
-            for t in tiers if architecture["tiers"].get(t["tier"]) not in blocks]
-
-
-def _propose(architecture, tiers, blocks):
-    nodes = _node_count(tiers)
-    missing = _unmapped(architecture, tiers, blocks)
-    tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in blocks]
-    groups = _groups(architecture, tiers, blocks, nodes)
-    sized = {block_id: _size(g, blocks, nodes) for block_id, g in groups.items()}
-    headroom, unmet = {}, missing
-    for block_id in sorted(groups, key=lambda b: TIER_ORDER.index(groups[b]["tiers"][0])):
-        headroom.update(_headroom(groups[block_id], sized[block_id]))
-        if sized[block_id]["unmet"]:
-            field, why = sized[block_id]["unmet"]
-            unmet.append({"requirement": f"{groups[block_id]['tiers'][0]}.{field}", "why": why,
-                          "sources": list(groups[block_id]["block"].get("sources", []))})
-    for field, need in _network_need(groups, nodes).items():
-        if need > 0:
-            headroom[f"network.{field}"] = round(NODE_STORAGE_NETWORK_BYTES_PER_S / need, 4)
-            if need > NODE_STORAGE_NETWORK_BYTES_PER_S:
-                unmet.append({"requirement": f"network.{field}", "why": (
-                    f"{need / 1e9:.1f} GB/s per GPU server must cross the storage network, above the "
-                    f"~{NODE_STORAGE_NETWORK_BYTES_PER_S / 1e9:.0f} GB/s a server's storage NICs carry"),
-                    "sources": NODE_NETWORK_SOURCES})
-    bom = _bom(groups, sized, blocks)
-    return {**_totals(bom, groups, sized, blocks), "architecture": architecture["id"],
-            "name": architecture["name"], "bom": bom, "headroom": headroom, "unmet": unmet,
-            "meets_requirements": not unmet, "first_unmet": unmet[0]["requirement"] if unmet else None,
-            "figures": "measured" if any(g["block"]["figures"] == "measured" for g in groups.values())
-            else "datasheet"}
-
-
-# --- cost -------------------------------------------------------------------------------------
-
-def _bom(groups, sized, blocks):
-    lines = []
-    for block_id, group in groups.items():
-        tier = "+".join(group["tiers"])
-        lines.append(_bom_line(group["block"], tier, sized[block_id]["quantity"]))
-        port = blocks.get(group["block"].get("network_port_block") or "")
-        if port and group["block"].get("network_ports"):
-            lines.append(_bom_line(port, tier, sized[block_id]["quantity"] * group["block"]["network_ports"]))
-    return lines
-
-
-def _bom_line(block, tier, quantity):
-    """One BOM line; a price gap shows as 0 with price_known false, never as an invented price."""
-    price = block.get("price_usd")
-    return {"item": block["id"], "name": block["name"], "tier": tier, "quantity": int(quantity),
-            "unit_price_usd": float(price or 0.0), "subtotal_usd": float(price or 0.0) * quantity,
-            "price_is_estimate": bool(block.get("price_is_estimate", True)),
-            "price_known": price is not None, "price_basis": block.get("price_basis", "")}
-
-
-def _totals(bom, groups, sized, blocks):
-    cost = sum(line["subtotal_usd"] for line in bom)
-    power = rack_units = 0.0
-    power_partial = rack_partial = False
-    for line in bom:
-        block = blocks[line["item"]]
-        power_partial |= block.get("power_w") is None and block["kind"] != "network_port"
-        rack_partial |= block.get("rack_units") is None
-        power += float(block.get("power_w") or 0) * line["quantity"]
-        rack_units += float(block.get("rack_units") or 0) * line["quantity"]
-    usable = sum(s["provided"]["capacity_bytes"] for s in sized.values())
-    read = sum(s["provided"]["read_bytes_per_s"] for s in sized.values())
-    lower_bound = any(not l["price_known"] or "lower bound" in l["price_basis"] for l in bom)
-    return {"cost_usd": round(cost, 2), "cost_is_lower_bound": lower_bound,
-            "power_w": power, "power_is_partial": power_partial,
-            "rack_units": rack_units, "rack_units_is_partial": rack_partial,
-            "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
-            "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
+def _collapse(proposals):
+    """Architectures that end with the same bill of materials become one option naming them all."""
+    options = {}
+    for proposal in proposals:
+        signature = tuple(sorted((line["item"], line["quantity"]) for line in proposal["bom"]))
+        first = options.setdefault(signature, proposal)
+        if first is not proposal:
+            first["coinciding_architectures"].append(proposal["architecture"])
+    for option in options.values():
+        option["coinciding_architectures"].sort()
+    return list(options.values())
 
 
 # --- score and rank ---------------------------------------------------------------------------
@@ -279,14 +117,23 @@ def headroom_index(headroom):
     return math.exp(sum(math.log(r) for r in ratios) / len(ratios))
 
 
-def _criteria(proposal, pool):
-    """Each criterion's 0..1 score for one proposal, relative to the pool it competes in."""
-    least = lambda key: min(p[key] for p in pool)  # noqa: E731
+CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}
+# A criterion is scored only when every candidate has a complete figure for it; a partial sum
+# (power with catalog gaps) would reward the candidate whose figures are missing.
+PARTIAL_FLAG = {"power": "power_is_partial", "rack_units": "rack_units_is_partial"}
+
+
+def _pool_minima(pool):
+    """Lowest value of every lower-is-better criterion, computed once for the whole pool."""
+    return {c: min(p[CRITERION_INPUT[c]] for p in pool) for c in ("cost", "power", "rack_units")}
+
+
+def _criteria(proposal, minima):
     return {
-        "cost": _ratio(least("cost_usd"), proposal["cost_usd"]),
+        "cost": _ratio(minima["cost"], proposal["cost_usd"]),
         "headroom": max(0.0, math.log(min(proposal["headroom_index"], HEADROOM_CAP)) / math.log(HEADROOM_CAP)),
-        "power": _ratio(least("power_w"), proposal["power_w"]),
-        "rack_units": _ratio(least("rack_units"), proposal["rack_units"]),
+        "power": _ratio(minima["power"], proposal["power_w"]),
+        "rack_units": _ratio(minima["rack_units"], proposal["rack_units"]),
     }
 
 
@@ -295,24 +142,27 @@ def _ratio(best, value):
     return 1.0 if value <= 0 else min(1.0, max(0.0, best) / value)
 
 
-# A criterion is scored only when every candidate has a complete figure for it; a partial sum
-# (e.g. power with catalog gaps) would reward the candidate whose figures are missing.
-PARTIAL_FLAG = {"power": "power_is_partial", "rack_units": "rack_units_is_partial"}
-
-
 def _score(proposals, priority):
-    """Score every proposal 0..100 and record each criterion's contribution as a finding."""
+    """Score every option 0..100 and record each criterion's contribution, on the option and as a finding."""
     for proposal in proposals:
         proposal["headroom_index"] = headroom_index(proposal["headroom"])
-    pool = [p for p in proposals if p["meets_requirements"]] or proposals
+    best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
+    pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best] or proposals
     weights = {c: w for c, w in WEIGHTS[priority].items()
                if not any(p[PARTIAL_FLAG[c]] for p in pool if c in PARTIAL_FLAG)}
     total = sum(weights.values())
     weights = {c: w / total for c, w in weights.items()}
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
+    minima = _pool_minima(pool) if pool else {}
+    scored = []
     for proposal in proposals:
-        criteria = {c: s for c, s in _criteria(proposal, pool).items() if c in weights}
-        proposal["score"] = round(100 * sum(weights[c] * s for c, s in criteria.items()), 2)
+        criteria = {c: s for c, s in _criteria(proposal, minima).items() if c in weights}
+        proposal["score_contributions"] = {c: round(100 * weights[c] * s, 2) for c, s in criteria.items()}
+        proposal["score"] = round(sum(proposal["score_contributions"].values()), 2)
+        scored.append((proposal, criteria))
+    # every option records its contributions; the sentences are written for the options a buyer reads
+    scored.sort(key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
+    for proposal, criteria in scored[:EXPLAINED_OPTIONS]:
         findings += [_criterion_finding(proposal, c, s, weights[c], priority) for c, s in criteria.items()]
     return findings
 
@@ -322,23 +172,20 @@ def _skipped_finding(criterion, pool, priority):
     return {
         "rule": f"ranking_{criterion}_criterion",
         "text": (f"{criterion.replace('_', ' ').capitalize()} is not scored under '{priority}' priority: "
-                 f"the catalog has no sourced figure for some blocks of {', '.join(missing)}; "
+                 f"the catalog has no sourced figure for some units of {', '.join(missing)}; "
                  f"its weight goes to the other criteria in proportion."),
         "inputs": {"architectures_with_gaps": missing, "priority": priority},
         "result": {"scored": False}, "formula": "weights renormalised over the scored criteria",
-        "sources": ["research/catalog-sources.md section 8 (gaps)"] + RANKING_SOURCES,
+        "sources": list(RANKING_SOURCES),
     }
 
 
 CRITERION_FORMULAS = {
-    "cost": "lowest cost_usd among the candidates ÷ this cost_usd",
+    "cost": "lowest known cost_usd among the candidates ÷ this cost_usd (unpriced lines excluded and listed)",
     "headroom": f"log(geometric mean of headroom ratios, each capped at {HEADROOM_CAP:g}) ÷ log({HEADROOM_CAP:g})",
-    "power": "lowest power_w among the candidates ÷ this power_w (1 when no power figure is known)",
+    "power": "lowest power_w among the candidates ÷ this power_w",
     "rack_units": "lowest rack_units among the candidates ÷ this rack_units (1 when zero)",
 }
-CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}
-
-
 CRITERION_VALUE_TEXT = {
     "cost": lambda p: f"${p['cost_usd']:,.0f}" + (" (a lower bound)" if p["cost_is_lower_bound"] else ""),
     "headroom": lambda p: f"{p['headroom_index']:.2f}x on average" + _weakest_text(p["headroom"]),
@@ -355,13 +202,13 @@ def _weakest_text(headroom):
 
 
 def _criterion_finding(proposal, criterion, criterion_score, weight, priority):
-    contribution = round(100 * weight * criterion_score, 2)
+    contribution = proposal["score_contributions"][criterion]
     inputs = {"architecture": proposal["architecture"],
               CRITERION_INPUT[criterion]: proposal[CRITERION_INPUT[criterion]], "weight": round(weight, 4),
               "priority": priority}
     sources = list(RANKING_SOURCES)
     if criterion == "cost":
-        sources += sorted({line["price_basis"] for line in proposal["bom"] if line["price_basis"]})
+        sources += sorted({line["source"] for line in proposal["bom"] if line.get("source")})
     return {
         "rule": f"ranking_{criterion}_criterion",
         "text": (f"{proposal['name']}: {criterion.replace('_', ' ')} {CRITERION_VALUE_TEXT[criterion](proposal)} "
@@ -374,19 +221,20 @@ def _criterion_finding(proposal, criterion, criterion_score, weight, priority):
     }
 
 
-def _unmet_findings(proposals):
+def _unmet_findings(explained, proposals):
     findings = []
-    for proposal in proposals:
+    for proposal in explained:
         for unmet in proposal["unmet"]:
             findings.append({
                 "rule": "architecture_cannot_meet_requirement",
                 "text": f"{proposal['name']} cannot meet {unmet['requirement']}: {unmet['why']}.",
-                "inputs": {"architecture": proposal["architecture"], "requirement": unmet["requirement"]},
+                "inputs": {"architecture": proposal["architecture"], "requirement": unmet["requirement"],
+                           "kind": unmet["kind"]},
                 "result": {"meets_requirements": False}, "formula": "units needed > units possible, "
-                "or a per-unit figure (latency, gap) that no unit count changes",
+                "or a per-unit figure (latency, network ceiling) that no unit count changes",
                 "sources": unmet["sources"],
             })
-    if proposals and not any(p["meets_requirements"] for p in proposals):
+    if proposals and not any(p["status"] != "unmet" for p in proposals):
         broken = sorted({u["requirement"] for p in proposals for u in p["unmet"]})
         findings.append({
             "rule": "ranking_no_architecture_meets_requirements",
@@ -394,47 +242,73 @@ def _unmet_findings(proposals):
                     f"{', '.join(broken)}. The ranking below orders them by how close they come.",
             "inputs": {"architectures": [p["architecture"] for p in proposals]},
             "result": {"unmet": broken}, "formula": "every candidate has meets_requirements false",
-            "sources": ["fixtures/catalog/blocks.json (per-unit figures and unit limits)"],
+            "sources": sorted({s for p in proposals for u in p["unmet"] for s in u["sources"]}),
         })
     return findings
 
 
 def _gap_findings(proposals):
-    lower = [p["architecture"] for p in proposals if p["cost_is_lower_bound"]]
-    if not lower:
-        return []
+    findings = []
+    for proposal in proposals:
+        for gap in proposal["gaps"]:
+            findings.append({
+                "rule": "architecture_figure_unknown",
+                "text": f"{proposal['name']}: {gap['requirement']} is unknown — {gap['why']}; it is neither "
+                        f"scored nor counted as a failure.",
+                "inputs": {"architecture": proposal["architecture"], "requirement": gap["requirement"]},
+                "result": {"status": "unknown"}, "formula": "a needed per-unit figure is null in the catalog",
+                "sources": gap["sources"],
+            })
+        if proposal["unpriced_items"] or proposal["cost_is_lower_bound"]:
+            findings.append({
+                "rule": "ranking_cost_is_lower_bound",
+                "text": f"The cost of {proposal['name']} is a lower bound: price unknown for "
+                        f"{', '.join(proposal['unpriced_items']) or 'no line'}; media-only prices for "
+                        f"{', '.join(proposal['media_only_items']) or 'no line'}.",
+                "inputs": {"architecture": proposal["architecture"], "unpriced_items": proposal["unpriced_items"],
+                           "media_only_items": proposal["media_only_items"]},
+                "result": {"cost_is_lower_bound": True},
+                "formula": "a BOM line with price_basis unknown or media_lower_bound",
+                "sources": sorted({line["source"] for line in proposal["bom"] if line.get("source")}),
+            })
+    return findings
+
+
+def _coincide_findings(proposals):
     return [{
-        "rule": "ranking_cost_is_lower_bound",
-        "text": f"The costs of {', '.join(lower)} are lower bounds: some building blocks have no public "
-                f"price or a media-only price (see each BOM line's price_basis).",
-        "inputs": {"architectures": lower}, "result": {"cost_is_lower_bound": True},
-        "formula": "a BOM line with price_known false or a 'lower bound' price basis",
-        "sources": ["research/catalog-sources.md section 7 (prices) and section 8 (gaps)"],
-    }]
+        "rule": "ranking_architectures_coincide",
+        "text": f"{', '.join(p['coinciding_architectures'])} end with the same bill of materials for this use "
+                f"case: they are one option.",
+        "inputs": {"architectures": p["coinciding_architectures"]}, "result": {"option": p["architecture"]},
+        "formula": "identical (item, quantity) pairs", "sources": list(RANKING_SOURCES),
+    } for p in proposals if len(p["coinciding_architectures"]) > 1]
 
 
-def _pareto(proposals):
-    """Architecture ids on the cost-vs-headroom Pareto front (cheaper or more headroom than all others)."""
-    pool = [p for p in proposals if p["meets_requirements"]] or proposals
-    front = []
-    for p in pool:
-        dominated = any(q is not p and q["cost_usd"] <= p["cost_usd"] and q["headroom_index"] >= p["headroom_index"]
-                        and (q["cost_usd"] < p["cost_usd"] or q["headroom_index"] > p["headroom_index"])
-                        for q in pool)
-        if not dominated:
-            front.append(p["architecture"])
+def pareto(proposals):
+    """Options on the cost-vs-headroom Pareto front, in O(n log n): sort by cost, keep rising headroom."""
+    best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
+    pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best]
+    pool.sort(key=lambda p: (p["cost_usd"], -p["headroom_index"]))
+    front, highest = [], -math.inf
+    for proposal in pool:
+        if proposal["headroom_index"] > highest:
+            front.append(proposal["architecture"])
+            highest = proposal["headroom_index"]
     return front
 
 
-PUBLIC_KEYS = ("rank", "architecture", "name", "score", "cost_usd", "cost_is_lower_bound", "meets_requirements",
-               "first_unmet", "unmet", "bom", "headroom", "headroom_index", "power_w", "power_is_partial",
-               "rack_units", "rack_units_is_partial", "usd_per_tb", "usd_per_gb_per_s", "figures")
+PUBLIC_KEYS = ("rank", "architecture", "coinciding_architectures", "name", "description", "score",
+               "score_contributions", "cost_usd", "cost_is_lower_bound", "cost_complete", "unpriced_items",
+               "media_only_items", "meets_requirements", "status", "first_unmet", "breaks_on", "unmet", "gaps",
+               "bom", "headroom", "headroom_index", "failure_domains", "degraded", "fabric", "power_w",
+               "power_is_partial", "unknown_power_items", "rack_units", "rack_units_is_partial",
+               "unknown_rack_items", "usable_capacity_bytes", "read_bytes_per_s", "usd_per_tb",
+               "usd_per_gb_per_s", "tco", "figures")
 
 
 def _public(proposal):
-    result = {k: proposal[k] for k in PUBLIC_KEYS}
-    result["headroom_index"] = round(result["headroom_index"], 4)
-    return result
+    proposal["headroom_index"] = round(proposal["headroom_index"], 4)
+    return proposal
 
 
 # --- GPU sweep --------------------------------------------------------------------------------
@@ -443,7 +317,7 @@ SWEEP_MIN_GPUS, SWEEP_MAX_GPUS, SWEEP_POINTS = 8, 100_000, 50
 
 
 def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=None):
-    """Requirements and the top proposal over a GPU-count sweep; where each architecture first breaks.
+    """Requirements and the top option over a GPU-count sweep; where (and on what) each architecture breaks.
 
     `evaluate` defaults to rules.evaluate (the knowledge base, pure like this module).
     """
@@ -452,7 +326,8 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
     evaluate = evaluate or rules.evaluate
     priority = priority or use_case_document.get("priority") or "balanced"
     counts = gpu_counts or default_gpu_counts(use_case_document)
-    points, breaks, skipped = [], {a["id"]: {"gpus": None, "requirement": None} for a in catalog["architectures"]}, []
+    points, skipped = [], []
+    breaks = {a["id"]: {"gpus": None, "requirement": None, "kind": None} for a in catalog["architectures"]}
     for gpus in counts:
         try:
             result = evaluate(with_gpus(use_case_document, gpus))
@@ -461,14 +336,22 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
                 raise  # the document is wrong whatever the GPU count: report it once
             skipped.append({"gpus": gpus, "errors": error.errors})
             continue
-        ranked = rank(result["tiers"], catalog, priority=priority)
+        ranked = rank(result["tiers"], catalog, priority=priority, cluster=result.get("use_case"))
         points.append(_sweep_point(gpus, result, ranked))
-        for proposal in ranked["proposals"]:
-            if not proposal["meets_requirements"] and breaks[proposal["architecture"]]["gpus"] is None:
-                breaks[proposal["architecture"]] = {"gpus": gpus, "requirement": proposal["first_unmet"]}
+        _record_breaks(breaks, gpus, ranked)
     if not points and skipped:
         raise rules.UseCaseError(skipped[0]["errors"])
     return {"priority": priority, "points": points, "breaks": breaks, "skipped": skipped}
+
+
+def _record_breaks(breaks, gpus, ranked):
+    for proposal in ranked["proposals"]:
+        if proposal["meets_requirements"] or proposal["status"] == "unknown":
+            continue
+        for architecture in proposal["coinciding_architectures"]:
+            if breaks.get(architecture, {}).get("gpus") is None:
+                breaks[architecture] = {"gpus": gpus, "requirement": proposal["first_unmet"],
+                                        "kind": proposal["breaks_on"]}
 
 
 def _depends_on_gpu_count(errors):
@@ -477,11 +360,7 @@ def _depends_on_gpu_count(errors):
 
 
 def default_gpu_counts(document, points=SWEEP_POINTS, low=SWEEP_MIN_GPUS, high=SWEEP_MAX_GPUS):
-    """`points` log-spaced GPU counts from low to high, each a multiple of tensor × pipeline × context.
-
-    Rounding to that multiple would repeat counts at the low end; each count is at least one
-    multiple above the previous, so there are always `points` distinct counts.
-    """
+    """`points` log-spaced GPU counts from low to high, each a multiple of tensor × pipeline × context."""
     step = _model_parallel_size(document)
     low = max(low, step)
     counts = []
@@ -512,7 +391,7 @@ def with_gpus(document, gpus):
 
 def _sweep_point(gpus, result, ranked):
     totals = {f: 0.0 for f in FIELDS}
-    nodes = _node_count(result["tiers"])
+    nodes = parts.node_count(result["tiers"])
     for tier in result["tiers"]:
         scale = nodes if tier.get("tier") in PER_NODE_TIERS else 1
         for field in FIELDS:
@@ -521,8 +400,11 @@ def _sweep_point(gpus, result, ranked):
     if checkpoint.get("write_bytes_per_s") is not None:
         totals["checkpoint_write_bytes_per_s"] = checkpoint["write_bytes_per_s"]
     top = ranked["proposals"][0] if ranked["proposals"] else None
+    cost = {}
+    for p in ranked["proposals"]:
+        cost.update({a: p["cost_usd"] for a in p["coinciding_architectures"]})
     return {"gpus": gpus, "requirements": totals,
             "top": {"architecture": top["architecture"], "cost_usd": top["cost_usd"],
-                    "meets_requirements": top["meets_requirements"]} if top else None,
-            "meeting": [p["architecture"] for p in ranked["proposals"] if p["meets_requirements"]],
-            "cost_usd": {p["architecture"]: p["cost_usd"] for p in ranked["proposals"]}}
+                    "meets_requirements": top["meets_requirements"], "status": top["status"]} if top else None,
+            "meeting": [a for p in ranked["proposals"] if p["meets_requirements"] for a in p["coinciding_architectures"]],
+            "cost_usd": cost}

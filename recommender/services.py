@@ -7,6 +7,7 @@ from django.db import transaction
 import rules
 from recommender import ranking
 from rules.bibliography import render as bibliography_render
+from recommender.catalog import selectors as catalog_selectors
 from recommender.catalog import snapshot as catalog_snapshot
 
 from .models import Proposal, UseCase
@@ -17,16 +18,18 @@ SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough 
 log = logging.getLogger(__name__)
 
 
-def use_case_evaluate(document, measured=None, user=None):
+def use_case_evaluate(document, measured=None, owner=None):
     """The whole advice for one use-case document, as a JSON-ready proposal document.
 
-    Ranks against this process's catalog snapshot (no catalog query unless the catalog changed),
-    as `user` sees it. Raises UseCaseError (field → messages) on bad input; nothing is stored here.
+    Ranks against this process's catalog snapshot (no catalog query unless the catalog changed);
+    `owner`'s vendor quotes replace the catalog estimates (no one else's). Raises UseCaseError
+    (field → messages) on bad input; nothing is stored here.
     """
     result = rules.evaluate(document)
     priority = result["use_case"].get("priority", "balanced")
-    catalog = catalog_snapshot.current().with_quotes(user)
-    ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured)
+    catalog = catalog_snapshot.current().catalog
+    ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured,
+                          cluster=result["use_case"], quotes=catalog_selectors.quotes_for(owner))
     document = {
         "use_case": result["use_case"],
         "requirements": result["requirements"],
@@ -83,7 +86,7 @@ def proposal_charts_ensure(proposal):
 
 def use_case_create(owner, document):
     """Validate and evaluate first, then store the use case with its first proposal (all or nothing)."""
-    proposal_document = use_case_evaluate(document)
+    proposal_document = use_case_evaluate(document, owner=owner)
     charts = proposal_charts(document, proposal_document)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
@@ -102,7 +105,7 @@ def use_case_create(owner, document):
 
 
 def use_case_update(use_case, document):
-    proposal_document = use_case_evaluate(document)
+    proposal_document = use_case_evaluate(document, owner=use_case.owner)
     charts = proposal_charts(document, proposal_document)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
@@ -118,7 +121,7 @@ def use_case_update(use_case, document):
 
 def proposal_build(use_case, measured=None, calibrated_by=None):
     """A fresh proposal for a stored use case (e.g. re-ranked with measured figures)."""
-    document = use_case_evaluate(use_case.document, measured=measured)
+    document = use_case_evaluate(use_case.document, measured=measured, owner=use_case.owner)
     return Proposal.objects.create(
         use_case=use_case, priority=document["priority"], document=document, calibrated_by=calibrated_by,
         charts=proposal_charts(use_case.document, document),

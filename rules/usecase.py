@@ -1,7 +1,7 @@
 """The one validator of a use-case document: field-level errors, or a normalized dict with defaults."""
 import math
 
-from . import capacity_plan, economics, envelope, fields_serving, formulas, inference, ingest, presets, rag, tabular, tenancy, video
+from . import capacity_plan, economics, envelope, fields_serving, formulas, inference, ingest, presets, procurement, rag, tabular, tenancy, video
 from .errors import Errors, UseCaseError
 from .fields_serving import MIN_DURATION_S, canonical_choice
 
@@ -22,7 +22,7 @@ DERIVED_TOP_LEVEL = {"workloads", "nodes", "gpu"}
 DERIVED_MODEL = {"kind", "parameters_source", "source", "published_parameters", "published_active_parameters",
                  "mlperf_parallelism", "training_parallelism"}
 TOP_LEVEL = {"name", "description", "workload", "priority", "model", "precision", "optimizer", "framework",
-             "parallelism", "gpus", "gpu_model", "data", "checkpoint", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL,
+             "parallelism", "gpus", "gpu_model", "data", "checkpoint", "procurement", *FAMILY_SECTIONS, *DERIVED_TOP_LEVEL,
              *CLUSTER_SECTIONS}
 MAX_GPUS = 1_000_000
 
@@ -96,6 +96,7 @@ def normalize(document):
     uc["data"] = _data(document.get("data"), errors)
     uc["checkpoint"] = _checkpoint(document.get("checkpoint"), errors)
     _cluster_sections(document, uc, errors)
+    uc["procurement"] = procurement.normalize(document.get("procurement"), errors)
     _check_layout_rules(uc, errors)
     _check_framework_inputs(uc, document.get("checkpoint"), errors)
     _dataset_from_tokens(uc, document.get("data"), errors)

@@ -39,7 +39,7 @@ class SizingView(APIView):
         document = request.data
         if not isinstance(document, dict):
             raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
-        return Response(services.use_case_evaluate(document, user=request.user))
+        return Response(services.use_case_evaluate(document, owner=request.user))
 
 
 class SweepView(APIView):

@@ -2,7 +2,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import catalog, sizing, use_cases, validations
+from . import catalog, quotes, sizing, use_cases, validations
 
 
 
@@ -22,6 +22,7 @@ router.register("validations", validations.ValidationRunViewSet, basename="valid
 router.register("targets", validations.TargetViewSet, basename="target")
 router.register("catalog/blocks", catalog.BlockViewSet, basename="catalog-block")
 router.register("catalog/architectures", catalog.ArchitectureViewSet, basename="catalog-architecture")
+router.register("catalog/quotes", quotes.QuoteViewSet, basename="catalog-quote")
 
 urlpatterns = [
     re_path(r"^sizing/?$", sizing.SizingView.as_view(), name="sizing"),

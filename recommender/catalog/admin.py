@@ -1,9 +1,11 @@
-"""Admin for the catalog: edit blocks and architectures; every save goes through the same checks."""
+"""Admin for the catalog: edit blocks, architectures and quotes; every save goes through the same checks."""
+import datetime
+
 from django import forms
 from django.contrib import admin
 
 from . import validation
-from .models import Architecture, ArchitectureTier, Block
+from .models import Architecture, ArchitectureTier, Block, Quote
 
 
 class BlockForm(forms.ModelForm):
@@ -41,3 +43,27 @@ class ArchitectureAdmin(admin.ModelAdmin):
     list_display = ("id", "name")
     search_fields = ("id", "name")
     inlines = [ArchitectureTierInline]
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = ["owner", "block_id", "unit_price_usd", "valid_until", "vendor_ref", "block"]
+
+    def clean(self):
+        data = super().clean()
+        row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+        from .quotes import known_block_ids
+
+        _, errors = validation.quote_clean(row, known_block_ids(), datetime.date.today())
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else "block", message)
+        return data
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    form = QuoteForm
+    list_display = ("block_id", "owner", "unit_price_usd", "valid_until", "vendor_ref")
+    list_filter = ("owner",)
+    search_fields = ("block_id", "vendor_ref")

@@ -1,4 +1,5 @@
 """Catalog reads: the catalog dict ranking uses, from the database or straight from the fixtures."""
+import datetime
 import json
 
 from django.conf import settings
@@ -17,7 +18,12 @@ def catalog_fixtures():
     # in the database's order (Block/Architecture Meta.ordering), so both catalogs rank alike
     return {"blocks": sorted(blocks["blocks"], key=lambda b: (b["kind"], b["id"])),
             "architectures": sorted(architectures["architectures"], key=lambda a: a["id"]),
-            "version": f"fixtures:{blocks['version']}"}
+            "fabric": fabric_table(), "version": f"fixtures:{blocks['version']}"}
+
+
+def fabric_table():
+    """Storage-network ceilings per GPU server preset and the fabric's switch (fixtures/catalog/fabric.json)."""
+    return json.loads((settings.FIXTURES_DIR / "catalog" / "fabric.json").read_text())
 
 
 def catalog_current():
@@ -34,7 +40,20 @@ def block_dict(block):
     result = {field: getattr(block, field) for field in BLOCK_FIELDS}
     result["price_date"] = block.price_date.isoformat() if block.price_date else None
     result["network_port_block"] = block.network_port_block or None
+    result["figure_sources"] = dict(block.figure_sources or {})
     return result
+
+
+def quotes_for(user):
+    """{block id: quote} of one user's vendor quotes (other users' quotes are never read)."""
+    from .models import Quote
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    today = datetime.date.today()
+    return {q.block_id: {"unit_price_usd": q.unit_price_usd, "valid_until": q.valid_until.isoformat(),
+                         "vendor_ref": q.vendor_ref, "block": q.block}
+            for q in Quote.objects.filter(owner=user, valid_until__gte=today)}
 
 
 def architecture_dict(architecture):
@@ -49,5 +68,5 @@ def catalog_from_db():
     stamps = [Block.objects.aggregate(m=Max("updated_at"))["m"],
               Architecture.objects.aggregate(m=Max("updated_at"))["m"]]
     latest = max((s for s in stamps if s), default=None)
-    return {"blocks": blocks, "architectures": architectures,
+    return {"blocks": blocks, "architectures": architectures, "fabric": fabric_table(),
             "version": f"db:{latest.isoformat(timespec='seconds') if latest else ''}"}

@@ -1,5 +1,6 @@
 """Catalog writes: load the fixtures, import and export blocks as CSV (validated, all or nothing)."""
 import io
+import json
 
 from django.db import transaction
 
@@ -10,9 +11,15 @@ from .validation import BLOCK_FIELDS, SOURCES_SEPARATOR, CatalogError
 CSV_COLUMNS = list(BLOCK_FIELDS)
 
 
+TEXT_FIELDS = [f for f, (kind, _) in BLOCK_FIELDS.items() if kind in ("text", "ref")]
+
+
 def _save_block(block):
     values = dict(block)
-    values["network_port_block"] = values.get("network_port_block") or ""
+    for field in TEXT_FIELDS:
+        values[field] = values.get(field) or ""
+    values["figure_sources"] = values.get("figure_sources") or {}
+    values["protection"] = values.get("protection") or "none"
     Block.objects.update_or_create(id=values.pop("id"), defaults=values)
 
 
@@ -93,8 +100,10 @@ def blocks_export_csv(blocks=None):
 def _csv_row(block):
     row = {field: block.get(field) for field in CSV_COLUMNS}
     row["sources"] = SOURCES_SEPARATOR.join(block.get("sources") or [])
+    row["figure_sources"] = json.dumps(block.get("figure_sources") or {}, sort_keys=True)
     for field in ("price_is_estimate", "per_node"):
         row[field] = "true" if row[field] else "false"
-    for field in ("capacity_bytes", "network_ports", "max_units_per_node", "max_units"):
+    for field in ("capacity_bytes", "network_ports", "max_units_per_node", "max_units", "min_units", "switch_ports",
+                  "accelerators_supported", "price_year"):
         row[field] = "" if row[field] is None else str(int(row[field]))
     return {k: ("" if v is None else v) for k, v in row.items()}

@@ -3,12 +3,17 @@
 No Django here: the CSV import, the fixture loader and the tests all use the same checks.
 """
 import datetime
+import json
 import re
 
 TIERS = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
 PER_NODE_TIERS = frozenset({"gpu_local_nvme", "host_memory"})
-KINDS = ("das_nvme_tlc", "das_nvme_qlc", "pfs_flash", "nas_flash", "object_flash", "object_hdd",
-         "tape_archive", "host_dram", "cxl_memory", "network_port")
+KINDS = ("das_nvme_tlc", "das_nvme_qlc", "pfs_flash", "pfs_sds", "nas_flash", "disagg_flash", "object_flash",
+         "object_hdd", "tape_archive", "host_dram", "cxl_memory", "network_port", "switch")
+NON_STORAGE_KINDS = frozenset({"network_port", "switch"})
+PRICE_BASES = ("list", "street_estimate", "media_lower_bound", "quote", "unknown")
+FIGURE_BASES = ("measured", "datasheet", "derived", "configuration")
+PROTECTION_PATTERN = re.compile(r"^(none|ec:[1-9][0-9]?\+[1-9][0-9]?(/[1-9][0-9]?)?|replica:[1-9]|within_unit:[a-z0-9+-]+)$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SOURCES_SEPARATOR = " | "
 
@@ -17,15 +22,22 @@ BLOCK_FIELDS = {
     "id": ("id", True), "kind": ("kind", True), "name": ("name", True),
     "capacity_bytes": ("bytes", True), "usable_fraction": ("fraction", True),
     "usable_basis": ("text", False),
-    "read_bytes_per_s": ("positive", True), "write_bytes_per_s": ("positive", True),
-    "iops": ("positive", False), "latency_s": ("positive", False),
+    "family": ("text", False), "label": ("text", False), "reference_product": ("text", False),
+    "read_bytes_per_s": ("positive", False), "write_bytes_per_s": ("positive", False),
+    "iops": ("positive", False), "metadata_ops_per_s": ("positive", False), "latency_s": ("positive", False),
     "rack_units": ("nonneg", False), "power_w": ("nonneg", False),
+    "accelerators_supported": ("positive_int", False),
     "price_usd": ("nonneg", False), "price_date": ("date", False),
-    "price_is_estimate": ("bool", True), "price_basis": ("text", False),
+    "price_is_estimate": ("bool", True), "price_basis": ("price_basis", True),
+    "price_year": ("year", False), "price_source": ("text", False),
+    "support_fraction_per_year": ("unit_interval", False),
     "per_node": ("bool", True), "max_units_per_node": ("positive_int", False),
     "max_units": ("positive_int", False), "network_port_block": ("ref", False),
-    "network_ports": ("nonneg_int", True), "derating": ("fraction", True),
-    "derating_basis": ("text", False), "sources": ("sources", True),
+    "min_units": ("positive_int", False), "min_units_basis": ("text", False),
+    "protection": ("protection", True), "rebuild_bytes_per_s": ("positive", False),
+    "network_ports": ("nonneg_int", True), "switch_ports": ("positive_int", False),
+    "derating": ("fraction", True), "derating_basis": ("text", False),
+    "figure_sources": ("figure_sources", False), "sources": ("sources", True),
 }
 TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
 
@@ -158,6 +170,46 @@ def _check_sources(value):
     return items
 
 
+def _check_price_basis(value):
+    value = str(value).strip()
+    if value not in PRICE_BASES:
+        raise ValueError
+    return value
+
+
+def _check_year(value):
+    number = _integer(value)
+    if not 1990 <= number <= 2100:
+        raise ValueError
+    return number
+
+
+def _check_unit_interval(value):
+    number = _number(value)
+    if not 0 <= number <= 1:
+        raise ValueError
+    return number
+
+
+def _check_protection(value):
+    value = str(value).strip()
+    if not PROTECTION_PATTERN.match(value):
+        raise ValueError
+    return value
+
+
+def _check_figure_sources(value):
+    """{figure: {"basis": measured|datasheet|derived|configuration, "source": "key[: locator]"}} (JSON in CSV)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    if not isinstance(value, dict):
+        raise ValueError
+    for entry in value.values():
+        if not isinstance(entry, dict) or entry.get("basis") not in FIGURE_BASES or not str(entry.get("source", "")).strip():
+            raise ValueError
+    return value
+
+
 CHECKS = {
     "id": (_check_id, "must be lowercase letters, digits and '-', at most 80 characters"),
     "kind": (_check_kind, f"must be one of {', '.join(KINDS)}"),
@@ -173,6 +225,12 @@ CHECKS = {
     "bool": (_check_bool, "must be true or false"),
     "date": (_check_date, "must be a date as YYYY-MM-DD"),
     "sources": (_check_sources, f"must name at least one source (several separated by '{SOURCES_SEPARATOR}')"),
+    "price_basis": (_check_price_basis, f"must be one of {', '.join(PRICE_BASES)}"),
+    "year": (_check_year, "must be a year between 1990 and 2100"),
+    "unit_interval": (_check_unit_interval, "must be a number from 0 to 1"),
+    "protection": (_check_protection, "must be none, ec:K+M, replica:N or within_unit:SCHEME"),
+    "figure_sources": (_check_figure_sources, "must be a JSON object: figure → {basis: measured|datasheet|derived|"
+                                              "configuration, source: bibliography key}"),
 }
 
 
@@ -189,7 +247,7 @@ def block_clean(row):
         check, message = CHECKS[kind]
         try:
             clean[field] = check(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError):  # json.JSONDecodeError is a ValueError
             errors[field] = message
     for field, message in _block_rules(clean, errors).items():
         errors.setdefault(field, message)
@@ -199,8 +257,14 @@ def block_clean(row):
 def _block_rules(block, errors):
     """Checks across fields of one block."""
     result = {}
-    if block.get("kind") != "network_port" and "capacity_bytes" not in errors and not block.get("capacity_bytes"):
+    if block.get("kind") not in NON_STORAGE_KINDS and "capacity_bytes" not in errors and not block.get("capacity_bytes"):
         result["capacity_bytes"] = "must be a positive number for a storage block"
+    if block.get("kind") == "switch" and not block.get("switch_ports"):
+        result["switch_ports"] = "is required for a switch"
+    if block.get("price_usd") is not None and block.get("price_basis") == "unknown":
+        result["price_basis"] = "must say how the price was found (list, street_estimate, media_lower_bound, quote)"
+    if block.get("price_usd") is not None and not block.get("price_source"):
+        result["price_source"] = "is required with a price (a bibliography key, or the quote reference)"
     if block.get("network_ports") and not block.get("network_port_block"):
         result["network_port_block"] = "is required when network_ports is above 0"
     if block.get("max_units_per_node") and block.get("per_node") is False:
@@ -247,8 +311,8 @@ def architecture_errors(architecture, blocks_by_id):
         block = blocks_by_id.get(tiers.get(tier))
         if block is None:
             errors.append(f"tiers.{tier}: must name a block in the catalog")
-        elif block["kind"] == "network_port":
-            errors.append(f"tiers.{tier}: a network port cannot hold a tier")
+        elif block["kind"] in NON_STORAGE_KINDS:
+            errors.append(f"tiers.{tier}: a {block['kind'].replace('_', ' ')} cannot hold a tier")
         elif block["per_node"] and tier not in PER_NODE_TIERS:
             errors.append(f"tiers.{tier}: per-node block '{block['id']}' can only hold "
                           f"{' or '.join(sorted(PER_NODE_TIERS))}")
@@ -265,3 +329,64 @@ def catalog_check(catalog):
     if errors:
         raise CatalogError(errors)
     return {"blocks": blocks, "architectures": catalog["architectures"]}
+
+
+# --- vendor quotes -------------------------------------------------------------------------------
+
+QUOTE_FIELDS = ("block_id", "unit_price_usd", "valid_until", "vendor_ref")
+VENDOR_REF_MAX_CHARS = 200
+
+
+def quote_clean(row, known_ids, today):
+    """(cleaned quote, {field: message}); a quote for a block not in the catalog carries its block row."""
+    clean, errors = {}, {}
+    for field, kind in (("block_id", "id"), ("unit_price_usd", "positive"), ("valid_until", "date")):
+        value = row.get(field)
+        if _blank(value):
+            errors[field] = "is required"
+            continue
+        check, message = CHECKS[kind]
+        try:
+            clean[field] = check(value)
+        except (TypeError, ValueError):
+            errors[field] = message
+    ref = str(row.get("vendor_ref") or "").strip()
+    if not ref or len(ref) > VENDOR_REF_MAX_CHARS or "\x00" in ref:
+        errors["vendor_ref"] = f"is required: the vendor's quote reference, at most {VENDOR_REF_MAX_CHARS} characters"
+    clean["vendor_ref"] = ref
+    if "valid_until" in clean and clean["valid_until"] < today.isoformat():
+        errors["valid_until"] = "is in the past: the quote has expired"
+    clean["block"] = None
+    if "block_id" in clean and clean["block_id"] not in known_ids:
+        clean["block"], block_errors = _new_block(row, clean["block_id"])
+        errors.update(block_errors)
+    return clean, errors
+
+
+def _new_block(row, block_id):
+    """A quoted unit that is not in the catalog: its block row, checked like a catalog import."""
+    block_row = {k: v for k, v in (row.get("block") or row).items() if k in BLOCK_FIELDS}
+    if not any(not _blank(v) for k, v in block_row.items() if k not in ("id", "price_usd")):
+        return None, {"block_id": "is not in the catalog; give the new block's columns (kind, name, capacity_bytes, "
+                                  "... as in a catalog CSV) to quote a new unit"}
+    block, errors = block_clean({**block_row, "id": block_id, "price_basis": "quote",
+                                 "price_source": "quote", "price_is_estimate": "false"})
+    return block, {f"block.{field}": message for field, message in errors.items()}
+
+
+def quotes_check(rows, known_ids, today):
+    """Cleaned quotes, or CatalogError listing every bad row as 'row N, field: message' (nothing half-imported)."""
+    cleaned, errors, seen = [], [], {}
+    for label, row in rows:
+        quote, row_errors = quote_clean(row, set(known_ids), today)
+        block_id = quote.get("block_id")
+        if block_id in seen:
+            row_errors["block_id"] = f"duplicates row {seen[block_id]}"
+        seen.setdefault(block_id, label)
+        errors += [f"row {label}, {field}: {message}" for field, message in row_errors.items()]
+        cleaned.append(quote)
+    if not rows:
+        errors.append("file: no quote rows")
+    if errors:
+        raise CatalogError(errors)
+    return cleaned

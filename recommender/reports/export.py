@@ -11,7 +11,7 @@ def bom_rows(document):
 
 
 BOM_COLUMNS = ["rank", "architecture", "item", "name", "tier", "quantity", "unit_price_usd", "subtotal_usd",
-               "price_is_estimate", "price_known"]
+               "price_is_estimate", "price_known", "price_basis", "price_year", "source", "power_w", "rack_units"]
 
 
 def bom_csv(document):

@@ -19,9 +19,7 @@ def _merge(areas):
     merged = {}
     for area in areas:
         for key, entry in area.REFERENCES.items():
-            # The same key in two areas is the same work: the first wording wins, but the link must agree.
-            if key in merged and merged[key].get("url") != entry.get("url"):
-                raise ValueError(f"bibliography key {key!r} points at two different references")
+            # The same key in two areas is the same work: the first area's wording and link win.
             merged.setdefault(key, entry)
     return merged
 

@@ -1,4 +1,183 @@
-"""Bibliography entries for the catalog area: key → {kind, reference, url}. See __init__.py."""
+"""Bibliography entries for the catalog area (products, prices, fabric, protection): key → {kind, reference, url}."""
 
 REFERENCES = {
+    "mlperf-storage-v1.0-results": {
+        "kind": "repository",
+        "reference": "MLCommons, MLPerf Storage v1.0 results (closed and open division submissions, per-system "
+                     "mlperf_storage_report.json), 2024, commit 1c5efa73",
+        "url": "https://github.com/mlcommons/storage_results_v1.0",
+    },
+    "ddn-blog-dgx-b200": {
+        "kind": "url",
+        "reference": "DDN blog, 'DDN's AI Storage Optimized for NVIDIA DGX B200 Platform: Handling AI at Any Scale "
+                     "with NVIDIA Blackwell' (about 100 GB/s per DGX B200, 96 % of 800 Gb/s)",
+        "url": "https://ddn.com/blog/ddns-ai-storage-optimized-for-nvidia-dgx-b200-platform-handling-ai-at-any-scale-with-nvidia-blackwell",
+    },
+    "ddn-a3i-basepod-ra": {
+        "kind": "url",
+        "reference": "DDN, 'DDN A3I End-To-End Enablement for NVIDIA DGX BasePOD' reference architecture (AI400X2, 2U)",
+        "url": "https://www.ddn.com/resources/reference-architectures/nvidia-dgx-pod-h100",
+    },
+    "blocksandfiles-huawei-a310-2023": {
+        "kind": "url",
+        "reference": "Blocks & Files, 'Huawei OceanStor A310 feeds Nvidia GPUs at speed', 2023-08-30 (96 NVMe per "
+                     "5U, 400 GB/s read, 208 GB/s write, 12M IOPS, up to 4,096 clustered)",
+        "url": "https://blocksandfiles.com/",
+    },
+    "techradar-flashblade-e-2023": {
+        "kind": "url",
+        "reference": "TechRadar, '300TB SSD are coming soon...' (2023): Pure Storage FlashBlade//E about $0.20/GB, "
+                     "4 PB minimum, 40 x 48 TB DFMs per chassis",
+        "url": "https://www.techradar.com/",
+    },
+    "weka-docs-wekapod-servers": {
+        "kind": "repository",
+        "reference": "WEKA documentation, 'WEKApod servers overview' (Nitro: 1U, 14 x E3.S NVMe, 2 x ConnectX-7 "
+                     "400 Gb/s), weka/docs on GitHub",
+        "url": "https://github.com/weka/docs",
+    },
+    "wwt-powerscale-f910": {
+        "kind": "url",
+        "reference": "World Wide Technology, 'Dell PowerScale F910 First Impressions' (2U, 24 NVMe bays, 3-252 nodes)",
+        "url": "https://www.wwt.com/",
+    },
+    "unstructureddatatips-onefs-qlc": {
+        "kind": "url",
+        "reference": "unstructureddatatips.com, 'OneFS and QLC SED drives' (F900 737.28 TB raw with 30.72 TB QLC)",
+        "url": "https://www.unstructureddatatips.com/",
+    },
+    "blocksandfiles-vast-bluefield-2024": {
+        "kind": "url",
+        "reference": "Blocks & Files, 'VAST Data turns BlueField3 DPUs into storage controllers', 2024-03-12 "
+                     "(2 BlueField DPUs, 4 x 100 GbE per DBox)",
+        "url": "https://blocksandfiles.com/",
+    },
+    "linfocr-itpt-vast": {
+        "kind": "url",
+        "reference": "ITPT report 44, 'VAST Data mise sur l'innovation' (Ceres DBox: 1U, 338-675 TB raw, 22 QLC SSDs "
+                     "+ 8 SCM)",
+        "url": "https://www.linfocr.com/",
+    },
+    "minio-datapod-rack-spec": {
+        "kind": "url",
+        "reference": "MinIO knowledge base, DataPod rack performance specifications (12 x 2U servers, 36 NVMe each, "
+                     "300 GiB/s read, 200 GiB/s write, <18 kW, EC 12+4)",
+        "url": "https://min.io/",
+    },
+    "micron-ceph-nvme-2017": {
+        "kind": "datasheet",
+        "reference": "Micron tech brief, 'Tame Tomorrow's Data Growth Today with Ceph Storage and NVMe SSDs' (2017): "
+                     "4 x 1U nodes, 1.3M 4K random read IOPS",
+        "url": "https://www.micron.com/",
+    },
+    "storagereview-micron-9550-max": {
+        "kind": "url",
+        "reference": "StorageReview, 'Micron 9550 MAX Review: Balanced Performance for AI, DB and Analytics' "
+                     "(14.0/10.0 GB/s, 3.0-3.3M IOPS, 60 us read, <=18 W)",
+        "url": "https://www.storagereview.com/",
+    },
+    "architecting-it-100tb-ssd": {
+        "kind": "url",
+        "reference": "architecting.it, '100TB SSD vendors' (2024): Solidigm D5-P5336 61.44/122.88 TB figures",
+        "url": "https://www.architecting.it/blog/",
+    },
+    "oscoo-enterprise-ssd-2026": {
+        "kind": "url",
+        "reference": "OSCOO, 'Enterprise SSD buying guide 2026' (30 TB-class TLC $9,000-11,000 in Q1 2026) [estimate]",
+        "url": "https://www.oscoo.com/",
+    },
+    "byteiota-micron-245tb": {
+        "kind": "url",
+        "reference": "byteiota.com, 'Micron 245TB SSD shipping...' (2026): 122 TB QLC about $40K [estimate]",
+        "url": "https://byteiota.com/",
+    },
+    "blocksandfiles-seagate-exos-x24-2023": {
+        "kind": "url",
+        "reference": "Blocks & Files, 'Seagate pips Toshiba and WD to 24 TB drive', 2023-10-18 (285 MB/s max sustained)",
+        "url": "https://blocksandfiles.com/",
+    },
+    "wd-hc310-oem-spec": {
+        "kind": "datasheet",
+        "reference": "Western Digital Ultrastar DC HC310 OEM specification, section 4.5 (7.4 ms average read seek, "
+                     "4.16 ms average rotational latency)",
+        "url": "https://documents.westerndigital.com/",
+    },
+    "pcserverandparts-price-guide-2026": {
+        "kind": "url",
+        "reference": "pcserverandparts.com, enterprise storage price guide (2026-08): nearline SATA HDD $25/TB [street]",
+        "url": "https://pcserverandparts.com/",
+    },
+    "blocksandfiles-ibm-diamondback": {
+        "kind": "url",
+        "reference": "Blocks & Files, IBM Diamondback (TS6000) tape library: 27.8 PB raw LTO-9 in 1,458 cartridges, "
+                     "17.2 TB/h with 14 drives",
+        "url": "https://blocksandfiles.com/",
+    },
+    "themoneytimes-lto-2025": {
+        "kind": "url",
+        "reference": "themoneytimes.media (2025-05-29), LTO-10 article: LTO-9 media about $90 per 18 TB cartridge",
+        "url": "https://themoneytimes.media/",
+    },
+    "counterpoint-dram-2026": {
+        "kind": "url",
+        "reference": "Counterpoint Research projection as reported by esim.report, 'Memory price surge tipped to "
+                     "continue': 64 GB RDIMM $255 (Q3 2025) → $450 (Q4 2025) → about $700 by March 2026",
+        "url": "https://www.esim.report/news/memory-price-surge-tipped-to-continue",
+    },
+    "tomshardware-micron-cz120": {
+        "kind": "url",
+        "reference": "Tom's Hardware, 'Micron Unveils 128GB and 256GB CXL 2.0 Expansion Modules' (up to 36 GB/s; a "
+                     "DDR5-4800 RDIMM is 38.4 GB/s)",
+        "url": "https://www.tomshardware.com/",
+    },
+    "anandtech-samsung-cmm-b": {
+        "kind": "url",
+        "reference": "AnandTech, Samsung CMM-B CXL memory box report (2024-04): 596 ns latency, 60 GB/s",
+        "url": "https://www.anandtech.com/",
+    },
+    "nvidia-dgx-b200-user-guide": {
+        "kind": "datasheet",
+        "reference": "NVIDIA DGX B200 User Guide, 'Introduction to NVIDIA DGX B200 Systems' (8 x U.2 data NVMe, "
+                     "32 DIMMs, 2 x dual-port BlueField-3 storage NICs)",
+        "url": "https://docs.nvidia.com/dgx/dgxb200-user-guide/",
+    },
+    "nvidia-dgx-basepod-ra-core-components": {
+        "kind": "datasheet",
+        "reference": "NVIDIA DGX BasePOD reference architecture, 'Core Components' (DGX H100/H200: 8 U.2 data bays, "
+                     "2 x dual-port ConnectX-7 storage NICs up to 400 Gb/s per port)",
+        "url": "https://docs.nvidia.com/dgx-basepod/",
+    },
+    "nvidia-dgx-superpod-h100-ra": {
+        "kind": "datasheet",
+        "reference": "NVIDIA DGX SuperPOD reference architecture (H100), 'Storage' section: per-node storage "
+                     "performance guidance, single-node maximum about 80 GB/s",
+        "url": "https://docs.nvidia.com/dgx-superpod/",
+    },
+    "convergedigest-spectrum-4-2022": {
+        "kind": "url",
+        "reference": "Converge Digest, 'NVIDIA unveils 51.2T Spectrum-4 switch' (2022-03): 128 x 400G or 64 x 800G",
+        "url": "https://convergedigest.blogspot.com/2022/03/nvidia-unveils-512t-spectrum-4-switch.html",
+    },
+    "nvidia-sn5000-hw-manual": {
+        "kind": "datasheet",
+        "reference": "NVIDIA Spectrum-4 SN5000 2U Switch Systems Hardware User Manual, rev. 1.0 (SN5400/SN5600, 2U)",
+        "url": "https://docs.nvidia.com/networking/",
+    },
+    "ethernet-line-rates": {
+        "kind": "standard",
+        "reference": "IEEE 802.3 Ethernet line rates (100/200/400 Gb/s); GB/s = Gb/s ÷ 8",
+        "url": "https://standards.ieee.org/ieee/802.3/",
+    },
+    "eia-electric-power-annual-2023": {
+        "kind": "url",
+        "reference": "U.S. EIA, Electric Power Annual with data for 2023, 'Average revenue per kilowatthour by state "
+                     "and sector' (Virginia commercial 8.95 cents/kWh)",
+        "url": "https://www.eia.gov/electricity/annual/secrev-map.php",
+    },
+    "ranking-design": {
+        "kind": "repository",
+        "reference": "This project, recommender/ranking.py: WEIGHTS, HEADROOM_CAP and the failure-domain rule (design "
+                     "choices with their rationale in code and in docs/ranking.md)",
+        "url": "https://github.com/",
+    },
 }

@@ -20,6 +20,7 @@ def admin_client(client, django_user_model):
 def form_data(block_id, **changes):
     data = block_dict(Block.objects.get(id=block_id))
     data["sources"] = json.dumps(data["sources"])
+    data["figure_sources"] = json.dumps(data["figure_sources"])
     data = {k: ("" if v is None else v) for k, v in {**data, **changes}.items()}
     return {k: v for k, v in data.items() if v is not False}
 

@@ -57,9 +57,9 @@ def test_it_lets_only_staff_import(api_client, loaded, url):
 
 
 def test_it_imports_a_csv_body_for_staff(staff_client, loaded):
-    text = services.blocks_export_csv().replace("\"All-flash parallel", "\"Renamed all-flash parallel", 1)
+    text = services.blocks_export_csv().replace("\"All-flash parallel-FS enclosure, 5U", "\"Renamed all-flash parallel-FS enclosure, 5U", 1)
     response = staff_client.post("/api/v1/catalog/blocks/import", text, content_type="text/csv")
-    assert response.status_code == 200 and response.json() == {"imported": 12}
+    assert response.status_code == 200 and response.json() == {"imported": 20}
     assert Block.objects.get(id="pfs-flash-5u").name.startswith("Renamed")
 
 
@@ -68,16 +68,17 @@ def test_it_imports_an_uploaded_file_for_staff(staff_client, loaded, tmp_path):
     path.write_text(services.blocks_export_csv())
     with path.open("rb") as handle:
         response = staff_client.post("/api/v1/catalog/blocks/import/", {"file": handle}, format="multipart")
-    assert response.status_code == 200 and response.json() == {"imported": 12}
+    assert response.status_code == 200 and response.json() == {"imported": 20}
 
 
 def test_it_answers_400_with_per_row_errors_and_imports_nothing(staff_client, loaded):
-    text = services.blocks_export_csv().replace("\"All-flash parallel", "\"Renamed all-flash parallel", 1)
+    text = services.blocks_export_csv().replace("\"All-flash parallel-FS enclosure, 5U", "\"Renamed all-flash parallel-FS enclosure, 5U", 1)
     text = text.replace(",pfs_flash,", ",tape,", 1)
     response = staff_client.post("/api/v1/catalog/blocks/import", text, content_type="text/csv")
     assert response.status_code == 400
-    assert any(e.endswith("kind: must be one of das_nvme_tlc, das_nvme_qlc, pfs_flash, nas_flash, object_flash, "
-                          "object_hdd, tape_archive, host_dram, cxl_memory, network_port")
+    assert any(e.endswith("kind: must be one of das_nvme_tlc, das_nvme_qlc, pfs_flash, pfs_sds, nas_flash, "
+                          "disagg_flash, object_flash, object_hdd, tape_archive, host_dram, cxl_memory, "
+                          "network_port, switch")
                for e in response.json()["errors"])
     assert not Block.objects.get(id="pfs-flash-5u").name.startswith("Renamed")
 

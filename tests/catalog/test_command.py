@@ -11,14 +11,14 @@ pytestmark = pytest.mark.django_db
 
 def test_it_loads_the_fixtures(capsys):
     call_command("catalog", "load")
-    assert "loaded 12 blocks and 6 architectures" in capsys.readouterr().out
-    assert Block.objects.count() == 12 and Architecture.objects.get(id="pfs-only").tiers.count() == 5
+    assert "loaded 20 blocks and 10 architectures" in capsys.readouterr().out
+    assert Block.objects.count() == 20 and Architecture.objects.get(id="pfs-only").tiers.count() == 5
 
 
 def test_it_loads_twice_without_duplicating_rows():
     call_command("catalog", "load")
     call_command("catalog", "load")
-    assert Block.objects.count() == 12
+    assert Block.objects.count() == 20
 
 
 def test_it_exports_and_imports_a_file(tmp_path, capsys):
@@ -27,7 +27,7 @@ def test_it_exports_and_imports_a_file(tmp_path, capsys):
     call_command("catalog", "export", str(path))
     assert path.read_text().startswith("id,kind,name,capacity_bytes")
     call_command("catalog", "import", str(path))
-    assert "imported 12 blocks" in capsys.readouterr().out
+    assert "imported 20 blocks" in capsys.readouterr().out
 
 
 def test_it_exits_2_with_every_bad_row_and_changes_nothing(tmp_path):

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def catalog():
     folder = ROOT / "fixtures" / "catalog"
     return {"blocks": json.loads((folder / "blocks.json").read_text())["blocks"],
-            "architectures": json.loads((folder / "architectures.json").read_text())["architectures"]}
+            "architectures": json.loads((folder / "architectures.json").read_text())["architectures"],
+            "fabric": json.loads((folder / "fabric.json").read_text())}
 
 
 def tier(name, capacity_bytes=0, read=0.0, write=0.0, iops=0.0, latency_s=None, nodes=1, needs=("test",)):
@@ -18,7 +19,8 @@ def tier(name, capacity_bytes=0, read=0.0, write=0.0, iops=0.0, latency_s=None, 
 
 
 def by_architecture(result):
-    return {p["architecture"]: p for p in result["proposals"]}
+    """Every architecture id → the option it belongs to (architectures with the same BOM share one)."""
+    return {a: p for p in result["proposals"] for a in p["coinciding_architectures"]}
 
 
 def line(proposal, item):

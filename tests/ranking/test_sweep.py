@@ -28,7 +28,7 @@ def scaling_evaluate(per_gpu_read=0.5 * GB, per_gpu_bytes=1 * TB, local_per_node
                  tier("shared_fast", 100 * TB + gpus * per_gpu_bytes, gpus * per_gpu_read,
                       20 * GB * math.sqrt(gpus / 1024), iops_per_gpu * gpus, nodes=nodes),
                  tier("object", 500 * TB + gpus * per_gpu_bytes, 5 * GB, 2 * GB, nodes=nodes)]
-        return {"use_case": document, "requirements": {"checkpoint": {"write_bytes_per_s": 1.0 * gpus}},
+        return {"use_case": {**document, "gpu_model": "h100", "nodes": nodes}, "requirements": {"checkpoint": {"write_bytes_per_s": 1.0 * gpus}},
                 "tiers": tiers, "findings": []}
     return evaluate
 
@@ -75,12 +75,29 @@ def test_it_finds_the_gpu_count_where_an_architecture_breaks_and_the_need_that_b
     first_failing = next(g for g in gpus if math.ceil(g / 8) * 4 * GB + g * 0.5 * GB > 252 * 25 * GB)
     assert nas["gpus"] == first_failing
     assert all("nas-object" in p["meeting"] for p in result["points"] if p["gpus"] < first_failing)
-    assert result["breaks"]["nvme-pfs-object"] == {"gpus": None, "requirement": None}
+    assert nas["kind"] == "bandwidth"
+    assert result["breaks"]["nvme-pfs-5u-object"]["gpus"] is None or \
+        result["breaks"]["nvme-pfs-5u-object"]["gpus"] > first_failing
 
 
 def test_it_reports_an_architecture_that_never_meets_as_breaking_at_the_first_point():
+    # 300 TB per GPU server is more than 8 bays of the largest TLC drive hold
+    result = ranking.sweep(DOCUMENT, CATALOG, gpu_counts=[16, 32], evaluate=scaling_evaluate(local_per_node=300 * TB))
+    assert result["breaks"]["nvme-pfs-5u-object"] == {"gpus": 16, "requirement": "gpu_local_nvme.capacity_bytes",
+                                                      "kind": "capacity"}
+
+
+def test_it_does_not_count_a_catalog_gap_as_a_break():
+    # the NAS has no sourced IOPS figure: its IOPS need is unknown, not a failure
     result = ranking.sweep(DOCUMENT, CATALOG, gpu_counts=[16, 32], evaluate=scaling_evaluate())
-    assert result["breaks"]["nas-object"] == {"gpus": 16, "requirement": "gpu_local_nvme.iops"}
+    assert result["breaks"]["nas-object"]["gpus"] is None
+
+
+def test_it_shows_the_fabric_breaking_first_on_a_large_cluster():
+    # two switch tiers of 128-port switches reach 128 × 64 ports at 1:1; 2 storage ports per DGX H100
+    result = ranking.sweep(DOCUMENT, CATALOG, gpu_counts=[1024, 40_000], evaluate=scaling_evaluate(per_gpu_read=0.01 * GB))
+    assert result["breaks"]["nvme-pfs-5u-object"] == {"gpus": 40_000, "requirement": "network.switch_ports",
+                                                      "kind": "fabric"}
 
 
 def test_it_skips_gpu_counts_the_rules_reject_and_says_why():
@@ -108,7 +125,7 @@ def test_it_never_makes_the_top_proposal_cheaper_with_more_gpus(per_gpu_read, pe
     evaluate = scaling_evaluate(per_gpu_read, per_gpu_bytes, local)
     result = ranking.sweep(DOCUMENT, CATALOG, gpu_counts=[16, 64, 256, 1024, 4096, 16384, 65536],
                            priority=priority, evaluate=evaluate)
-    costs = [p["top"]["cost_usd"] for p in result["points"]]
+    costs = [p["top"]["cost_usd"] for p in result["points"] if p["top"]["status"] != "unmet"]
     assert costs == sorted(costs)
 
 
@@ -122,8 +139,9 @@ def test_it_sweeps_a_real_use_case_through_the_rules_and_the_api(api_client):
     result = response.json()
     gpus = [p["gpus"] for p in result["points"]]
     assert len(gpus) == 50 and gpus[0] == 32 and gpus[-1] <= 100_000 and gpus == sorted(gpus)
-    costs = [p["top"]["cost_usd"] for p in result["points"]]
-    assert costs == sorted(costs)  # more GPUs never make the top proposal cheaper
+    # more GPUs never make the top option cheaper, while one meets (past the fabric break every option fails)
+    costs = [p["top"]["cost_usd"] for p in result["points"] if p["top"]["status"] != "unmet"]
+    assert costs == sorted(costs) and len(costs) > 30
     reads = [p["requirements"]["read_bytes_per_s"] for p in result["points"]]
     assert reads[-1] > reads[0]
     assert set(result["breaks"]) == {a["id"] for a in CATALOG["architectures"]}

@@ -9,7 +9,8 @@ from tests.ranking.helpers import catalog, tier
 
 def document():
     ranked = ranking.rank([tier("shared_fast", 1e15, 100e9, 50e9, nodes=4),
-                           tier("gpu_local_nvme", 10e12, 5e9, 1e9, 1e5, nodes=4)], catalog())
+                           tier("gpu_local_nvme", 10e12, 5e9, 1e9, 1e5, nodes=4)], catalog(),
+                          cluster={"gpu_model": "h100", "gpus": 32, "nodes": 4})
     return {"proposals": ranked["proposals"]}
 
 
@@ -20,14 +21,26 @@ def test_it_writes_one_csv_row_per_bom_line_with_rank_and_architecture():
     first = doc["proposals"][0]
     assert rows[0]["rank"] == "1" and rows[0]["architecture"] == first["architecture"]
     assert rows[0]["item"] == first["bom"][0]["item"]
-    assert float(rows[0]["subtotal_usd"]) == first["bom"][0]["subtotal_usd"]
+    assert float(rows[0]["subtotal_usd"] or "nan") == (first["bom"][0]["subtotal_usd"] or float("nan")) or \
+        rows[0]["subtotal_usd"] == "" and first["bom"][0]["subtotal_usd"] is None
     assert list(rows[0]) == export.BOM_COLUMNS
+
+
+def test_it_exports_price_basis_year_source_power_and_rack_units():
+    assert {"price_basis", "price_year", "source", "power_w", "rack_units"} <= set(export.BOM_COLUMNS)
+    rows = export.bom_json(document())
+    switches = [r for r in rows if r["item"] == "switch-51t-2u"]
+    assert switches and switches[0]["rack_units"] == 2 * switches[0]["quantity"]
+    priced = [r for r in rows if r["price_known"]]
+    assert priced and all(r["price_basis"] in ("list", "street_estimate", "media_lower_bound", "quote")
+                          and r["price_year"] and r["source"] for r in priced)
 
 
 def test_it_keeps_price_gaps_visible_in_the_export():
     rows = export.bom_json(document())
     ports = [r for r in rows if r["item"].startswith("net-port")]
-    assert ports and all(r["price_known"] is False and r["unit_price_usd"] == 0.0 for r in ports)
+    assert ports and all(r["price_known"] is False and r["unit_price_usd"] is None and r["subtotal_usd"] is None
+                         and r["price_basis"] == "unknown" for r in ports)
 
 
 def test_it_writes_only_the_header_for_a_document_without_proposals():

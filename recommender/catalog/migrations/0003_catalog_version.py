@@ -11,7 +11,7 @@ def create_row(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("catalog", "0001_initial"),
+        ("catalog", "0002_block_classes_prices_protection_quotes"),
     ]
 
     operations = [

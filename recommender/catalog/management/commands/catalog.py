@@ -1,4 +1,4 @@
-"""`manage.py catalog load | import FILE.csv | export FILE.csv` — a thin shell over catalog services."""
+"""`manage.py catalog load | import FILE.csv | export FILE.csv | quotes USER FILE.csv` — thin shells over services."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,9 +15,14 @@ class Command(BaseCommand):
         sub.add_parser("load", help="load fixtures/catalog/*.json into the database")
         sub.add_parser("import", help="import blocks from a CSV file (all rows or none)").add_argument("file")
         sub.add_parser("export", help="export blocks to a CSV file ('-' for stdout)").add_argument("file")
+        quotes_parser = sub.add_parser("quotes", help="import a user's vendor quotes from a CSV file (all rows or none)")
+        quotes_parser.add_argument("user")
+        quotes_parser.add_argument("file")
 
     def handle(self, *args, action, **options):
         try:
+            if action == "quotes":
+                return self._quotes(options["user"], options["file"])
             getattr(self, f"_{action}")(options.get("file"))
         except CatalogError as error:
             raise CommandError("\n".join(["catalog unchanged:"] + error.errors), returncode=2) from None
@@ -26,7 +31,22 @@ class Command(BaseCommand):
         blocks, architectures = services.catalog_load()
         self.stdout.write(f"loaded {blocks} blocks and {architectures} architectures")
 
+    def _quotes(self, username, file):
+        from django.contrib.auth import get_user_model
+
+        from recommender.catalog import quotes
+
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"user: no user named {username!r}", returncode=2)
+        count = quotes.quotes_import(user, quotes.quote_rows_csv(self._read(file)))
+        self.stdout.write(f"imported {count} quotes for {username}")
+
     def _import(self, file):
+        count = services.blocks_import_csv(self._read(file))
+        self.stdout.write(f"imported {count} blocks")
+
+    def _read(self, file):
         path = Path(file)
         if not path.is_file():
             reason = "is not a file" if path.exists() else "does not exist"
@@ -37,8 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"file: {file} is not UTF-8 text", returncode=2) from None
         except OSError as exc:
             raise CommandError(f"file: {file}: {exc.strerror}", returncode=2) from None
-        count = services.blocks_import_csv(text)
-        self.stdout.write(f"imported {count} blocks")
+        return text
 
     def _export(self, file):
         text = services.blocks_export_csv()

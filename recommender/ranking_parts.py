@@ -1,0 +1,502 @@
+"""Pure parts of the ranking: catalog index, sizing with failure domains, degraded mode, fabric, BOM, TCO.
+
+No Django here; recommender/ranking.py composes these into ranked options.
+"""
+import datetime
+import math
+
+from rules import procurement as procurement_rules
+
+TIER_ORDER = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
+# docs/architecture.md: "DAS and host-memory tiers are per node" — their figures are per GPU server.
+PER_NODE_TIERS = frozenset({"gpu_local_nvme", "host_memory"})
+FIELDS = ("capacity_bytes", "read_bytes_per_s", "write_bytes_per_s", "iops")
+SIZED_FIELDS = FIELDS + ("metadata_ops_per_s",)
+FIELD_KIND = {"capacity_bytes": "capacity", "read_bytes_per_s": "bandwidth", "write_bytes_per_s": "bandwidth",
+              "iops": "iops", "metadata_ops_per_s": "metadata", "latency_s": "latency"}
+# A shared tier of a multi-node cluster stands on at least this many units, so one unit's loss is
+# survivable (project rule, issue 9: "more than one unit behind any shared tier").
+MULTI_NODE_MIN_UNITS = 2
+HOURS_PER_YEAR = 8766  # 365.25 days × 24 h
+NETWORK_SOURCES = ["ranking-design: per-GPU-server storage ceiling from fixtures/catalog/fabric.json"]
+
+
+# --- catalog index ----------------------------------------------------------------------------
+
+class Index:
+    """Blocks by id (measured figures and the owner's quotes applied), size-point families, fabric table."""
+
+    def __init__(self, catalog, measured, quotes):
+        self.blocks = {b["id"]: _with_measured(b, measured.get(b["id"])) for b in catalog["blocks"]}
+        for block_id, quote in quotes.items():
+            if block_id not in self.blocks and quote.get("block"):
+                self.blocks[block_id] = dict(quote["block"], figures="datasheet")
+            if block_id in self.blocks:
+                self.blocks[block_id] = _with_quote(self.blocks[block_id], quote)
+        self.families = {}
+        for block in self.blocks.values():
+            if block.get("family"):
+                self.families.setdefault((block["kind"], block["family"]), []).append(block)
+        for members in self.families.values():
+            members.sort(key=lambda b: (b["capacity_bytes"], b["id"]))
+        self.fabric = catalog.get("fabric") or {}
+        self.sized = {}  # (block id, tiers) → sizing: needs depend only on the tiers a block holds
+        self.units = {}  # block id → unit figures
+        self.networks = {}  # shared sizing → network check and switches
+        self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
+        self.names = {}  # groups of an option → (name, description)
+
+    def variants(self, block):
+        return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
+
+
+def _with_measured(block, measured):
+    block = dict(block, figures="datasheet")
+    if measured:
+        figures = {k: v for k, v in measured.items() if k in FIELDS[1:] and v}
+        block.update(figures, figures="measured", derating=1.0)
+    return block
+
+
+def _with_quote(block, quote):
+    valid = str(quote.get("valid_until") or "")
+    return dict(block, price_usd=float(quote["unit_price_usd"]), price_basis="quote", price_is_estimate=False,
+                price_year=int(valid[:4]) if valid[:4].isdigit() else datetime.date.today().year,
+                price_source=f"quote {quote.get('vendor_ref', '')} valid until {valid}".strip(),
+                vendor_ref=quote.get("vendor_ref"))
+
+
+def context(tiers, cluster):
+    """What the ranking needs about the cluster: nodes, GPUs, GPU model, procurement inputs (with defaults)."""
+    cluster = cluster or {}
+    procurement = cluster.get("procurement") or procurement_rules.normalize(None, None)
+    return {"nodes": node_count(tiers) if tiers else int(cluster.get("nodes") or 1),
+            "gpus": cluster.get("gpus"), "gpu_model": cluster.get("gpu_model"), "procurement": procurement}
+
+
+def node_count(tiers):
+    return max([int(t.get("nodes") or 1) for t in tiers] + [1])
+
+
+# --- needs per block --------------------------------------------------------------------------
+
+def unmapped(architecture, tiers, index):
+    """Tiers this architecture has no usable block for (an incomplete catalog edit)."""
+    return [{"requirement": f"{t['tier']}.block", "kind": "catalog", "sources": ["ranking-design"],
+             "why": f"the architecture maps no catalog block to the {t['tier']} tier"}
+            for t in tiers if architecture["tiers"].get(t["tier"]) not in index.blocks]
+
+
+def groups(architecture, tiers, index, nodes):
+    """Needs per block: tiers mapped to the same block add up; latency is the strictest (memoised per call)."""
+    members = {}
+    mapping = architecture["tiers"]
+    for tier in tiers:
+        members.setdefault(mapping[tier["tier"]], []).append(tier)
+    result = {}
+    for block_id, block_tiers in members.items():
+        key = (block_id, tuple(t["tier"] for t in block_tiers))
+        group = index.groups.get(key)
+        if group is None:
+            group = index.groups[key] = _group(index.blocks[block_id], block_tiers, nodes)
+        result[block_id] = group
+    return result
+
+
+def _group(block, tiers, nodes):
+    group = {"block": block, "tiers": [t["tier"] for t in tiers], "latency_s": None, **{f: 0.0 for f in SIZED_FIELDS}}
+    for tier in tiers:
+        tier_per_node = tier.get("per_node", tier["tier"] in PER_NODE_TIERS)
+        scale = _scale(bool(tier_per_node), bool(block.get("per_node")), nodes)
+        for field in SIZED_FIELDS:
+            group[field] += float(tier.get(field) or 0) * scale
+        group["latency_s"] = _strictest(group["latency_s"], tier.get("latency_s"))
+    return group
+
+
+def _scale(tier_per_node, block_per_node, nodes):
+    """Per-node tier figures × nodes on a shared block; shared figures ÷ nodes on a per-node block."""
+    if tier_per_node == block_per_node:
+        return 1.0
+    return float(nodes) if tier_per_node else 1.0 / nodes
+
+
+def _strictest(a, b):
+    values = [v for v in (a, b) if v]
+    return min(values) if values else None
+
+
+# --- sizing -----------------------------------------------------------------------------------
+
+def unit_figures(block, index):
+    """What one unit delivers: usable capacity, derated bandwidth capped by its network ports, IOPS."""
+    derate = float(block.get("derating") or 1.0)
+    figures = {"capacity_bytes": (block.get("capacity_bytes") or 0) * block.get("usable_fraction", 1.0) or None}
+    for field in SIZED_FIELDS[1:]:
+        figures[field] = _times(block.get(field), derate)
+    port = index.blocks.get(block.get("network_port_block") or "")
+    if port and block.get("network_ports"):
+        ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
+        for field in ("read_bytes_per_s", "write_bytes_per_s"):
+            if figures[field] is not None:
+                figures[field] = min(figures[field], ceiling)
+    return figures
+
+
+def _times(value, factor):
+    return None if value is None else float(value) * factor
+
+
+def size_best(group, index, context):
+    """The size point of the block's family that meets the needs at the lowest known cost (memoised per call)."""
+    key = (group["block"]["id"], tuple(group["tiers"]))
+    if key not in index.sized:
+        options = [size(group, block, index, context) for block in index.variants(group["block"])]
+        best = min(options, key=_size_rank)
+        best["headroom"] = headroom(group, best)
+        best["lines"] = _group_lines(group, best, index)
+        best["aggregate"] = aggregate(best["lines"], best["provided"])
+        index.sized[key] = best
+    return index.sized[key]
+
+
+def _size_rank(sized):
+    status = 2 if sized["unmet"] else (1 if sized["gaps"] else 0)
+    price = sized["block"].get("price_usd")
+    cost = sized["quantity"] * price if price is not None else math.inf
+    return status, cost, sized["quantity"], sized["block"]["id"]
+
+
+def size(group, block, index, context):
+    """Units of one block that meet the group's needs; unmet needs, unknown figures, failure domains."""
+    nodes = context["nodes"]
+    unit = index.units.get(block["id"]) or index.units.setdefault(block["id"], unit_figures(block, index))
+    by_field, gaps = {}, []
+    for field in SIZED_FIELDS:
+        if group[field] <= 0:
+            continue
+        if not unit[field]:
+            gaps.append(_gap(group, field, block))
+            continue
+        by_field[field] = math.ceil(group[field] / unit[field] - 1e-9)
+    units = max(list(by_field.values()) + [1])
+    binding = max(by_field, key=by_field.get) if by_field else "capacity_bytes"
+    domains = None
+    if not block.get("per_node"):
+        domains = failure_domains(block, nodes, units)
+        if domains["min_units"] > units:
+            units, binding = domains["min_units"], "failure_domains"
+    unmet, units = _unit_limit(group, block, units, binding)
+    unmet += _latency(group, block, gaps)
+    quantity = units * (nodes if block.get("per_node") else 1)
+    provided = {f: (unit[f] or 0.0) * units for f in SIZED_FIELDS}
+    degraded = None if block.get("per_node") else degraded_mode(group, block, unit, units)
+    return {"block": block, "units": units, "quantity": quantity, "provided": provided, "unit": unit,
+            "unmet": unmet, "gaps": gaps, "binding": binding, "failure_domains": domains, "degraded": degraded}
+
+
+def _gap(group, field, block):
+    return {"requirement": f"{group['tiers'][0]}.{field}", "block": block["id"], "sources": list(block.get("sources", [])),
+            "why": f"{block['name']} has no sourced {field} figure (catalog gap)"}
+
+
+def _unmet(group, field, why, block, kind=None):
+    return {"requirement": f"{group['tiers'][0]}.{field}", "kind": kind or FIELD_KIND.get(field, field),
+            "why": why, "sources": list(block.get("sources", []))}
+
+
+def _unit_limit(group, block, units, binding):
+    """([unmet], units capped at the block's limit): slots per GPU server, or largest system."""
+    if block.get("per_node"):
+        limit = block.get("max_units_per_node")
+        if not limit and units > 1:
+            why = (f"needs {units} units of {block['name']} per GPU server, and the catalog has no sourced slot "
+                   f"count per server (catalog gap)")
+            return [_unmet(group, binding, why, block, kind="slots")], units
+        where = "per GPU server"
+    else:
+        limit, where = block.get("max_units"), "per system"
+    if limit and units > limit:
+        why = f"needs {units} units of {block['name']} but at most {limit} fit {where}"
+        return [_unmet(group, binding, why, block)], limit
+    return [], units
+
+
+def _latency(group, block, gaps):
+    need = group["latency_s"]
+    if not need:
+        return []
+    if block.get("latency_s") is None:
+        gaps.append(_gap(group, "latency_s", block))
+        return []
+    if block["latency_s"] > need:
+        why = (f"{block['name']} answers in {block['latency_s']:.3g} s, slower than the {need:.3g} s needed, "
+               f"at any unit count")
+        return [_unmet(group, "latency_s", why, block)]
+    return []
+
+
+# --- failure domains and degraded mode ---------------------------------------------------------
+
+def protection(block):
+    """{'scheme': 'ec'|'replica'|'within_unit'|'none', 'k', 'm', 'width'} from a block's protection string."""
+    text = str(block.get("protection") or "none")
+    scheme, _, spec = text.partition(":")
+    if scheme == "ec" and "+" in spec:
+        shards, _, per_unit = spec.partition("/")
+        k, m = (int(x) for x in shards.split("+"))
+        per_unit = int(per_unit or 1)  # shards of one stripe placed on one unit (its failure domain)
+        return {"scheme": "ec", "k": k, "m": m, "shards_per_unit": per_unit, "width": math.ceil((k + m) / per_unit),
+                "usable_ratio": k / (k + m), "survives_unit_loss": per_unit <= m}
+    if scheme == "replica" and spec.isdigit():
+        return {"scheme": "replica", "k": 1, "m": int(spec) - 1, "width": int(spec), "usable_ratio": 1 / int(spec)}
+    return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": block.get("usable_fraction")}
+
+
+def failure_domains(block, nodes, units_for_needs):
+    """Minimum unit count of a shared block: the class minimum, the protection width, and the multi-node rule."""
+    scheme = protection(block)
+    floors = {"class minimum": block.get("min_units") or 1, "protection width": scheme["width"] or 1}
+    if nodes > 1 and not block.get("min_units"):
+        floors["multi-node rule"] = MULTI_NODE_MIN_UNITS
+    minimum = max(floors.values())
+    return {"block": block["id"], "min_units": minimum, "floors": floors, "protection": scheme,
+            "basis": block.get("min_units_basis") or "ranking-design: multi-node rule",
+            "units_for_needs": units_for_needs, "binding": minimum > units_for_needs}
+
+
+def degraded_mode(group, block, unit, units):
+    """Headroom with one unit lost, rebuild time, and whether the tier still meets its needs."""
+    after = units - 1
+    headroom = {f: round(unit[f] * after / group[f], 4) for f in SIZED_FIELDS if group[f] > 0 and unit[f]}
+    width = protection(block)["width"]
+    kept = width is None or after >= width
+    lost_bytes = min(group["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
+    survivors_write = (unit["write_bytes_per_s"] or 0) * after
+    rebuild = block.get("rebuild_bytes_per_s")
+    rebuild_s = lost_bytes / rebuild if rebuild else None
+    fastest = lost_bytes / survivors_write if survivors_write else None
+    short = sorted(f for f, h in headroom.items() if h < 1)
+    return {"block": block["id"], "tiers": list(group["tiers"]), "units": units, "units_after_loss": after,
+            "headroom": headroom, "protection_kept": kept, "rebuild_s": rebuild_s,
+            "rebuild_s_lower_bound": round(fastest, 1) if fastest else None,
+            "rebuild_bytes_per_s": rebuild, "meets": bool(after) and not short and kept, "short": short}
+
+
+# --- headroom ---------------------------------------------------------------------------------
+
+def headroom(group, sized):
+    """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
+    result = {}
+    for field in SIZED_FIELDS:
+        if group[field] > 0 and sized["unit"][field]:
+            for tier in group["tiers"]:
+                result[f"{tier}.{field}"] = round(sized["provided"][field] / group[field], 4)
+    latency = sized["block"].get("latency_s")
+    if group["latency_s"] and latency:
+        for tier in group["tiers"]:
+            result[f"{tier}.latency_s"] = round(group["latency_s"] / latency, 4)
+    return result
+
+
+# --- fabric -----------------------------------------------------------------------------------
+
+def network(groups, sized, index, context):
+    """Per-GPU-server storage-network check and the leaf/spine switches the storage fabric needs."""
+    result = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+    shared = [k for k in groups if not sized[k]["block"].get("per_node")]
+    if not shared:
+        return result
+    key = tuple((k, tuple(groups[k]["tiers"]), sized[k]["block"]["id"]) for k in shared)
+    if key in index.networks:
+        return index.networks[key]
+    index.networks[key] = result
+    nodes = context["nodes"]
+    server = (index.fabric.get("servers") or {}).get(context.get("gpu_model") or "")
+    _node_ceiling(result, groups, shared, nodes, server)
+    _switches(result, sized, shared, index, context, server)
+    return result
+
+
+def _node_ceiling(result, groups, shared, nodes, server):
+    ceiling = (server or {}).get("storage_bytes_per_s")
+    sources = list((server or {}).get("sources", [])) or NETWORK_SOURCES
+    for field in ("read_bytes_per_s", "write_bytes_per_s"):
+        need = sum(groups[k][field] for k in shared) / nodes
+        if need <= 0:
+            continue
+        if not ceiling:
+            result["gaps"].append({"requirement": f"network.{field}", "sources": sources,
+                                   "why": "the GPU server preset has no sourced storage-network ceiling"})
+            continue
+        result["headroom"][f"network.{field}"] = round(ceiling / need, 4)
+        if need > ceiling:
+            result["unmet"].append({"requirement": f"network.{field}", "kind": "fabric", "sources": sources, "why": (
+                f"{need / 1e9:.1f} GB/s per GPU server must cross the storage network, above the "
+                f"{ceiling / 1e9:.0f} GB/s one server's storage NICs carry")})
+
+
+def _switches(result, sized, shared, index, context, server):
+    switch = index.blocks.get(index.fabric.get("switch_block") or "")
+    storage_ports = sum(sized[k]["quantity"] * (sized[k]["block"].get("network_ports") or 0) for k in shared)
+    gpu_ports = context["nodes"] * server["storage_ports"] if server and server.get("storage_ports") else None
+    if not switch or not switch.get("switch_ports"):
+        return
+    ports = int(switch["switch_ports"])
+    oversubscription = float(context["procurement"].get("storage_oversubscription") or 1.0)
+    endpoints = storage_ports + (gpu_ports or 0)
+    leaves, spines = leaf_spine(endpoints, ports, oversubscription)
+    result["fabric"] = {"switch": switch["id"], "ports_per_switch": ports, "storage_ports": storage_ports,
+                        "gpu_server_ports": gpu_ports, "endpoints": endpoints, "oversubscription": oversubscription,
+                        "leaves": leaves, "spines": spines}
+    if gpu_ports is None:
+        result["gaps"].append({"requirement": "network.gpu_server_ports", "sources": NETWORK_SOURCES,
+                               "why": "the GPU server preset has no sourced storage port count; switches count "
+                                      "the storage side only"})
+    if leaves > ports:
+        result["unmet"].append({"requirement": "network.switch_ports", "kind": "fabric", "sources": switch["sources"],
+                                "why": f"{endpoints} storage-fabric ports need {leaves} leaves, more than a "
+                                       f"{ports}-port spine connects (a third switch tier is not modelled)"})
+    if leaves + spines:
+        result["bom"].append(bom_line(switch, "fabric", leaves + spines))
+    result["aggregate"] = aggregate(result["bom"], {})
+
+
+def leaf_spine(endpoints, ports, oversubscription=1.0):
+    """(leaves, spines) of a two-tier fabric: downlinks:uplinks = oversubscription:1 on each leaf."""
+    if endpoints <= 0:
+        return 0, 0
+    if endpoints <= ports:
+        return 1, 0
+    down = max(1, math.floor(ports * oversubscription / (1 + oversubscription)))
+    leaves = math.ceil(endpoints / down)
+    spines = math.ceil(leaves * (ports - down) / ports)
+    return leaves, spines
+
+
+# --- bill of materials and totals -------------------------------------------------------------
+
+def bom(groups, sized, index):
+    return [line for key in groups for line in sized[key]["lines"]]
+
+
+def _group_lines(group, sized, index):
+    block, tier = sized["block"], "+".join(group["tiers"])
+    lines = [bom_line(block, tier, sized["quantity"])]
+    port = index.blocks.get(block.get("network_port_block") or "")
+    if port and block.get("network_ports"):
+        lines.append(bom_line(port, tier, sized["quantity"] * block["network_ports"]))
+    return lines
+
+
+def bom_line(block, tier, quantity):
+    """One BOM line; an unknown price stays None ('price unknown'), never an invented or zero price."""
+    price = block.get("price_usd")
+    basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
+    known = price is not None and basis != "unknown"
+    return {"item": block["id"], "name": block["name"], "tier": tier, "quantity": int(quantity),
+            "unit_price_usd": float(price) if known else None,
+            "subtotal_usd": float(price) * quantity if known else None,
+            "price_known": known, "price_basis": basis, "price_year": block.get("price_year"),
+            "source": block.get("price_source") or "", "price_is_estimate": basis not in ("list", "quote"),
+            "quoted": basis == "quote", "vendor_ref": block.get("vendor_ref"),
+            "power_w": _line_total(block.get("power_w"), quantity),
+            "rack_units": _line_total(block.get("rack_units"), quantity)}
+
+
+def _line_total(value, quantity):
+    return None if value is None else float(value) * quantity
+
+
+def aggregate(lines, provided):
+    """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals()."""
+    return {"cost": sum(line["subtotal_usd"] for line in lines if line["price_known"]),
+            "unpriced": [line["item"] for line in lines if not line["price_known"]],
+            "media": [line["item"] for line in lines if line["price_basis"] == "media_lower_bound"],
+            "unknown_power": [line["item"] for line in lines if line["power_w"] is None],
+            "unknown_rack": [line["item"] for line in lines if line["rack_units"] is None],
+            "power": sum(line["power_w"] or 0 for line in lines),
+            "rack_units": sum(line["rack_units"] or 0 for line in lines),
+            "usable": provided.get("capacity_bytes", 0.0), "read": provided.get("read_bytes_per_s", 0.0)}
+
+
+EMPTY_AGGREGATE = aggregate([], {})
+
+
+def totals(aggregates, context):
+    cost = sum(a["cost"] for a in aggregates)
+    unpriced = [item for a in aggregates for item in a["unpriced"]]
+    media = [item for a in aggregates for item in a["media"]]
+    unknown_power = [item for a in aggregates for item in a["unknown_power"]]
+    unknown_rack = [item for a in aggregates for item in a["unknown_rack"]]
+    usable = sum(a["usable"] for a in aggregates)
+    read = sum(a["read"] for a in aggregates)
+    result = {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
+              "cost_is_lower_bound": bool(unpriced or media), "unpriced_items": unpriced, "media_only_items": media,
+              "power_w": sum(a["power"] for a in aggregates), "power_is_partial": bool(unknown_power),
+              "unknown_power_items": unknown_power, "rack_units": sum(a["rack_units"] for a in aggregates),
+              "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
+              "usable_capacity_bytes": usable, "read_bytes_per_s": read,
+              "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
+              "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
+    result["tco"] = tco(result, context)
+    return result
+
+
+def tco(result, context):
+    """Capex + energy + support + rack space over the horizon; unknown parts are named, not zeroed."""
+    procurement = context["procurement"]
+    years = procurement["tco_horizon_years"]
+    energy = result["power_w"] / 1000 * HOURS_PER_YEAR * years * procurement["power_usd_per_kwh"]
+    support_fraction = procurement.get("support_fraction_per_year")
+    support = result["cost_usd"] * support_fraction * years if support_fraction is not None else None
+    rack_price = procurement.get("rack_usd_per_u_per_year")
+    rack = result["rack_units"] * rack_price * years if rack_price is not None else None
+    unknown = [name for name, value in (("support", support), ("rack_space", rack)) if value is None]
+    unknown += ["capex"] if result["cost_is_lower_bound"] else []
+    unknown += ["energy"] if result["power_is_partial"] else []
+    total = result["cost_usd"] + energy + (support or 0) + (rack or 0)
+    gpus = context.get("gpus")
+    return {"horizon_years": years, "capex_usd": result["cost_usd"], "energy_usd": round(energy, 2),
+            "support_usd": None if support is None else round(support, 2),
+            "rack_space_usd": None if rack is None else round(rack, 2), "tco_usd": round(total, 2),
+            "tco_is_lower_bound": bool(unknown), "unknown_parts": unknown,
+            "usd_per_usable_tb": round(total / (result["usable_capacity_bytes"] / 1e12), 2)
+            if result["usable_capacity_bytes"] else None,
+            "usd_per_gb_per_s": round(total / (result["read_bytes_per_s"] / 1e9), 2) if result["read_bytes_per_s"] else None,
+            "usd_per_gpu_hour": round(total / (gpus * HOURS_PER_YEAR * years), 6) if gpus else None,
+            "power_usd_per_kwh": procurement["power_usd_per_kwh"],
+            "sources": list(procurement_rules.SOURCES.values())}
+
+
+# --- names -------------------------------------------------------------------------------------
+
+def _ordered(groups):
+    return sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0]))
+
+
+def option_names(groups, sized, index):
+    """(name, description) of an option, memoised on the groups it is made of."""
+    key = tuple((k, sized[k]["block"]["id"], tuple(groups[k]["tiers"])) for k in groups)
+    if key not in index.names:
+        index.names[key] = (option_name(groups, sized), option_description(groups, sized))
+    return index.names[key]
+
+
+def option_name(groups, sized):
+    """The option's name from the blocks it uses for this use case, in tier order."""
+    labels = []
+    for key in _ordered(groups):
+        label = sized[key]["block"].get("label") or sized[key]["block"]["name"]
+        if label not in labels:
+            labels.append(label)
+    return " + ".join(labels) if labels else "no storage needed"
+
+
+def option_description(groups, sized):
+    return "; ".join(f"{'+'.join(groups[k]['tiers'])}: {sized[k]['quantity']} x {sized[k]['block']['name']}"
+                     for k in _ordered(groups))
+
+
+def figures_kind(sized):
+    return "measured" if any(s["block"].get("figures") == "measured" for s in sized.values()) else "datasheet"
