@@ -11,7 +11,8 @@ import re
 from . import catalog, platform, serving, training, validation
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-KINDS = ("paper", "url", "repository", "datasheet", "standard", "book")
+# "measurement": a figure this project measured with a benchmark it ships (the reference names it).
+KINDS = ("paper", "url", "repository", "datasheet", "standard", "book", "measurement")
 AREAS = (training, serving, catalog, validation, platform)
 
 

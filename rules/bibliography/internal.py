@@ -4,7 +4,7 @@ import re
 
 from . import split
 
-NOTES = re.compile(r"research/|SEED-NOTES|BRIEF\.md|STYLE\.md|catalog-sources|fixtures/catalog/SOURCES",
+NOTES = re.compile(r"(?<![\w-])research/|SEED-NOTES|BRIEF\.md|STYLE\.md|catalog-sources|fixtures/catalog/SOURCES",
                    re.IGNORECASE)
 # Our own code paths as the cited work; a locator inside a cited public repository may name its files.
 OWN_CODE = re.compile(r"^(?:\.\./shared/|\./)?(?:rules|recommender|webui|fixtures|benchmarks|scripts|tests|docs)/")

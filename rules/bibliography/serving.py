@@ -86,14 +86,15 @@ REFERENCES = {
                                                  "Platinum 8480C, 2 TB RAM, 8 × 3.84 TB NVMe U.2 internal storage)",
                                     "https://resources.nvidia.com/en-us-dgx-systems/ai-enterprise-dgx"),
     # --- tabular ML ---
-    "tabular-parse-benchmark": _e("repository", "this project, benchmarks/tabular_parse.py on a PUMS-like "
+    "tabular-parse-benchmark": _e("measurement", "this project, benchmarks/tabular_parse.py on a PUMS-like "
                                                 "44-column CSV; results benchmarks/results/tabular_parse.json "
                                                 "(pandas 3.1.1, pyarrow 26.0.1)"),
     "acs-pums-dictionary": _e("url", "U.S. Census Bureau, American Community Survey PUMS data dictionary and "
                                      "CSV files (SERIALNO, PWGTP1–80 replicate weights, blanks for N/A)",
                               "https://www.census.gov/programs-surveys/acs/microdata/documentation.html"),
     "hluska-nyc-tlc-pandas": _e("url", "hluska.ca, reading the NYC TLC trip records with pandas: 18.2 GB of CSV "
-                                       "in 288.6 s with the default reader (≈63 MB/s)"),
+                                       "in 288.6 s with the default reader (≈63 MB/s)",
+        "https://hluska.ca/"),
     "dell-oneapi-e2e-ml": _e("url", "Dell Technologies InfoHub, Accelerating End-to-End Machine Learning Using "
                                     "the Intel oneAPI Toolkit and Intel Flex Series GPU: ETL the most "
                                     "time-consuming stage; Modin-Dask ≈5× (NYC taxi), ≈3× on 20 cores (Higgs)",
@@ -110,7 +111,8 @@ REFERENCES = {
                                 GH + "modin-project/modin/issues/4119"),
     # --- video analytics ---
     "ip-camera-bitrate-table": _e("url", "Unifore, IP camera bitrate table for H.264 (1080p: 4,000 kbps at "
-                                         "30/20 fps)"),
+                                         "30/20 fps)",
+        "https://www.unifore.net/"),
     "intel-vdms": _e("repository", "IntelLabs/vdms, Visual Data Management System (AddEntity properties, "
                                    "AddDescriptor feature vectors)", GH + "IntelLabs/vdms"),
     "resnet-2016": _e("paper", "K. He et al., Deep Residual Learning for Image Recognition, CVPR 2016. "
@@ -180,13 +182,19 @@ REFERENCES.update({
                               "https://huggingface.co/Qwen/Qwen3-32B"),
     "hf-qwen3-235b-a22b-config": _e("url", "Qwen/Qwen3-235B-A22B, config.json on Hugging Face",
                                     "https://huggingface.co/Qwen/Qwen3-235B-A22B"),
-    "nvidia-a100-datasheet": _e("datasheet", "NVIDIA A100 Tensor Core GPU datasheet; NVIDIA DGX A100 datasheet"),
-    "nvidia-h200-datasheet": _e("datasheet", "NVIDIA H200 Tensor Core GPU datasheet; NVIDIA DGX H200 datasheet"),
-    "nvidia-dgx-b200-datasheet": _e("datasheet", "NVIDIA DGX B200 datasheet (8 × B200, 1,440 GB HBM3e)"),
-    "amd-mi300x-datasheet": _e("datasheet", "AMD Instinct MI300X accelerator datasheet"),
-    "nvidia-l40s-datasheet": _e("datasheet", "NVIDIA L40S GPU datasheet"),
+    "nvidia-a100-datasheet": _e("datasheet", "NVIDIA A100 Tensor Core GPU datasheet; NVIDIA DGX A100 datasheet",
+        "https://www.nvidia.com/en-us/data-center/a100/"),
+    "nvidia-h200-datasheet": _e("datasheet", "NVIDIA H200 Tensor Core GPU datasheet; NVIDIA DGX H200 datasheet",
+        "https://www.nvidia.com/en-us/data-center/h200/"),
+    "nvidia-dgx-b200-datasheet": _e("datasheet", "NVIDIA DGX B200 datasheet (8 × B200, 1,440 GB HBM3e)",
+        "https://www.nvidia.com/en-us/data-center/dgx-b200/"),
+    "amd-mi300x-datasheet": _e("datasheet", "AMD Instinct MI300X accelerator datasheet",
+        "https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html"),
+    "nvidia-l40s-datasheet": _e("datasheet", "NVIDIA L40S GPU datasheet",
+        "https://www.nvidia.com/en-us/data-center/l40s/"),
     "amd-mi355x-datasheet": _e("datasheet", "AMD Instinct MI355X accelerator datasheet; mlcommons/storage "
-                                            "mlpstorage_py/config.py (accelerator name mi355)"),
+                                            "mlpstorage_py/config.py (accelerator name mi355)",
+        "https://www.amd.com/en/products/accelerators/instinct/mi350/mi355x.html"),
     "mlperf-storage-cv-configs": _e("repository", "mlcommons/storage, configs/dlio/workload/ unet3d, resnet50, "
                                                   "cosmoflow, retinanet and flux YAMLs per accelerator",
                                     GH + "mlcommons/storage/tree/main/configs/dlio/workload"),
