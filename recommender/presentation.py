@@ -30,6 +30,7 @@ LABELS = {
     "hbm_pool_bytes": "HBM left for KV", "min_au": "Lowest accelerator utilisation",
     "utilisation_target": "Accelerator utilisation target", "qps": "Queries", "writers": "Concurrent writers",
     "layout": "Checkpoint layout", "cost_curve": "Cost-optimal interval curve",
+    "gpus": "GPUs", "nodes": "GPU servers", "gpu_model": "GPU model",
 }
 UNIT_HINTS = [("_bytes_per_s", "bandwidth", "B/s"), ("_bytes", "", "bytes"), ("_per_s", "", "per s"),
               ("_fraction", "", "%"), ("_usd", "", "USD"), ("_hz", "", "per s"), ("iops", "", "IOPS"),
@@ -133,6 +134,7 @@ def tier_rows(document):
         cells = [{"field": f, "text": units.format_field(f, tier.get(f)) if tier.get(f) else "—"}
                  for f in TIER_FIELDS]
         rows.append(dict(tier, title=TIER_TITLES.get(tier.get("tier"), tier.get("tier")), cells=cells,
+                         need_titles=[NEED_TITLES.get(n, n) for n in tier.get("needs") or []],
                          citations=citations(tier.get("sources"))))
     return rows
 
@@ -195,9 +197,11 @@ def _model_name(uc):
 
 
 def _section_line(uc, section, parts):
+    """'{} sequences' puts the value first; a plain label goes before it ('context 131,072')."""
     values = uc.get(section) or {}
-    return [f"{label} {units.format_field(k, values[k]) if isinstance(values[k], (int, float)) else values[k]}"
-            .strip() for k, label in parts if values.get(k) not in (None, "", 0)]
+    shown = {k: units.format_field(k, v) if isinstance(v, (int, float)) else str(v) for k, v in values.items()}
+    return [(label.format(shown[k]) if "{}" in label else f"{label} {shown[k]}").strip()
+            for k, label in parts if values.get(k) not in (None, "", 0)]
 
 
 WORKLOAD_LINES = {  # each family's own few inputs, in reading order
@@ -205,15 +209,15 @@ WORKLOAD_LINES = {  # each family's own few inputs, in reading order
                                 _layout(uc.get("parallelism"))],
     "cv_training": lambda uc: [_model_name(uc)],
     "llm_inference": lambda uc: [_model_name(uc)] + _section_line(uc, "inference", [
-        ("context_tokens", "context"), ("concurrent_sequences", "sequences ×"), ("kv_dtype", "KV"),
+        ("context_tokens", "context"), ("concurrent_sequences", "{} sequences"), ("kv_dtype", "KV"),
         ("tensor_parallel", "TP"), ("replicas", "replicas")]),
-    "rag": lambda uc: _section_line(uc, "rag", [("vectors", "vectors"), ("dimensions", "dims"),
-                                                ("index", ""), ("qps", "QPS")]),
-    "video_analytics": lambda uc: _section_line(uc, "video", [("streams", "streams"), ("source", ""),
-                                                              ("retention_days", "days kept")]),
-    "tabular_ml": lambda uc: _section_line(uc, "tabular", [("format", ""), ("dataset_bytes", "data"),
+    "rag": lambda uc: _section_line(uc, "rag", [("vectors", "{} vectors"), ("dimensions", "{} dimensions"),
+                                                ("index", ""), ("qps", "{} queries/s")]),
+    "video_analytics": lambda uc: _section_line(uc, "video", [("streams", "{} streams"), ("source", ""),
+                                                              ("retention_days", "{} days kept")]),
+    "tabular_ml": lambda uc: _section_line(uc, "tabular", [("format", ""), ("dataset_bytes", "{} of data"),
                                                            ("scan_target_s", "scan within")]),
-    "data_ingest": lambda uc: _section_line(uc, "ingest", [("mode", ""), ("bytes_per_day", "per day")]),
+    "data_ingest": lambda uc: _section_line(uc, "ingest", [("mode", ""), ("bytes_per_day", "{} per day")]),
 }
 
 

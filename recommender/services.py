@@ -130,7 +130,8 @@ def proposal_build(use_case, measured=None, calibrated_by=None):
 
 def use_case_duplicate(use_case, name=None):
     """A copy of a use case (same input document, a fresh proposal) for a what-if variant."""
-    document = dict(use_case.document, name=name or f"{use_case.name} (copy)")
+    suffix = " (copy)"
+    document = dict(use_case.document, name=name or use_case.name[: 200 - len(suffix)] + suffix)
     return use_case_create(use_case.owner, document)
 
 
@@ -142,7 +143,11 @@ def use_case_delete(use_case):
     from recommender.validation import services as validation_services
     from recommender.validation.models import ValidationRun
 
-    active = ValidationRun.objects.filter(use_case=use_case, status__in=validation_services.ACTIVE)
-    cancelled = [validation_services.run_cancel(run).pk for run in active]
+    cancelled = []
+    for run in ValidationRun.objects.filter(use_case=use_case, status__in=validation_services.ACTIVE):
+        try:
+            cancelled.append(validation_services.run_cancel(run).pk)
+        except validation_services.InputError:  # it finished in the meantime: nothing to cancel
+            pass
     use_case.delete()
     return cancelled

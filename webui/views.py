@@ -90,7 +90,8 @@ def comparison_rows(columns):
     rows = []
     for need, field in keys:
         values = [(c["requirements"].get(need) or {}).get(field) for c in columns]
-        rows.append({"need": need, "field": field, "differs": len(set(values)) > 1,
+        rows.append({"need": need, "need_title": present.NEED_TITLES.get(need, need), "field": field,
+                     "differs": len(set(values)) > 1,
                      "texts": [units.format_field(field, v) for v in values]})
     return rows
 

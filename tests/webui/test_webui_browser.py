@@ -109,5 +109,5 @@ def test_it_compares_scenarios_picked_on_the_list(page, live_server, user, sampl
     table = page.locator("table.compare")
     expect(table).to_contain_text("Small cluster")
     expect(table).to_contain_text("Large cluster")
-    expect(table.locator("tr", has_text="checkpoint · write")).to_contain_text("3.30 GB/s")
+    expect(table.locator("tr", has_text="Checkpoints · Write bandwidth (B/s)")).to_contain_text("3.30 GB/s")
     page.screenshot(path=SHOTS.format("compare"), full_page=True)

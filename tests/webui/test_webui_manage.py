@@ -160,3 +160,23 @@ def test_it_maps_every_advanced_path_to_its_step_field(step):
     form = dict(forms.STEPS)[step]()
     for entry in advanced.ADVANCED[step]:
         assert form.field_for_path(entry.path) == advanced.field_name(entry)
+
+
+def test_it_duplicates_a_use_case_whose_name_is_already_at_the_limit(logged_in, user):
+    long_name = dict(LLAMA3_8B_DOCUMENT, name="x" * 200)
+    original = services.use_case_create(user, long_name)[0]
+    copy, _ = services.use_case_duplicate(original)
+    assert len(copy.name) == 200 and copy.name.endswith(" (copy)")
+
+
+def test_it_deletes_a_use_case_whose_run_finished_while_cancelling(user, own, monkeypatch):
+    from recommender.validation import services as validation_services
+
+    ValidationRun.objects.create(owner=user, use_case=own, status=ValidationRun.RUNNING, budget_s=30)
+
+    def finished(run):
+        raise validation_services.InputError({"status": ["the run already finished (succeeded)"]})
+
+    monkeypatch.setattr(validation_services, "run_cancel", finished)
+    assert services.use_case_delete(own) == []
+    assert not UseCase.objects.filter(pk=own.pk).exists()
