@@ -185,45 +185,43 @@ def _mark_breaks(ax, breaks):
                     xytext=(3, 0), textcoords="offset points")
 
 
-def _curve_series(curve):
-    """(x key, x values, {y key: values}) from a cost curve given as a list of points or a dict of lists."""
-    if isinstance(curve, dict):
-        curve = [dict(zip(curve, values)) for values in zip(*curve.values())] if all(
-            isinstance(v, list) for v in curve.values()) else curve.get("points") or []
-    points = [p for p in curve or [] if isinstance(p, dict)]
-    if len(points) < 2:
-        return None
-    x_key = next((k for k in points[0] if k.endswith("_s") and isinstance(points[0][k], (int, float))), None)
-    y_keys = [k for k in points[0] if k.endswith("_usd") and isinstance(points[0][k], (int, float))]
-    if not x_key or not y_keys:
-        return None
-    return x_key, [p[x_key] / 60 for p in points], {k: [p.get(k) for p in points] for k in y_keys}
+COST_TERMS = (("gpu_usd_per_day", "idle and lost GPU time"), ("storage_usd_per_day", "storage bandwidth"),
+              ("cost_usd_per_day", "total"))
+
+
+def _curve_points(curve):
+    """The cost curve's points that carry a write bandwidth and every cost term (rules/checkpoint_plan.py)."""
+    keys = ("write_bytes_per_s",) + tuple(k for k, _ in COST_TERMS)
+    points = [p for p in curve or [] if isinstance(p, dict)
+              and all(isinstance(p.get(k), (int, float)) for k in keys)]
+    return sorted(points, key=lambda p: p["write_bytes_per_s"]) if len(points) >= 2 else None
 
 
 def checkpoint_cost_svg(document, out=None):
-    """The cost-optimal checkpoint interval: each cost term over the interval, the optimum marked.
+    """Expected cost per day against checkpoint write bandwidth, each term drawn, the optimum marked.
 
-    Reads requirements.checkpoint.cost_curve (points with an `…_s` interval and `…_usd` costs)."""
-    series = _curve_series(((document.get("requirements") or {}).get("checkpoint") or {}).get("cost_curve"))
-    if not series:
+    Reads requirements.checkpoint.cost_curve: points with write_bytes_per_s, interval_s and the
+    gpu / storage / total USD per day at that bandwidth (the interval chosen with it)."""
+    points = _curve_points(((document.get("requirements") or {}).get("checkpoint") or {}).get("cost_curve"))
+    if not points:
         return None
-    x_key, xs, ys = series
+    xs = [p["write_bytes_per_s"] / 1e9 for p in points]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    for i, (key, values) in enumerate(ys.items()):
-        total = key.startswith("total")
-        ax.plot(xs, values, color=INK if total else PALETTE[i % len(PALETTE)], linewidth=1.6 if total else 1,
-                label=key.removesuffix("_usd").replace("_", " "))
-    main = ys.get("total_usd") or ys.get("total_cost_usd") or next(iter(ys.values()))
-    best = min(range(len(main)), key=lambda i: main[i] if main[i] is not None else float("inf"))
+    for i, (key, label) in enumerate(COST_TERMS):
+        total = key == "cost_usd_per_day"
+        ax.plot(xs, [p[key] for p in points], color=INK if total else PALETTE[i % len(PALETTE)],
+                linewidth=1.6 if total else 1, label=label)
+    best = min(range(len(points)), key=lambda i: points[i]["cost_usd_per_day"])
+    interval_min = points[best].get("interval_s", 0) / 60
     ax.axvline(xs[best], color=OK, linewidth=0.9, linestyle="--")
-    ax.annotate(f"optimum {xs[best]:.3g} min", (xs[best], 0.92), xycoords=("data", "axes fraction"),
-                fontsize=7.5, color=OK, xytext=(4, 0), textcoords="offset points")
+    ax.annotate(f"optimum {xs[best]:.3g} GB/s, every {interval_min:.3g} min", (xs[best], 0.92),
+                xycoords=("data", "axes fraction"), fontsize=7.5, color=OK, xytext=(4, 0), textcoords="offset points")
     ax.set_xscale("log")
     usd_axis(ax, "y")
-    ax.set_xlabel(f"checkpoint interval (min, {x_key})")
-    ax.set_ylabel("cost (USD)")
+    ax.set_xlabel("checkpoint write bandwidth (GB/s)")
+    ax.set_ylabel("expected cost (USD per day)")
     ax.legend(frameon=False, fontsize=7.5)
-    ax.set_title("Cost-optimal checkpoint interval", fontsize=9, color=INK)
+    ax.set_title("Cost-optimal checkpoint write bandwidth", fontsize=9, color=INK)
     return (out or _svg)(fig)
 
 

@@ -59,16 +59,27 @@ def test_it_encodes_charts_as_data_uris_for_the_pdf(sample_document):
     assert uris["sweep"] is None  # no sweep given: nothing drawn, nothing encoded
 
 
-@pytest.mark.parametrize("curve", [
-    [{"interval_s": 600, "lost_work_usd": 50.0, "checkpoint_stall_usd": 400.0, "total_usd": 450.0},
-     {"interval_s": 1800, "lost_work_usd": 150.0, "checkpoint_stall_usd": 130.0, "total_usd": 280.0},
-     {"interval_s": 5400, "lost_work_usd": 450.0, "checkpoint_stall_usd": 45.0, "total_usd": 495.0}],
-    {"interval_s": [600, 1800, 5400], "total_usd": [450.0, 280.0, 495.0]},
-])
-def test_it_draws_the_cost_optimal_checkpoint_curve_with_its_optimum(sample_document, curve):
-    sample_document["requirements"]["checkpoint"]["cost_curve"] = curve
+def _point(write_gb_per_s, interval_s, gpu_usd, storage_usd):
+    return {"write_bytes_per_s": write_gb_per_s * 1e9, "interval_s": interval_s, "stall_s": 1.0,
+            "gpu_usd_per_day": gpu_usd, "storage_usd_per_day": storage_usd, "cost_usd_per_day": gpu_usd + storage_usd}
+
+
+def test_it_draws_the_cost_optimal_checkpoint_curve_with_its_optimum(sample_document):
+    sample_document["requirements"]["checkpoint"]["cost_curve"] = [
+        _point(10, 300, 900.0, 50.0), _point(30, 600, 300.0, 150.0), _point(90, 1200, 120.0, 450.0)]
     svg = charts.checkpoint_cost_svg(sample_document)
-    assert "optimum 30 min" in svg
+    assert "optimum 30 GB/s, every 10 min" in svg
+
+
+def test_it_draws_the_curve_the_rules_emit_for_a_training_use_case():
+    import json
+    from pathlib import Path
+
+    import rules
+    case = json.loads((Path(__file__).resolve().parents[2] / "fixtures/usecases/llm_training.json").read_text())
+    result = rules.evaluate(case)
+    svg = charts.checkpoint_cost_svg({"requirements": result["requirements"]})
+    assert svg and "Cost-optimal checkpoint write bandwidth" in svg
 
 
 def test_it_draws_no_checkpoint_curve_without_one(sample_document):
