@@ -245,12 +245,15 @@ def test_it_comes_within_3x_of_published_deployments(path):
     case = json.loads(path.read_text(encoding="utf-8"))
     assert bibliography.unknown([case["source"]]) == []
     assert case["calibrated"] in (True, False)
+    assert bibliography.unknown([case[k] for k in ("source", "cluster_source") if k in case]) == []
     t = shared(rules.evaluate(case["use_case"]))
+    misses = case.get("known_miss", {})
     for field in ("read_bytes_per_s", "write_bytes_per_s"):
         if field not in case["published"]:
             continue  # not published (e.g. MLPerf Storage training runs do not checkpoint)
         ratio = t[field] / case["published"][field]
-        assert 1 / 3 <= ratio <= 3, (field, t[field], case["published"][field])
+        within = 1 / 3 <= ratio <= 3
+        assert within is (field not in misses), (field, ratio, misses.get(field))  # a documented miss stays one
 
 
 def test_it_recommends_a_checkpoint_write_near_the_ra_without_the_envelope():
