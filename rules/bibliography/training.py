@@ -108,8 +108,9 @@ REFERENCES = {
                                                   "train_num_accelerators and train_throughput_mean_MB_per_second "
                                                   "(MiB/s)", "https://github.com/mlcommons/storage_results_v1.0"),
     "deepseek-3fs-readme": _e("repository", "deepseek-ai/3FS, README.md, Performance, 1. Peak throughput: 180 storage "
-                                            "nodes (2×200 Gb/s IB, 16 × 14 TiB NVMe each), 500+ client nodes, aggregate "
-                                            "read approximately 6.6 TiB/s with background traffic from training jobs",
+                                            "nodes (2×200 Gb/s IB, 16 × 14 TiB NVMe each), 500+ client nodes, "
+                                            "aggregate read approximately 6.6 TiB/s with background traffic from "
+                                            "training jobs",
                               "https://github.com/deepseek-ai/3FS"),
     "fire-flyer-2024": _e("paper", "W. An et al. (DeepSeek-AI), Fire-Flyer AI-HPC: A Cost-Effective Software-Hardware "
                                    "Co-Design for Deep Learning, SC'24. arXiv:2408.14158 (10,000 PCIe A100 GPUs, 3FS)",
