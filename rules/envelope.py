@@ -22,8 +22,9 @@ TABLE_H100 = {"good": ((1, 4, 2), (32, 15, 7), (128, 60, 30)),
 # applied per 8-GPU-equivalent server. Table 5 sets the level by whether the dataset fits the servers' cache
 # (a property of the data, not of the GPU), and Table 6's write is sized for checkpoints, which scale with
 # the model, not the GPU; the derivation is named in the basis and in `derived`.
+# L40S is left out: a PCIe inference/graphics server, which no training-cluster RA describes (named gap).
 GENERATION = {"h100": "published", "h200": "published", "b200": "floor",
-              "a100": "derived", "l40s": "derived", "mi300x": "derived", "mi355x": "derived"}
+              "a100": "derived", "mi300x": "derived", "mi355x": "derived"}
 PER_GPU_FLOOR_BYTES_PER_S = {"b200": 1e9}
 GPUS_PER_RA_NODE = 8  # DGX H100: 8 GPUs per node; Table 6 is per node and per SU of 32 nodes
 CV_CLASS = {"unet3d": "volumetric_3d", "cosmoflow": "volumetric_3d", "resnet50": "images_compressed",
@@ -115,5 +116,5 @@ class EnvelopeRules:
                       "applies": fields["applies"], "basis": reason},
                      "envelope = the reference-architecture tier for the class, interpolated in nodes "
                      "(1, 32, 128 nodes of 8 GPUs; linear per node beyond); B200: at least 1 GB/s per GPU; "
-                     "A100, L40S, MI300X, MI355X: the same table per 8 GPUs (derived)",
+                     "A100, MI300X, MI355X: the same table per 8 GPUs (derived)",
                      env["sources"] if env else [RA_H100])

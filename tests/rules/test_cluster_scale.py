@@ -48,7 +48,7 @@ def test_it_gives_blackwell_at_least_one_gb_per_s_per_gpu():
     ("h200", False, 60, "nvidia-dgx-superpod-h100-ra: Table 6"),
     ("b200", False, 1024, "ddn-dgx-b200-blog-2025: 1 GB/s per GPU"),
     ("a100", True, 60, "derived from nvidia-dgx-superpod-h100-ra Table 5 levels"),
-    ("l40s", True, 60, "derived"), ("mi300x", True, 60, "derived"), ("mi355x", True, 60, "derived")])
+    ("mi300x", True, 60, "derived"), ("mi355x", True, 60, "derived")])
 def test_it_covers_every_gpu_generation_and_names_the_derived_ones(gpu, derived, read_gb, source):
     e = env.envelope(gpu, "text", 128, 1024)
     assert e["read_bytes_per_s"] == pytest.approx(read_gb * 1e9) and e["derived"] is derived
@@ -56,8 +56,9 @@ def test_it_covers_every_gpu_generation_and_names_the_derived_ones(gpu, derived,
     assert bibliography.unknown(e["sources"]) == []
 
 
-def test_it_has_no_envelope_for_a_gpu_no_guidance_covers():
-    assert env.envelope("tpu-v5p", "text", 16, 128) is None
+@pytest.mark.parametrize("gpu", ["l40s", "tpu-v5p"])
+def test_it_has_no_envelope_for_a_gpu_no_guidance_covers(gpu):
+    assert env.envelope(gpu, "text", 16, 128) is None
 
 
 def test_it_sizes_the_envelope_on_dgx_equivalent_nodes():
@@ -364,6 +365,9 @@ def _cluster_case(c, nodes=None):
 @given(CLUSTERS)
 def test_it_never_recommends_less_than_the_job_or_the_envelope(c):
     t = shared(_cluster_case(c))
+    if c["gpu_model"] not in env.GENERATION:  # no guidance covers the GPU: the jobs' needs stand alone
+        assert "envelope_read_bytes_per_s" not in t
+        return
     for field in ("read_bytes_per_s", "write_bytes_per_s"):
         assert t[field] >= t[f"job_{field}"] and t[field] >= t[f"envelope_{field}"]
 
