@@ -7,10 +7,18 @@ from .units import DAY
 HOUR = 3600.0
 GB = 1e9
 
-# GPU price per accelerator-hour: AWS EC2 Capacity Blocks for ML, "effective accelerator hourly rate",
-# US East, the table in force until 2025-01-01 (p4d A100, p5 H100, p5e H200). A reserved, not spot, price.
-GPU_HOUR_USD = {"a100": 1.844, "h100": 4.916, "h200": 5.408}
-GPU_HOUR_SOURCE = "aws-ec2-capacity-blocks-pricing: effective accelerator hourly rate, US East (2024 table)"
+# GPU price per accelerator-hour, one published list price per GPU model (the date is in the bibliography entry).
+# A100, H100, H200: AWS EC2 Capacity Blocks for ML, "effective accelerator hourly rate", US East, the table in
+# force until 2025-01-01 (p4d, p5, p5e): a reserved, not spot, price. B200: Spheron's published on-demand rate
+# (2026-03-19; AWS sells p6-b200 only as Capacity Blocks with no public table we could read). MI300X: Azure's
+# on-demand ND MI300X v5 rate of $6 per GPU-hour as reported on 2026-05-18 (a secondary report of the
+# Azure list price). L40S and MI355X: no sourced price (named gap: the stall budget applies).
+GPU_HOUR_USD = {"a100": 1.844, "h100": 4.916, "h200": 5.408, "b200": 6.03, "mi300x": 6.0}
+AWS_CAPACITY_BLOCKS = "aws-ec2-capacity-blocks-pricing: effective accelerator hourly rate, US East (2024 table)"
+GPU_HOUR_SOURCES = {"a100": AWS_CAPACITY_BLOCKS, "h100": AWS_CAPACITY_BLOCKS, "h200": AWS_CAPACITY_BLOCKS,
+                    "b200": "spheron-b200-guide-2026: B200 on-demand $6.03/hr",
+                    "mi300x": "cliffcenter-amd-inference-economics-2026: MI300X at Azure $6/hr"}
+GPU_HOUR_SOURCE = AWS_CAPACITY_BLOCKS
 # Storage bandwidth and capacity before ranking: Amazon FSx for Lustre Persistent-2 SSD at 125 MB/s/TiB,
 # $0.145 per GB-month (US East). One GB/s at 125 MB/s/TiB needs 8 TiB, so 1 GB/s costs 8 × 1,099.5 GB ×
 # $0.145 a month, capacity included. The default is that rental over the amortisation period (a cloud
@@ -60,7 +68,7 @@ def defaults(given, gpu_model):
            "amortisation_years_source": "given" if given.get("amortisation_years") else AMORTISATION_SOURCE,
            "gpu_hour_usd": given.get("gpu_hour_usd", GPU_HOUR_USD.get(gpu_model)),
            "gpu_hour_usd_source": "given" if "gpu_hour_usd" in given else (
-               GPU_HOUR_SOURCE if gpu_model in GPU_HOUR_USD else None),
+               GPU_HOUR_SOURCES.get(gpu_model)),
            "bandwidth_usd_per_gb_per_s": given.get("bandwidth_usd_per_gb_per_s", cloud),
            "capacity_usd_per_tb": given.get("capacity_usd_per_tb", FSX_USD_PER_GB_MONTH * 1000 * 12 * years)}
     out["storage_price_source"] = "given" if "bandwidth_usd_per_gb_per_s" in given else STORAGE_PRICE_SOURCE

@@ -17,9 +17,16 @@ LEVEL = {"text": "good", "images_compressed": "better", "images_uncompressed": "
 TABLE_H100 = {"good": ((1, 4, 2), (32, 15, 7), (128, 60, 30)),
               "better": ((1, 8, 4), (32, 40, 20), (128, 160, 80)),
               "best": ((1, 40, 20), (32, 125, 62), (128, 500, 250))}
-HOPPER = ("h100", "h200")
-BLACKWELL = ("b200",)
-PER_GPU_BLACKWELL_BYTES_PER_S = 1e9
+# Which guidance covers each GPU generation. "published": an RA table for this GPU; "floor": the H100 table as
+# a floor plus a published per-GPU minimum; "derived": no published table was found, so the H100 table is
+# applied per 8-GPU-equivalent server. Table 5 sets the level by whether the dataset fits the servers' cache
+# (a property of the data, not of the GPU), and Table 6's write is sized for checkpoints, which scale with
+# the model, not the GPU; the derivation is named in the basis and in `derived`.
+# L40S is left out: a PCIe inference/graphics server, which no training-cluster RA describes (named gap).
+GENERATION = {"h100": "published", "h200": "published", "b200": "floor",
+              "a100": "derived", "mi300x": "derived", "mi355x": "derived"}
+PER_GPU_FLOOR_BYTES_PER_S = {"b200": 1e9}
+GPUS_PER_RA_NODE = 8  # DGX H100: 8 GPUs per node; Table 6 is per node and per SU of 32 nodes
 CV_CLASS = {"unet3d": "volumetric_3d", "cosmoflow": "volumetric_3d", "resnet50": "images_compressed",
             "retinanet": "images_compressed", "flux": "images_compressed"}
 FAMILY_CLASS = {"llm_training": "text", "video_analytics": "video"}
@@ -62,19 +69,23 @@ def interpolate(points, nodes):
 
 
 def envelope(gpu_model, cls, nodes, gpus):
-    """{read, write, basis, sources} in bytes/s for the cluster, or None when no source covers the GPU."""
-    if gpu_model not in HOPPER + BLACKWELL or cls is None:
+    """{read, write, level, basis, derived, sources} in bytes/s for the cluster, or None when no guidance covers
+    the GPU. Sized on GPUs ÷ 8 DGX-equivalent nodes (`nodes` is kept for the basis text)."""
+    kind = GENERATION.get(gpu_model)
+    if kind is None or cls is None:
         return None
-    level = LEVEL[cls]
-    read, write = (x * 1e9 for x in interpolate(TABLE_H100[level], nodes))
-    basis, sources = f"DGX SuperPOD H100 '{level}' tier at {nodes:,} nodes", [RA_H100]
-    if gpu_model in BLACKWELL:  # the H100 table is a floor; DDN's per-GPU minimum for DGX B200
-        per_gpu = PER_GPU_BLACKWELL_BYTES_PER_S * gpus
-        read, write = max(read, per_gpu), max(write, per_gpu)
-        basis += f", at least 1 GB/s per GPU × {gpus:,} GPUs (DGX B200)"
+    level, equivalent = LEVEL[cls], gpus / GPUS_PER_RA_NODE
+    read, write = (x * 1e9 for x in interpolate(TABLE_H100[level], equivalent))
+    basis, sources = f"DGX SuperPOD H100 '{level}' tier at {equivalent:,.4g} DGX-equivalent nodes", [RA_H100]
+    if kind == "derived":
+        basis += f" (derived for {gpu_model}: no published table; the level follows the data, not the GPU)"
+    floor = PER_GPU_FLOOR_BYTES_PER_S.get(gpu_model)
+    if floor:  # the H100 table is a floor; DDN's per-GPU minimum for DGX B200
+        read, write = max(read, floor * gpus), max(write, floor * gpus)
+        basis += f", at least {floor / 1e9:g} GB/s per GPU × {gpus:,} GPUs (DGX B200)"
         sources.append(DDN_B200)
     return {"read_bytes_per_s": read, "write_bytes_per_s": write, "level": level, "basis": basis,
-            "sources": sources}
+            "derived": kind == "derived", "sources": sources}
 
 
 class EnvelopeRules:
@@ -94,7 +105,7 @@ class EnvelopeRules:
                   "applies": bool(env) and basis == "envelope"}
         if env:
             fields.update(read_bytes_per_s=env["read_bytes_per_s"], write_bytes_per_s=env["write_bytes_per_s"],
-                          level=env["level"], basis=env["basis"])
+                          level=env["level"], basis=env["basis"], derived=env["derived"])
         self.requirements["cluster_envelope"] = fields
         reason = (env["basis"] if env else f"no published envelope for {uc['gpu_model']}" if cls else why)
         self.finding("cluster_envelope_from_reference_architectures",
@@ -104,5 +115,6 @@ class EnvelopeRules:
                       "envelope_write_bytes_per_s": env["write_bytes_per_s"] if env else "unknown",
                       "applies": fields["applies"], "basis": reason},
                      "envelope = the reference-architecture tier for the class, interpolated in nodes "
-                     "(1, 32, 128 nodes; linear per node beyond); Blackwell: at least 1 GB/s per GPU",
+                     "(1, 32, 128 nodes of 8 GPUs; linear per node beyond); B200: at least 1 GB/s per GPU; "
+                     "A100, MI300X, MI355X: the same table per 8 GPUs (derived)",
                      env["sources"] if env else [RA_H100])

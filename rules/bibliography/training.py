@@ -98,7 +98,32 @@ REFERENCES = {
                                                      "as cachefilesd cache and for temporary checkpoints flushed to "
                                                      "shared storage",
                                               "https://docs.nvidia.com/dgx/dgxgb200-user-guide/storage.html"),
+    "meta-rsc-2022": _e("url", "Meta AI, Introducing the AI Research SuperCluster (blog, 2022-01-24): 760 DGX A100 "
+                               "(6,080 A100) in phase 1, 16,000 A100 when complete, analysing 'text, images, and "
+                               "video together'; 'a caching and storage system that can serve 16 TB/s of training "
+                               "data' (figure as quoted in the press coverage of the announcement, e.g. "
+                               "candid.technology/meta-supercomputer)", "https://ai.meta.com/blog/ai-rsc/"),
+    "mlperf-storage-results-v1": _e("repository", "mlcommons/storage_results_v1.0 (MLPerf Storage v1.0 results, 2024), "
+                                                  "Closed/*/results/**/mlperf_storage_report.json: "
+                                                  "train_num_accelerators and train_throughput_mean_MB_per_second "
+                                                  "(MiB/s)", "https://github.com/mlcommons/storage_results_v1.0"),
+    "deepseek-3fs-readme": _e("repository", "deepseek-ai/3FS, README.md, Performance, 1. Peak throughput: 180 storage "
+                                            "nodes (2×200 Gb/s IB, 16 × 14 TiB NVMe each), 500+ client nodes, "
+                                            "aggregate read approximately 6.6 TiB/s with background traffic from "
+                                            "training jobs",
+                              "https://github.com/deepseek-ai/3FS"),
+    "fire-flyer-2024": _e("paper", "W. An et al. (DeepSeek-AI), Fire-Flyer AI-HPC: A Cost-Effective Software-Hardware "
+                                   "Co-Design for Deep Learning, SC'24. arXiv:2408.14158 (10,000 PCIe A100 GPUs, 3FS)",
+                          "https://arxiv.org/abs/2408.14158"),
     # --- prices ---
+    "spheron-b200-guide-2026": _e("url", "Spheron, NVIDIA B200 Guide: Specs, Benchmarks, Cloud Pricing & H100 "
+                                         "Upgrade (2026-03-19): B200 $6.03/hr on-demand per GPU (a published "
+                                         "neocloud list price)", "https://www.spheron.network/blog/nvidia-b200-"
+                                         "complete-guide"),
+    "cliffcenter-amd-inference-economics-2026": _e("url", "Cliff Center, AMD inference economics (research note, "
+                                                          "2026-05-18): MI300X listed at Azure $6/hr and Oracle "
+                                                          "$6/hr per GPU (a secondary report of the list prices)",
+                                                   "https://www.cliffcenter.com/research/amd-inference-economics"),
     "aws-ec2-capacity-blocks-pricing": _e("url", "Amazon EC2 Capacity Blocks for ML pricing: effective accelerator "
                                                  "hourly rate, US East (table in force until 2025-01-01): "
                                                  "p4d A100 $1.844, p5 H100 $4.916, p5e H200 $5.408",

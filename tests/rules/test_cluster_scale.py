@@ -42,8 +42,29 @@ def test_it_gives_blackwell_at_least_one_gb_per_s_per_gpu():
     assert e["read_bytes_per_s"] == e["write_bytes_per_s"] == pytest.approx(256e9)
 
 
-def test_it_has_no_envelope_for_a_gpu_without_a_published_one():
-    assert env.envelope("mi300x", "text", 16, 128) is None
+# Source beside each row: which guidance covers the GPU generation (rules/envelope.py GENERATION).
+@pytest.mark.parametrize("gpu, derived, read_gb, source", [
+    ("h100", False, 60, "nvidia-dgx-superpod-h100-ra: Table 6"),
+    ("h200", False, 60, "nvidia-dgx-superpod-h100-ra: Table 6"),
+    ("b200", False, 1024, "ddn-dgx-b200-blog-2025: 1 GB/s per GPU"),
+    ("a100", True, 60, "derived from nvidia-dgx-superpod-h100-ra Table 5 levels"),
+    ("mi300x", True, 60, "derived"), ("mi355x", True, 60, "derived")])
+def test_it_covers_every_gpu_generation_and_names_the_derived_ones(gpu, derived, read_gb, source):
+    e = env.envelope(gpu, "text", 128, 1024)
+    assert e["read_bytes_per_s"] == pytest.approx(read_gb * 1e9) and e["derived"] is derived
+    assert ("derived" in e["basis"]) is derived
+    assert bibliography.unknown(e["sources"]) == []
+
+
+@pytest.mark.parametrize("gpu", ["l40s", "tpu-v5p"])
+def test_it_has_no_envelope_for_a_gpu_no_guidance_covers(gpu):
+    assert env.envelope(gpu, "text", 16, 128) is None
+
+
+def test_it_sizes_the_envelope_on_dgx_equivalent_nodes():
+    """Table 6 is per 8-GPU DGX: 255 GPUs are 31.875 DGX-equivalents, between one node and one SU."""
+    e = env.envelope("h100", "volumetric_3d", 32, 255)
+    assert e["read_bytes_per_s"] == pytest.approx((40 + (31.875 - 1) / 31 * 85) * 1e9)
 
 
 @pytest.mark.parametrize("doc, cls", [
@@ -111,18 +132,31 @@ def test_it_matches_the_closed_form_young_approximation_for_small_stalls():
     assert b == pytest.approx(young, rel=0.02)
 
 
-@pytest.mark.parametrize("staging", ["none", "host_memory"])
-def test_it_never_lowers_the_cost_optimal_write_with_more_gpus(staging):
+@pytest.mark.parametrize("staging, gpu", [("none", "h100"), ("host_memory", "h100"), ("none", "b200"),
+                                         ("none", "mi300x"), ("none", "a100")])
+def test_it_never_lowers_the_cost_optimal_write_with_more_gpus(staging, gpu):
     prev = 0.0
     for nodes in (4, 16, 64, 128, 512, 1024, 2048, 4096):
-        ck = training(gpus=nodes * 8, parallelism={"tensor": 8},
+        ck = training(gpus=nodes * 8, gpu_model=gpu, parallelism={"tensor": 8},
                       checkpoint={"staging": staging})["requirements"]["checkpoint"]
         assert ck["write_bytes_per_s"] >= prev
         prev = ck["write_bytes_per_s"]
 
 
+@pytest.mark.parametrize("gpu, price, source", [
+    ("a100", 1.844, "aws-ec2-capacity-blocks-pricing"), ("h100", 4.916, "aws-ec2-capacity-blocks-pricing"),
+    ("h200", 5.408, "aws-ec2-capacity-blocks-pricing"), ("b200", 6.03, "spheron-b200-guide-2026"),
+    ("mi300x", 6.0, "cliffcenter-amd-inference-economics-2026"), ("l40s", None, None), ("mi355x", None, None)])
+def test_it_defaults_a_sourced_gpu_price_per_model(gpu, price, source):
+    econ = ec.defaults({}, gpu)
+    assert econ["gpu_hour_usd"] == price
+    assert (econ["gpu_hour_usd_source"] or "").split(":")[0] == (source or "")
+    if source:
+        assert bibliography.unknown([econ["gpu_hour_usd_source"]]) == []
+
+
 def test_it_falls_back_to_the_stall_budget_without_a_gpu_price():
-    r = training(gpu_model="mi300x")
+    r = training(gpu_model="mi355x")
     assert r["requirements"]["checkpoint"]["sizing"] == "stall_budget"
     f = next(x for x in r["findings"] if x["rule"] == "checkpoint_interval_from_failure_rate")
     assert "economics.gpu_hour_usd" in f["inputs"]["sizing"]
@@ -211,10 +245,16 @@ def test_it_cites_only_bibliography_keys_in_cluster_findings():
 def test_it_comes_within_3x_of_published_deployments(path):
     case = json.loads(path.read_text(encoding="utf-8"))
     assert bibliography.unknown([case["source"]]) == []
+    assert case["calibrated"] in (True, False)
+    assert bibliography.unknown([case[k] for k in ("source", "cluster_source") if k in case]) == []
     t = shared(rules.evaluate(case["use_case"]))
+    misses = case.get("known_miss", {})
     for field in ("read_bytes_per_s", "write_bytes_per_s"):
+        if field not in case["published"]:
+            continue  # not published (e.g. MLPerf Storage training runs do not checkpoint)
         ratio = t[field] / case["published"][field]
-        assert 1 / 3 <= ratio <= 3, (field, t[field], case["published"][field])
+        within = 1 / 3 <= ratio <= 3
+        assert within is (field not in misses), (field, ratio, misses.get(field))  # a documented miss stays one
 
 
 def test_it_recommends_a_checkpoint_write_near_the_ra_without_the_envelope():
@@ -309,7 +349,8 @@ def test_it_rejects_a_bad_capacity_plan():
 # --- properties over random clusters (hypothesis) ------------------------------------------------------
 
 
-CLUSTERS = st.fixed_dictionaries({"nodes": st.integers(1, 4096), "gpu_model": st.sampled_from(["h100", "h200", "b200"]),
+GPU_MODELS = ["h100", "h200", "b200", "a100", "mi300x", "l40s", "mi355x"]
+CLUSTERS = st.fixed_dictionaries({"nodes": st.integers(1, 4096), "gpu_model": st.sampled_from(GPU_MODELS),
                                   "staging": st.sampled_from(["none", "host_memory", "local_nvme"]),
                                   "workload_class": st.sampled_from(("auto",) + env.CLASSES)})
 
@@ -324,6 +365,9 @@ def _cluster_case(c, nodes=None):
 @given(CLUSTERS)
 def test_it_never_recommends_less_than_the_job_or_the_envelope(c):
     t = shared(_cluster_case(c))
+    if c["gpu_model"] not in env.GENERATION:  # no guidance covers the GPU: the jobs' needs stand alone
+        assert "envelope_read_bytes_per_s" not in t
+        return
     for field in ("read_bytes_per_s", "write_bytes_per_s"):
         assert t[field] >= t[f"job_{field}"] and t[field] >= t[f"envelope_{field}"]
 
