@@ -180,3 +180,17 @@ def test_it_deletes_a_use_case_whose_run_finished_while_cancelling(user, own, mo
     monkeypatch.setattr(validation_services, "run_cancel", finished)
     assert services.use_case_delete(own) == []
     assert not UseCase.objects.filter(pk=own.pk).exists()
+
+
+def test_it_takes_the_cluster_scale_and_procurement_inputs_in_the_cluster_step(logged_in):
+    wizard = Wizard(logged_in)
+    wizard.post("basics", {"workload": "llm_inference", "priority": "balanced"})
+    wizard.post("model", {"preset": "llama3.1-70b"})
+    wizard.post("inference", {"context_tokens": "8k", "concurrent_sequences": "8", "kv_dtype": "bf16",
+                              "weight_dtype": "bf16", "tensor_parallel": "8", "replicas": "1"})
+    review = wizard.post("cluster", {"gpus": "8", "gpu_model": "h100", "adv_gpu_hour_usd": "3.5",
+                                     "adv_sizing_basis": "jobs_only", "adv_tco_horizon_years": "4"})
+    document = json.loads(review.context["document_json"])
+    assert document["economics"]["gpu_hour_usd"] == 3.5
+    assert document["cluster"]["sizing_basis"] == "jobs_only"
+    assert document["procurement"]["tco_horizon_years"] == 4

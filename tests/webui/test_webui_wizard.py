@@ -126,6 +126,10 @@ def test_it_keeps_two_wizards_in_one_session_apart(logged_in):
     ("model.preset", "model", "preset"),
     ("checkpoint.stall_budget_fraction", "checkpoint", "stall_budget_percent"),
     ("checkpoint.restart_s", "checkpoint", "adv_restart_s"),
+    ("checkpoint.sizing", "checkpoint", "adv_sizing"),
+    ("economics.gpu_hour_usd", "cluster", "adv_gpu_hour_usd"),
+    ("cluster.sizing_basis", "cluster", "adv_sizing_basis"),
+    ("procurement.tco_horizon_years", "cluster", "adv_tco_horizon_years"),
     ("inference.context_tokens", "inference", "context_tokens"),
     ("workload.1", "basics", "also"),
 ])
