@@ -123,3 +123,31 @@ def test_it_answers_503_with_the_reason_when_the_broker_is_down(transactional_db
         target_dir.rmdir()
     assert response.status_code == 503, response.content
     assert "could not queue the run" in response.json()["detail"] and response["Retry-After"]
+
+
+def test_it_renders_a_proposals_pdf_once_and_serves_it_from_the_cache(api_client, user):
+    import time
+
+    from recommender.api import pdfs
+    from recommender.models import Proposal
+
+    cache.clear()
+    pk = api_client.post("/api/v1/use-cases/", MLPERF_LLAMA3_8B, format="json").json()["id"]
+    started = time.monotonic()
+    first = api_client.get(f"/api/v1/use-cases/{pk}/report.pdf")
+    render_s = time.monotonic() - started
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    assert cache.get(pdfs.cache_key(Proposal.objects.get(use_case_id=pk))) == first.content
+    started = time.monotonic()
+    again = api_client.get(f"/api/v1/use-cases/{pk}/report.pdf")
+    assert again.content == first.content and time.monotonic() - started < render_s
+    cache.clear()
+
+
+def test_it_lets_one_user_render_one_pdf_at_a_time(api_client, user):
+    pk = api_client.post("/api/v1/use-cases/", MLPERF_LLAMA3_8B, format="json").json()["id"]
+    cache.clear()
+    cache.add(f"pdf-render:{user.pk}", 1, timeout=60)  # a render of this user in progress
+    response = api_client.get(f"/api/v1/use-cases/{pk}/report.pdf")
+    assert response.status_code == 429 and response["Retry-After"] and "being rendered" in response.json()["detail"]
+    cache.clear()
