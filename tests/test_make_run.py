@@ -46,10 +46,10 @@ def request(url, token, body=None):
 
 
 @contextmanager
-def app_running(tmp_path):
+def app_running(tmp_path, **extra_env):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(PORT=str(port), ADVISOR_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="1")
+    env.update(PORT=str(port), ADVISOR_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="1", **extra_env)
     log = open(tmp_path / "run.log", "w")
     proc = subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -72,7 +72,8 @@ def running_app(tmp_path):
 @pytest.fixture(scope="module")
 def shared_app(tmp_path_factory):
     """One `make run` for the checks that leave it running (each start costs tens of seconds)."""
-    with app_running(tmp_path_factory.mktemp("shared-app")) as app:
+    # a sizing rate the fairness test's greedy client exceeds within its 12 s (the other stays below)
+    with app_running(tmp_path_factory.mktemp("shared-app"), THROTTLE_SIZING="30/min") as app:
         yield app
 
 
