@@ -73,7 +73,8 @@ def running_app(tmp_path):
 def shared_app(tmp_path_factory):
     """One `make run` for the checks that leave it running (each start costs tens of seconds)."""
     # a sizing rate the fairness test's greedy client exceeds within its 12 s (the other stays below)
-    with app_running(tmp_path_factory.mktemp("shared-app"), THROTTLE_SIZING="30/min") as app:
+    with app_running(tmp_path_factory.mktemp("shared-app"), THROTTLE_SIZING="30/min",
+                     VALIDATION_SIZE_CAP_BYTES=str(64 << 20), VALIDATION_FREE_FLOOR_BYTES="0") as app:
         yield app
 
 

@@ -18,7 +18,7 @@ from tests.api.cases import MLPERF_LLAMA3_8B
 
 ROOT = Path(__file__).resolve().parents[2]
 ST = Path(sys.executable).with_name("st")
-MAX_TIME_S = 75
+MAX_TIME_S = 50
 
 
 @pytest.fixture
