@@ -138,8 +138,8 @@ def use_case_duplicate(use_case, name=None):
 def use_case_delete(use_case):
     """Cancel the use case's queued or running validations, then delete it with its proposals.
 
-    Cancelling goes through recommender.validation.services.run_cancel (workers stop at their next
-    progress check); the runs' rows then go with the use case."""
+    Running hosts stop at their next progress check. A run that finishes while being cancelled is
+    left as it ended. Returns the ids of the runs this call cancelled."""
     from recommender.validation import services as validation_services
     from recommender.validation.models import ValidationRun
 
@@ -147,7 +147,7 @@ def use_case_delete(use_case):
     for run in ValidationRun.objects.filter(use_case=use_case, status__in=validation_services.ACTIVE):
         try:
             cancelled.append(validation_services.run_cancel(run).pk)
-        except validation_services.InputError:  # it finished in the meantime: nothing to cancel
+        except validation_services.InputError:  # it finished meanwhile
             pass
     use_case.delete()
     return cancelled

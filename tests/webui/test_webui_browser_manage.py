@@ -85,7 +85,7 @@ def test_it_cancels_a_queued_validation_with_its_button(page, live_server, user,
     use_case, _ = services.use_case_create(user, LLAMA3_8B)
     (tmp_path / "target").mkdir()
     Target.objects.create(name="scratch", host_queue="nobody-listens", path=str(tmp_path / "target"),
-                          block="pfs-flash-5u", size_cap_bytes=48 << 20, free_floor_bytes=0)
+                          block="pfs-flash-5u", size_cap_bytes=48 << 20, free_floor_bytes=0, public=True)
     log_in(page, live_server)
     page.goto(f"{live_server.url}/use-cases/{use_case.pk}/")
     page.fill("#budget_s", "5")
