@@ -56,7 +56,7 @@ def proposal_detail(request, pk):
 
 def render_result(request, use_case, proposal):
     context = present.result_context(proposal.document)
-    stored = services.proposal_charts_ensure(proposal)  # drawn when the proposal was built; never here
+    stored = services.proposal_charts_ensure(proposal)  # drawn on the first view, stored, never redrawn
     context.update({"charts": stored.get("svg") or {}, "sweep": stored.get("sweep")})
     context.update({
         "use_case": use_case, "proposal": proposal,

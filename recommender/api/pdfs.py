@@ -40,11 +40,12 @@ def cached_pdf(proposal, user_id=None):
         pdf = cache.get(key)
     except Exception as error:  # cache down: render, as before
         log.warning("pdf cache unavailable (%s)", error)
+        services.proposal_charts_ensure(proposal)
         return export.proposal_pdf(proposal)
     if pdf is not None:
         return pdf
     with render_slot(user_id):
-        services.proposal_charts_ensure(proposal)  # a proposal stored before charts were kept: drawn once
+        services.proposal_charts_ensure(proposal)  # drawn the first time it is shown, then stored
         pdf = export.proposal_pdf(proposal)
     try:
         cache.set(key, pdf, timeout=settings.PDF_CACHE_TIMEOUT_S)
