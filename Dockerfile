@@ -13,7 +13,7 @@ RUN pip install --no-cache-dir uv \
 
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
 COPY . .
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 ADVISOR_DATA_DIR=/data
 RUN SECRET_KEY=build-only-build-only-build-only-xx python manage.py collectstatic --noinput -v 0 \
