@@ -112,7 +112,7 @@ def test_it_answers_503_with_the_reason_when_the_broker_is_down(transactional_db
     target_dir = ROOT / "var" / "test-broker-down-target"
     target_dir.mkdir(parents=True, exist_ok=True)
     Target.objects.create(name="default", host_queue="advisor", path=str(target_dir),
-                          size_cap_bytes=1 << 26, free_floor_bytes=0)
+                          size_cap_bytes=1 << 26, free_floor_bytes=0, public=True)
     client = APIClient()
     client.force_authenticate(user)
     unreachable = Celery("unreachable", broker="redis://127.0.0.1:1/0",  # nothing listens on port 1

@@ -69,7 +69,7 @@ def test_it_plans_around_numbers_no_float_holds():
                               '"use_case": {"gpus": 8}}' % total)
         steps = workloads.plan(proposal, 10, 64 * MiB)
         checkpoint = next(s for s in steps if s["probe"] == "checkpoint_write")
-        assert "no checkpoint layout in the requirements: shards sized by the cap only" in checkpoint["sources"]
+        assert "no checkpoint layout in the requirements: shards sized by the cap only" in checkpoint["notes"]
 
 
 @pytest.mark.parametrize("args, message", [

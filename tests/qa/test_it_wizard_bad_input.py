@@ -53,15 +53,16 @@ def test_it_shows_the_current_step_again_for_a_step_the_wizard_does_not_have(log
     assert current_step(response) == "training"
 
 
-def test_it_sends_a_huge_gpu_count_back_to_the_cluster_step(logged_in):
+def test_it_stops_a_huge_gpu_count_at_the_cluster_step(logged_in):
     wizard = Wizard(logged_in)
-    steps = [(name, {**fields, "gpus": "1" + "0" * 30} if name == "cluster" else fields)
-             for name, fields in LLAMA3_8B_STEPS]
-    wizard.walk(steps)
-    response = wizard.post("review", {})
+    response = None
+    for name, fields in LLAMA3_8B_STEPS:
+        response = wizard.post(name, {**fields, "gpus": "1" + "0" * 30} if name == "cluster" else fields)
+        if name == "cluster":
+            break
     assert response.status_code == 200
-    assert current_step(response) == "cluster"
-    assert response.context["form"].errors["gpus"] == ["must be at most 1,000,000"]
+    assert current_step(response) == "cluster"  # each step enforces its own limits (issue 12)
+    assert "1000000" in response.context["form"].errors["gpus"][0].replace(",", "")  # the validator's MAX_GPUS
     assert not UseCase.objects.exists()
 
 
