@@ -17,8 +17,11 @@ run: setup
 test: system-packages setup
 	$(UV) run --frozen pytest
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on this project's
+# machines) nothing else writes it, and every start of manage.py would recompile Django (~1 s).
 setup: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	@.venv/bin/python -m compileall -q -j 0 recommender rules webui scripts manage.py >/dev/null
 
 # uv itself, when the machine has none: a private venv under .tools/ (PyPI only).
 $(CURDIR)/.tools/bin/uv:

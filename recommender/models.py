@@ -26,7 +26,7 @@ class Proposal(models.Model):
     priority = models.CharField(max_length=20, default="balanced")
     document = models.JSONField(help_text="requirements, tiers, proposals, findings")
     charts = models.JSONField(default=dict, blank=True,
-                              help_text="SVG charts drawn once when the proposal was built, and the GPU sweep they show")
+                              help_text="SVG charts drawn once, when the proposal is first shown, and the GPU sweep they show")
     calibrated_by = models.ForeignKey(
         "benchmarks.ValidationRun", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="calibrated_proposals",

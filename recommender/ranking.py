@@ -69,6 +69,17 @@ def _propose(architecture, tiers, index, context):
     missing = parts.unmapped(architecture, tiers, index)
     tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in index.blocks]
     groups = parts.groups(architecture, tiers, index, context["nodes"])
+    signature = None if missing else tuple((k, tuple(g["tiers"])) for k, g in groups.items())
+    body = index.options.get(signature) if signature is not None else None
+    if body is None:
+        body = _option_body(groups, missing, index, context)
+        if signature is not None:
+            index.options[signature] = body
+    return {**body, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]]}
+
+
+def _option_body(groups, missing, index, context):
+    """Everything about an option that depends on the blocks it uses, not on the architecture's id."""
     sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
     headroom, unmet, gaps = {}, list(missing), []
     for key in sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0])):
@@ -84,8 +95,7 @@ def _propose(architecture, tiers, index, context):
     totals = parts.totals(aggregates, context)
     status = "unmet" if unmet else ("unknown" if gaps else "met")
     name, description = parts.option_names(groups, sized, index)
-    return {**totals, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]],
-            "name": name, "description": description,
+    return {**totals, "name": name, "description": description,
             "bom": bom, "headroom": headroom, "unmet": unmet, "gaps": gaps, "status": status,
             "meets_requirements": status == "met", "first_unmet": unmet[0]["requirement"] if unmet else None,
             "breaks_on": unmet[0]["kind"] if unmet else None,

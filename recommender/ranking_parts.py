@@ -45,6 +45,7 @@ class Index:
         self.networks = {}  # shared sizing → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
         self.names = {}  # groups of an option → (name, description)
+        self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
 
     def variants(self, block):
         return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]

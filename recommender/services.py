@@ -69,15 +69,18 @@ def sweep_summary(sweep):
 
 
 def proposal_charts(use_case_document, proposal_document):
-    """The charts stored with a proposal, drawn once here: pages and PDF only read them."""
-    from recommender.reports import charts  # matplotlib: paid when a proposal is built, not at start-up
+    """The charts stored with a proposal (drawn by proposal_charts_ensure): pages and PDF only read them."""
+    from recommender.reports import charts  # matplotlib: paid on first view, not at start-up
 
     sweep = gpu_sweep(use_case_document)
     return {**charts.draw_stored(proposal_document, sweep), "sweep": sweep_summary(sweep)}
 
 
 def proposal_charts_ensure(proposal):
-    """A proposal stored before charts were kept gets them drawn once and saved."""
+    """The proposal's charts, drawn and stored the first time a page or the PDF shows it; never again.
+
+    Building a proposal does not draw them: matplotlib costs ~1–3 s of CPU per proposal, which an API
+    client that only reads the JSON would pay on every create (docs/performance/reports.md)."""
     if not proposal.charts.get("svg"):
         proposal.charts = proposal_charts(proposal.use_case.document, proposal.document)
         Proposal.objects.filter(pk=proposal.pk).update(charts=proposal.charts)
@@ -87,7 +90,6 @@ def proposal_charts_ensure(proposal):
 def use_case_create(owner, document):
     """Validate and evaluate first, then store the use case with its first proposal (all or nothing)."""
     proposal_document = use_case_evaluate(document, owner=owner)
-    charts = proposal_charts(document, proposal_document)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
         use_case = UseCase.objects.create(
@@ -99,14 +101,13 @@ def use_case_create(owner, document):
             document=document,
         )
         proposal = Proposal.objects.create(
-            use_case=use_case, priority=proposal_document["priority"], document=proposal_document, charts=charts
+            use_case=use_case, priority=proposal_document["priority"], document=proposal_document
         )
     return use_case, proposal
 
 
 def use_case_update(use_case, document):
     proposal_document = use_case_evaluate(document, owner=use_case.owner)
-    charts = proposal_charts(document, proposal_document)
     normalized = proposal_document["use_case"]
     with transaction.atomic():
         use_case.name = normalized.get("name") or normalized["workload"]
@@ -114,7 +115,7 @@ def use_case_update(use_case, document):
         use_case.document = document
         use_case.save()
         proposal = Proposal.objects.create(
-            use_case=use_case, priority=proposal_document["priority"], document=proposal_document, charts=charts
+            use_case=use_case, priority=proposal_document["priority"], document=proposal_document
         )
     return use_case, proposal
 
@@ -124,7 +125,6 @@ def proposal_build(use_case, measured=None, calibrated_by=None):
     document = use_case_evaluate(use_case.document, measured=measured, owner=use_case.owner)
     return Proposal.objects.create(
         use_case=use_case, priority=document["priority"], document=document, calibrated_by=calibrated_by,
-        charts=proposal_charts(use_case.document, document),
     )
 
 
@@ -138,8 +138,8 @@ def use_case_duplicate(use_case, name=None):
 def use_case_delete(use_case):
     """Cancel the use case's queued or running validations, then delete it with its proposals.
 
-    Cancelling goes through recommender.validation.services.run_cancel (workers stop at their next
-    progress check); the runs' rows then go with the use case."""
+    Running hosts stop at their next progress check. A run that finishes while being cancelled is
+    left as it ended. Returns the ids of the runs this call cancelled."""
     from recommender.validation import services as validation_services
     from recommender.validation.models import ValidationRun
 
@@ -147,7 +147,7 @@ def use_case_delete(use_case):
     for run in ValidationRun.objects.filter(use_case=use_case, status__in=validation_services.ACTIVE):
         try:
             cancelled.append(validation_services.run_cancel(run).pk)
-        except validation_services.InputError:  # it finished in the meantime: nothing to cancel
+        except validation_services.InputError:  # it finished meanwhile
             pass
     use_case.delete()
     return cancelled

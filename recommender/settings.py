@@ -216,10 +216,13 @@ MIDDLEWARE.insert(1, "recommender.middleware.ContentSecurityPolicyMiddleware")
 MIDDLEWARE.append("recommender.middleware.LoginThrottleMiddleware")
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BODY_BYTES", 2_621_440, minimum=1024)
 
-# The data dir holds the database, the tokens and the secret key: owner only.
-DATA_DIR.chmod(0o700)
-for _path in DATA_DIR.glob("*.sqlite3*"):
-    _path.chmod(0o600)
+# The data dir holds the database, the tokens and the secret key: owner only (when we own it).
+try:
+    DATA_DIR.chmod(0o700)
+    for _path in DATA_DIR.glob("*.sqlite3*"):
+        _path.chmod(0o600)
+except OSError:
+    pass
 
 # Throttle counters must be shared by every gunicorn worker: the database cache on the embedded
 # default (`createcachetable`, done by migrate's caller), Redis alongside PostgreSQL.

@@ -22,7 +22,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_http(url, proc, timeout_s=120):
+def wait_http(url, proc, timeout_s=240):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         assert proc.poll() is None, "run.py exited early"
@@ -46,10 +46,10 @@ def request(url, token, body=None):
 
 
 @contextmanager
-def app_running(tmp_path):
+def app_running(tmp_path, **extra_env):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(PORT=str(port), ADVISOR_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="1")
+    env.update(PORT=str(port), ADVISOR_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="1", **extra_env)
     log = open(tmp_path / "run.log", "w")
     proc = subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -72,7 +72,9 @@ def running_app(tmp_path):
 @pytest.fixture(scope="module")
 def shared_app(tmp_path_factory):
     """One `make run` for the checks that leave it running (each start costs tens of seconds)."""
-    with app_running(tmp_path_factory.mktemp("shared-app")) as app:
+    # a sizing rate the fairness test's greedy client exceeds within its 12 s (the other stays below)
+    with app_running(tmp_path_factory.mktemp("shared-app"), THROTTLE_SIZING="30/min",
+                     VALIDATION_SIZE_CAP_BYTES=str(64 << 20), VALIDATION_FREE_FLOOR_BYTES="0") as app:
         yield app
 
 
@@ -159,6 +161,63 @@ def test_it_keeps_the_database_and_data_dir_private(shared_app):
     assert data_dir.stat().st_mode & 0o777 == 0o700
     assert (data_dir / "db.sqlite3").stat().st_mode & 0o777 == 0o600
     assert (data_dir / "redis" / "appendonly.aof").exists() or (data_dir / "redis" / "appendonlydir").exists()
+
+
+FLOOD_SETUP = """
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from recommender.models import UseCase
+user = get_user_model().objects.create_user("flood", password="flood-password-1")
+UseCase.objects.bulk_create(UseCase(owner=user, name=f"f{i}", workload="llm_training",
+                                    document={"pad": "x" * 30000}) for i in range(300))
+print(Token.objects.create(user=user).key)
+"""
+SIZING = {"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "gpus": 8}
+
+
+def sizing_p50_s(base, token, count=9):
+    times = []
+    for _ in range(count):
+        started = time.monotonic()
+        status, _ = request(f"{base}/api/v1/sizing", token, SIZING)
+        assert status == 200
+        times.append(time.monotonic() - started)
+    return sorted(times)[len(times) // 2]
+
+
+def flood(base, token, until, seen):
+    """One greedy client: big list pages and sizing requests as fast as it can, until `until`."""
+    while time.monotonic() < until:
+        status, body = request(f"{base}/api/v1/use-cases/?limit=10000", token)
+        seen.append(("list", status, len(body.get("results", []))))
+        status, _ = request(f"{base}/api/v1/sizing", token, SIZING)
+        seen.append(("sizing", status, 0))
+
+
+def test_it_keeps_one_user_from_stalling_another(shared_app):
+    """Bounded fairness on loopback: 4 greedy threads of one user for 12 s; the other user's sizing
+    p50 stays within 10x its quiet p50 (it went from 29 ms to 8.2 s before the fix)."""
+    import threading
+
+    port, data_dir, proc, log = shared_app
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, ADVISOR_DATA_DIR=str(data_dir))
+    env.pop("DATABASE_URL", None)
+    flood_token = subprocess.run([sys.executable, "manage.py", "shell", "-c", FLOOD_SETUP], cwd=ROOT, env=env,
+                                 capture_output=True, text=True, check=True).stdout.split()[-1]
+    token = token_for_demo(data_dir)
+    quiet = sizing_p50_s(base, token)
+    seen, until = [], time.monotonic() + 12
+    threads = [threading.Thread(target=flood, args=(base, flood_token, until, seen)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    loaded = sizing_p50_s(base, token)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert loaded < max(1.0, 10 * quiet), (quiet, loaded)
+    assert any(kind == "sizing" and status == 429 for kind, status, _ in seen)  # throttled
+    assert all(items <= 100 for kind, _, items in seen if kind == "list")  # capped page
 
 
 def test_it_restarts_a_killed_redis_and_worker_and_every_accepted_run_finishes(shared_app):

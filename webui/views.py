@@ -56,7 +56,7 @@ def proposal_detail(request, pk):
 
 def render_result(request, use_case, proposal):
     context = present.result_context(proposal.document)
-    stored = services.proposal_charts_ensure(proposal)  # drawn when the proposal was built; never here
+    stored = services.proposal_charts_ensure(proposal)  # drawn on the first view, stored, never redrawn
     context.update({"charts": stored.get("svg") or {}, "sweep": stored.get("sweep")})
     context.update({
         "use_case": use_case, "proposal": proposal,
@@ -106,8 +106,9 @@ def comparison_column(use_case):
 @login_required
 def proposal_pdf(request, pk):
     proposal = own_proposal(request, pk)
-    services.proposal_charts_ensure(proposal)  # a proposal stored before charts were kept: drawn once
-    response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
+    from recommender.api.pdfs import cached_pdf  # rendered once per proposal, then cached
+
+    response = HttpResponse(cached_pdf(proposal), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(proposal, "pdf")}"'
     return response
 

@@ -2,9 +2,16 @@
 database and the response renderer cannot: a body nested deeper than Python's recursion limit
 (`[[[[...]]]]`) is a 400 parse error, and a lone UTF-16 surrogate (`"\\ud83d"`, valid JSON escape
 but not Unicode) is a 400 naming the field, before anything is stored."""
+import sys
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
+# A body ~900 levels deep must reach the validator (which names the field) wherever the view sits
+# in the middleware stack; far deeper bodies still end in the parse error below.
+MIN_RECURSION_LIMIT = 2000
+if sys.getrecursionlimit() < MIN_RECURSION_LIMIT:
+    sys.setrecursionlimit(MIN_RECURSION_LIMIT)
 SURROGATE_MESSAGE = "invalid Unicode: lone UTF-16 surrogate (\\ud800-\\udfff)"
 
 
@@ -16,22 +23,25 @@ def has_surrogate(text):
     return False
 
 
-def surrogate_paths(value, path=""):
-    """Dotted paths (list items as .0, .1…) of every string or key holding a lone surrogate."""
-    if isinstance(value, str):
-        return [path or "non_field_errors"] if has_surrogate(value) else []
-    if isinstance(value, dict):
-        found = []
-        for key, item in value.items():
-            child = f"{path}.{key}" if path else str(key)
-            if has_surrogate(str(key)):
-                found.append(child)
-                continue
-            found.extend(surrogate_paths(item, child))
-        return found
-    if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in surrogate_paths(item, f"{path}.{i}" if path else str(i))]
-    return []
+def surrogate_paths(value):
+    """Dotted paths (list items as .0, .1…) of every string or key holding a lone surrogate;
+    iterative, so a document nested as deep as the parser allows is walked too."""
+    found, stack = [], [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if has_surrogate(item):
+                found.append(path or "non_field_errors")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if has_surrogate(str(key)):
+                    found.append(child_path)
+                else:
+                    stack.append((child_path, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{i}" if path else str(i), child) for i, child in enumerate(item))
+    return sorted(found)
 
 
 def reject_surrogates(data):
@@ -48,7 +58,4 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply") from None
-        try:
-            return reject_surrogates(data)
-        except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply") from None
+        return reject_surrogates(data)

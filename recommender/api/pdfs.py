@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 
+from recommender import services
 from recommender.reports import export
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,17 @@ def cached_pdf(proposal, user_id=None):
         pdf = cache.get(key)
     except Exception as error:  # cache down: render, as before
         log.warning("pdf cache unavailable (%s)", error)
+        services.proposal_charts_ensure(proposal)
         return export.proposal_pdf(proposal)
     if pdf is not None:
         return pdf
     with render_slot(user_id):
+        services.proposal_charts_ensure(proposal)  # drawn the first time it is shown, then stored
         pdf = export.proposal_pdf(proposal)
-    cache.set(key, pdf, timeout=settings.PDF_CACHE_TIMEOUT_S)
+    try:
+        cache.set(key, pdf, timeout=settings.PDF_CACHE_TIMEOUT_S)
+    except Exception as error:
+        log.warning("pdf cache unavailable (%s)", error)
     return pdf
 
 
@@ -55,11 +61,21 @@ class render_slot:
         self.key = f"pdf-render:{user_id}" if user_id is not None else None
 
     def __enter__(self):
-        if self.key and not cache.add(self.key, 1, timeout=RENDER_LOCK_S):
+        if self.key and not _added(self.key):
             raise Throttled(wait=5, detail="a PDF of yours is being rendered; retry when it is done")
         return self
 
     def __exit__(self, *exc):
         if self.key:
-            cache.delete(self.key)
+            try:
+                cache.delete(self.key)
+            except Exception:  # the lock expires by itself after RENDER_LOCK_S
+                pass
         return False
+
+
+def _added(key):
+    try:
+        return cache.add(key, 1, timeout=RENDER_LOCK_S)
+    except Exception:  # no shared cache: no per-user limit, but no 500 either
+        return True

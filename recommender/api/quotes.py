@@ -1,6 +1,6 @@
 """Quotes API: a user imports, lists and deletes their own vendor quotes (JSON rows or CSV; all or nothing)."""
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, permissions, status, viewsets
+from rest_framework import parsers, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from recommender.catalog import quotes
@@ -10,6 +10,16 @@ from recommender.catalog.validation import CatalogError
 from .catalog import CSVTextParser, _csv_text
 
 
+class QuoteSerializer(serializers.Serializer):
+    """One quote as the list returns it (recommender.catalog.quotes.quote_dict)."""
+    id = serializers.IntegerField()
+    block_id = serializers.CharField()
+    unit_price_usd = serializers.FloatField()
+    valid_until = serializers.DateField()
+    vendor_ref = serializers.CharField()
+    new_block = serializers.BooleanField()
+
+
 class QuoteViewSet(viewsets.ViewSet):
     """The signed-in user's vendor quotes; they replace catalog estimates in that user's proposals only."""
 
@@ -17,7 +27,7 @@ class QuoteViewSet(viewsets.ViewSet):
     queryset = Quote.objects.none()  # for the schema's path parameter type; every query filters by owner
     parser_classes = [parsers.JSONParser, CSVTextParser, parsers.MultiPartParser, parsers.FormParser]
 
-    @extend_schema(responses={200: dict}, summary="List my vendor quotes")
+    @extend_schema(responses={200: QuoteSerializer(many=True)}, summary="List my vendor quotes")
     def list(self, request):
         return Response([quotes.quote_dict(q) for q in Quote.objects.filter(owner=request.user)])
 

@@ -32,13 +32,22 @@ class FindingSerializer(serializers.Serializer):
 
 
 class BomLineSerializer(serializers.Serializer):
+    """One bill-of-materials line; a figure with no public source is null ("unknown"), never 0."""
     item = serializers.CharField()
     name = serializers.CharField()
     tier = serializers.CharField()
     quantity = serializers.IntegerField()
-    unit_price_usd = serializers.FloatField()
-    subtotal_usd = serializers.FloatField()
+    unit_price_usd = serializers.FloatField(allow_null=True)
+    subtotal_usd = serializers.FloatField(allow_null=True)
     price_is_estimate = serializers.BooleanField()
+    price_known = serializers.BooleanField(required=False)
+    price_basis = serializers.CharField(required=False)
+    price_year = serializers.IntegerField(allow_null=True, required=False)
+    source = serializers.CharField(required=False, allow_blank=True)
+    power_w = serializers.FloatField(allow_null=True, required=False)
+    rack_units = serializers.FloatField(allow_null=True, required=False)
+    quoted = serializers.BooleanField(required=False)
+    vendor_ref = serializers.CharField(allow_null=True, required=False)
 
 
 class RankedProposalSerializer(serializers.Serializer):

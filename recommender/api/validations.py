@@ -56,12 +56,19 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class TargetPublicSerializer(serializers.ModelSerializer):
-    """What a user who is not staff sees of a target: its name, kind and the block it stands for."""
+    """What a user who is not staff sees of a target: its name, kind, the block it stands for and its
+    limits — never its server path, queue, endpoint or credentials. It carries every field the schema
+    (the staff view) marks required, so one response schema fits both."""
+
+    has_secret = serializers.SerializerMethodField()
 
     class Meta:
         model = Target
-        fields = ["id", "name", "kind", "block"]
+        fields = ["id", "name", "kind", "block", "size_cap_bytes", "free_floor_bytes", "has_secret", "created_at"]
         read_only_fields = fields
+
+    def get_has_secret(self, target) -> bool:
+        return bool(target.secret_access_key)
 
 
 class TargetViewSet(viewsets.ModelViewSet):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='proposal',
             name='charts',
-            field=models.JSONField(blank=True, default=dict, help_text='SVG charts drawn once when the proposal was built, and the GPU sweep they show'),
+            field=models.JSONField(blank=True, default=dict, help_text='SVG charts drawn once, when the proposal is first shown, and the GPU sweep they show'),
         ),
     ]

@@ -34,6 +34,7 @@ def main(spec):
     threading.Thread(target=listen, args=(stop, go), daemon=True).start()
     kind, method = spec["kind"], spec["method"]
     fd = rawio.open_write(spec["path"], method) if kind == "write" else rawio.open_read(spec["path"], method)
+    buf = rawio.aligned_buffer(spec["block_bytes"])  # before the barrier: not timed
     print("ready", flush=True)
     go.wait()
     start = time.monotonic()
@@ -47,7 +48,7 @@ def main(spec):
     try:
         ops, done = rawio.rank_io(kind, fd, spec["nbytes"], spec["block_bytes"], start + spec["deadline_s"],
                                    stop, counter,
-                                   lambda: rawio.free_check(spec["free_root"], spec["free_floor_bytes"]))
+                                   lambda: rawio.free_check(spec["free_root"], spec["free_floor_bytes"]), buf)
         fsync_s = 0.0
         if kind == "write":
             t0 = time.monotonic()

@@ -59,9 +59,10 @@ def free_check(root, floor_bytes):
         raise FreeSpaceLow(f"free_floor_bytes: free space on {root} fell below {floor_bytes} bytes")
 
 
-def rank_io(kind, fd, nbytes, block_bytes, deadline, stop, counter, free_check):
-    """One rank's loop of block writes or reads; returns its ops and bytes done."""
-    buf = aligned_buffer(block_bytes)
+def rank_io(kind, fd, nbytes, block_bytes, deadline, stop, counter, free_check, buf=None):
+    """One rank's loop of block writes or reads; returns its ops and bytes done. Pass `buf` made
+    before the start barrier: filling it with random bytes is CPU work, not storage time."""
+    buf = buf if buf is not None else aligned_buffer(block_bytes)
     ops, done = [], 0
     while done < nbytes and not stop.is_set() and time.monotonic() < deadline:
         t0 = time.monotonic()

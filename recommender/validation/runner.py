@@ -13,7 +13,7 @@ class Cancelled(Exception):
     """The progress callback asked the run to stop."""
 
 
-def execute(steps, guard, progress, use_fio=None, label="run", s3=None):
+def execute(steps, guard, progress, use_fio=None, label="run"):
     """Run every step in a fresh work directory inside the target; always clean up."""
     use_fio = bool(fio.fio_path()) if use_fio is None else use_fio
     total = sum(s["deadline_s"] + s.get("fio_runtime_s", 0) for s in steps) or 1.0

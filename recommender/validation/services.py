@@ -256,7 +256,10 @@ def runs_cancel_for_use_case(use_case):
     """Before a use case is deleted: cancel its queued and running runs (running hosts stop at their
     next progress check, when they find the run gone or cancelled)."""
     for run in ValidationRun.objects.filter(use_case=use_case, status__in=ACTIVE):
-        run_cancel(run)
+        try:
+            run_cancel(run)
+        except InputError:  # it finished meanwhile: nothing left to stop
+            pass
 
 
 def _revoke(task_ids):

@@ -180,4 +180,23 @@ REFERENCES = {
                      "choices with their rationale in code and in docs/ranking.md)",
         "url": "https://github.com/",
     },
+    "backblaze-storage-pod-6-2016": {
+        "kind": "url",
+        "reference": "Backblaze blog, 'Storage Pod 6.0: Building a 60 Drive 480TB Storage Server', 2016-04-25 (60 drives "
+                     "in 4U; $8,734 per pod with 4 TB drives, $0.036/GB; $10,364 at retail drive prices)",
+        "url": "https://www.backblaze.com/blog/open-source-data-storage-server/",
+    },
+    "segmentfault-backblaze-pod6-2016": {
+        "kind": "url",
+        "reference": "SegmentFault summary of the Storage Pod 6.0 coverage: at least one company sells bare, disk-free "
+                     "Pods for $5,950; Backblaze pays $8,734 per pod with 4 TB disks (2016)",
+        "url": "https://segmentfault.com/p/1210000047105747",
+    },
+    "nvidia-mma4z00-ns400-spec": {
+        "kind": "datasheet",
+        "reference": "NVIDIA, 'MMA4Z00-NS400-T 400Gb/s Single-port OSFP Multimode 50m' product specifications, "
+                     "Connectivity Scenarios (400Gb/s mode 9 W maximum / 8 W typical; 200Gb/s mode 5 W typical / "
+                     "6.5 W maximum)",
+        "url": "https://docs.nvidia.com/networking/display/MMA4Z00NS400T/Connectivity+Scenarios",
+    },
 }

@@ -38,7 +38,11 @@ def test_it_keeps_an_update_untouched_when_the_body_holds_a_surrogate(api_client
 
 
 def test_it_still_lists_a_row_stored_with_a_surrogate_before_the_fix(api_client, user):
-    # JSON columns keep the escape "\\ud83d"; reading it back gives the lone surrogate again
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's jsonb refuses a lone surrogate itself, so no such row exists there")
+    # SQLite's JSON text keeps the escape "\\ud83d"; reading it back gives the lone surrogate again
     row = UseCase.objects.create(owner=user, name="old", workload="llm_training", document={"d": "\ud83d"})
     response = api_client.get("/api/v1/use-cases/")
     assert response.status_code == 200

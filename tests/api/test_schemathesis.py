@@ -16,9 +16,8 @@ from recommender.models import UseCase
 from recommender.validation.models import Target
 from tests.api.cases import MLPERF_LLAMA3_8B
 
-ROOT = Path(__file__).resolve().parents[2]
 ST = Path(sys.executable).with_name("st")
-MAX_TIME_S = 75
+MAX_TIME_S = 50
 
 
 @pytest.fixture
@@ -58,11 +57,12 @@ def test_it_gives_no_server_error_and_no_schema_violation(live_server, fuzz_conf
         "--phases", "examples,coverage,fuzzing", "--no-shrink", "--request-timeout", "30",
         "--suppress-health-check", "all", "--report", "ndjson", "--report-dir", str(report),
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=220)
+    # cwd: schemathesis keeps a .schemathesis/ cache in its working directory
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=220)
     output = done.stdout[-6000:] + done.stderr[-2000:]
-    (Path("/tmp") / "h13-st-out.txt").write_text(done.stdout + done.stderr)
-    generated = int(re.search(r"(\d+) generated", done.stdout).group(1))
-    assert generated >= 100, output  # the run reached the operations
+    (tmp_path / "schemathesis-output.txt").write_text(done.stdout + done.stderr)  # for a failed run
+    generated = re.search(r"(\d+) generated", done.stdout)
+    assert generated and int(generated.group(1)) >= 100, output  # the run reached the operations
     assert done.returncode == 0, output
     assert UseCase.objects.filter(pk=use_case_id).exists() and not UseCase.objects.filter(pk=doomed_id).exists()
     assert re.search(r"\d+ generated, \d+ passed\s*$", done.stdout, re.M), output

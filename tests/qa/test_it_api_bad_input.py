@@ -151,7 +151,7 @@ def csv_with(**changes):
     ("max_units", "99999999999999", "max_units: must be a positive whole number, at most 2,147,483,647"),
     ("network_ports", "1e15", "network_ports: must be a whole number, zero or more, at most 2,147,483,647"),
     ("name", "x" * 201, "name: must be text of at most 200 characters"),
-    ("price_basis", "list\x00price", "price_basis: must be text without NUL characters"),
+    ("price_source", "oscoo\x00x", "price_source: must be text without NUL characters"),
 ])
 def test_it_refuses_a_catalog_cell_the_database_cannot_hold(staff_client, column, value, message):
     catalog_services.catalog_load()

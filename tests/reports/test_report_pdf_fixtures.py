@@ -28,6 +28,7 @@ def squeeze(text):
 @pytest.fixture
 def built(user, request):
     use_case, proposal = services.use_case_create(user, json.loads(request.param.read_text()))
+    services.proposal_charts_ensure(proposal)  # what the web view and the API do before rendering
     return proposal
 
 

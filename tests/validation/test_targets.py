@@ -81,7 +81,8 @@ def test_others_see_only_name_and_block_of_the_targets_they_may_use(api_client, 
     make_target("theirs", public=False, users=[other_user])
     got = api_client.get("/api/v1/targets/").json()["results"]
     assert [t["name"] for t in got] == ["mine", "open"]
-    assert all(set(t) == {"id", "name", "kind", "block"} for t in got)  # never the server path
+    public = {"id", "name", "kind", "block", "size_cap_bytes", "free_floor_bytes", "has_secret", "created_at"}
+    assert all(set(t) == public for t in got)  # never the server path, queue, endpoint or key
 
 
 def test_a_user_cannot_run_on_a_target_they_are_not_allowed(api_client, use_case, other_user, make_target):

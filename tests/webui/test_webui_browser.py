@@ -63,7 +63,7 @@ def test_it_takes_an_architect_from_login_through_every_step_to_the_result(page,
     expect(page.locator("h1")).to_have_text("Llama3-8B MLPerf")
     page.screenshot(path=SHOTS.format("result"), full_page=True)
     page.locator("#charts").screenshot(path=SHOTS.format("charts"))
-    expect(page.locator("#charts svg.chart")).to_have_count(3)  # cost/headroom, tier bandwidth, GPU sweep
+    expect(page.locator("#charts svg.chart")).to_have_count(4)  # cost/headroom, tier bandwidth, GPU sweep, checkpoint cost
     total = page.locator("[data-field='checkpoint.total_bytes'] .value")
     expect(total).to_contain_text("104.7 GiB")  # MLPerf Storage: Llama3-8B TP1 PP1 DP8 ZeRO-3
     expect(page.locator("[data-field='checkpoint.files'] .value")).to_have_text("16")

@@ -85,7 +85,7 @@ def test_it_cancels_a_queued_validation_with_its_button(page, live_server, user,
     use_case, _ = services.use_case_create(user, LLAMA3_8B)
     (tmp_path / "target").mkdir()
     Target.objects.create(name="scratch", host_queue="nobody-listens", path=str(tmp_path / "target"),
-                          block="pfs-flash-5u", size_cap_bytes=48 << 20, free_floor_bytes=0)
+                          block="pfs-flash-5u", size_cap_bytes=48 << 20, free_floor_bytes=0, public=True)
     log_in(page, live_server)
     page.goto(f"{live_server.url}/use-cases/{use_case.pk}/")
     page.fill("#budget_s", "5")
@@ -100,7 +100,7 @@ def test_it_cancels_a_queued_validation_with_its_button(page, live_server, user,
 
 def test_it_shows_the_sweep_of_a_405b_model_at_tp8_pp16(page, live_server, user):
     use_case, proposal = services.use_case_create(user, LLAMA_405B)
-    counts = proposal.charts["sweep"]["counts"]
+    counts = services.proposal_charts_ensure(proposal)["sweep"]["counts"]
     assert counts and all(c % 128 == 0 for c in counts)  # whole TP8 × PP16 groups
     log_in(page, live_server)
     page.goto(f"{live_server.url}/use-cases/{use_case.pk}/")
