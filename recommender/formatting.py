@@ -134,6 +134,8 @@ def format_field(name, value):
         return "yes" if value else "no"
     if not isinstance(value, (int, float)):
         return "—" if value is None else str(value)
+    if name.endswith("_bytes_per_day") or name.endswith("_usd_per_day"):
+        return next(f for e, f in FIELD_FORMATS if name.endswith(e))(value)
     if name.startswith("bytes_per_") and not name.endswith("_per_s"):  # bytes_per_node, ..._per_gpu
         return format_bytes(value, binary="token" in name)
     for ending, formatter in FIELD_FORMATS:
@@ -163,5 +165,6 @@ FIELD_FORMATS = [
     ("_bytes_per_s", format_rate), ("bytes_per_token", lambda v: format_bytes(v, binary=True)),
     ("_bytes", format_bytes), ("iops", lambda v: format_count(v, " IOPS")),
     ("_per_s", lambda v: format_count(v, "/s")), ("_s", format_duration),
-    ("_usd", format_usd), ("_fraction", format_fraction),
+    ("_usd", format_usd), ("_usd_per_day", lambda v: f"{format_usd(v)}/day"),
+    ("_bytes_per_day", lambda v: f"{format_bytes(v)}/day"), ("_fraction", format_fraction),
 ]

@@ -31,8 +31,46 @@ LABELS = {
     "utilisation_target": "Accelerator utilisation target", "qps": "Queries", "writers": "Concurrent writers",
     "layout": "Checkpoint layout", "cost_curve": "Cost-optimal interval curve",
     "gpus": "GPUs", "nodes": "GPU servers", "gpu_model": "GPU model",
+    # cluster-scale fields (issue 8), KB fixes (issue 10), tiers and ranking (issue 9)
+    "envelope_read_bytes_per_s": "Cluster envelope read bandwidth", "envelope_write_bytes_per_s":
+    "Cluster envelope write bandwidth", "envelope_basis": "Envelope source", "envelope_decides":
+    "Envelope sets the tier size", "job_read_bytes_per_s": "Job read bandwidth", "job_write_bytes_per_s":
+    "Job write bandwidth", "need_capacity_bytes": "Capacity the needs ask for",
+    "server_provided_capacity_bytes": "Capacity the storage servers provide", "metadata_ops_per_s":
+    "Metadata operations", "file_creates_per_s": "File creates", "file_opens_per_s": "File opens",
+    "metadata_window_s": "Metadata burst window", "average_read_bytes_per_s": "Average read bandwidth",
+    "per_stage_bytes": "Checkpoint bytes per pipeline stage", "slowest_stage": "Slowest pipeline stage",
+    "mean_rank_bytes": "Mean per-rank share", "layout_known": "Layout known from the framework",
+    "drain_s": "Drain time to the shared tier", "cost_usd_per_day": "Expected total cost",
+    "gpu_usd_per_day": "Idle-GPU cost", "storage_usd_per_day": "Storage cost",
+    "capacity_usd_per_day": "Capacity cost", "latency_s": "Latency", "load_time_s": "Load time",
+    "ttft_s": "Time to first token", "restore_decided_by": "Restore time set by", "accelerators": "Accelerators",
+    "applies": "Applies", "attention": "Attention type", "basis": "Basis", "batch_size": "Batch size",
+    "bytes_per_day": "Data written per day", "bytes_per_node": "Bytes per GPU server",
+    "bytes_per_token_per_replica": "KV bytes per token per replica", "cache_hit_ratio": "Prefix-cache hit ratio",
+    "class_basis": "Workload class source", "corpus_bytes": "Corpus size", "dataframe_bytes": "Dataframe in memory",
+    "dataset_bytes": "Dataset size", "derived": "Derived (not published)", "detector_hz": "Detector rate",
+    "embedding_bytes": "Embeddings", "encoding": "Encoding", "fits_in_hbm": "Fits in HBM",
+    "fits_local_nvme": "Fits in local NVMe", "format": "Format", "framework": "Framework", "index": "Index type",
+    "io_bytes": "I/O size", "kv_dtype": "KV cache data type", "level": "Level", "memory_bytes": "Memory",
+    "mode": "Mode", "needs": "Needs served", "node_local_nvme_bytes": "Local NVMe per GPU server",
+    "offload_capacity_bytes": "KV offload capacity", "offload_tier": "KV offload tier",
+    "optimizer_bytes": "Optimizer state", "parse_cores": "CPU cores to parse", "parse_cpu_s": "Parse CPU time",
+    "per_accelerator_read_bytes_per_s": "Read bandwidth per accelerator",
+    "per_gpu_break_even_bytes_per_s": "Per GPU break even bandwidth", "per_gpu_hbm_pool_bytes": "HBM for KV per GPU",
+    "per_gpu_kv_bytes": "KV cache per GPU", "per_gpu_spill_bytes": "KV spill per GPU", "per_node": "Per GPU server",
+    "per_stream_bytes_per_day": "Data per stream per day", "persist": "Persisted",
+    "prefill_tokens_per_s_per_replica": "Prefill tokens per replica", "raw_vector_bytes": "Raw vectors",
+    "read_bytes_per_s": "Read bandwidth", "write_bytes_per_s": "Write bandwidth",
+    "read_bytes_per_s_at_min_au": "Read bandwidth at the lowest utilisation", "reason": "Reason",
+    "recogniser_hz": "Recogniser rate", "sample_bytes": "Sample size", "shard_bytes": "Shard size",
+    "shared_read_fraction": "Read from the shared tier", "sizing": "Checkpoint sizing", "sizing_basis": "Sizing basis",
+    "source": "Source", "sources": "Sources", "spill_bytes": "KV spill", "step_time_s": "Step time", "tier": "Tier",
+    "token_bytes": "Tokenised data", "tokens_per_s": "Tokens", "tracks_per_s": "Tracks",
+    "trainable_parameters": "Trainable parameters", "weights_bytes": "Weights", "workload_class": "Workload class",
 }
-UNIT_HINTS = [("_bytes_per_s", "bandwidth", "B/s"), ("_bytes", "", "bytes"), ("_per_s", "", "per s"),
+UNIT_HINTS = [("_bytes_per_s", "bandwidth", "B/s"), ("_usd_per_day", "", "USD per day"),
+              ("_bytes_per_day", "", "bytes per day"), ("_per_s_per_replica", "", "per s"), ("_hz", "", "per s"), ("_bytes", "", "bytes"), ("_per_s", "", "per s"),
               ("_fraction", "", "%"), ("_usd", "", "USD"), ("_hz", "", "per s"), ("iops", "", "IOPS"),
               ("_s", "", "time")]
 FIELD_WORDS = {"per": "per", "gpu": "GPU", "kv": "KV", "hbm": "HBM", "nvme": "NVMe", "cpu": "CPU"}
@@ -121,10 +159,10 @@ def requirement_sections(document, findings):
         rows = [{"field": name, "label": field_label(name), "value": value, "text": units.format_field(name, value),
                  "alt": binary_alternative(name, value), "why": findings_for_field(findings, need, name)}
                 for name, value in fields.items() if isinstance(value, (int, float, str)) and value is not None]
-        other = {k: v for k, v in fields.items() if isinstance(v, (dict, list))}
+        other = {k: v for k, v in fields.items() if isinstance(v, (dict, list)) and v}
         sections.append({"need": need, "title": NEED_TITLES.get(need, need.replace("_", " ").title()),
                          "rows": rows, "other": other,
-                         "other_rows": [(field_label(k), other_values(v)) for k, v in other.items()]})
+                         "other_rows": [(field_label(k), other_values(v, k)) for k, v in other.items()]})
     return sections
 
 
@@ -354,13 +392,21 @@ def validation_context(run):
 
 
 def other_values(value, prefix=""):
-    """Nested requirement values (lists, dicts) as flat (path, text) rows, so the report shows them all."""
+    """Nested requirement values as compact (label, text) rows: a list of numbers on one line, a list of
+    records one row each ('84.6 GB/s · 20 min · ...'), a dict as its labelled fields."""
     if isinstance(value, dict):
-        return [row for k, v in value.items() for row in other_values(v, f"{prefix}.{k}" if prefix else k)]
+        return [(field_label(k), text) for k, v in value.items() for _, text in other_values(v, k)]
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return [(f"{i}", _record(v)) for i, v in enumerate(value, 1)]
     if isinstance(value, list):
-        return [row for i, v in enumerate(value) for row in other_values(v, f"{prefix}[{i}]")]
-    name = prefix.rpartition(".")[2]
-    return [(prefix, units.format_field(name, value))]
+        name = prefix or "value"
+        return [("", ", ".join(units.format_field(name, v) for v in value))]
+    return [("", units.format_field(prefix, value))]
+
+
+def _record(item):
+    return " · ".join(f"{lower_first(field_label(k))} {units.format_field(k, v)}" for k, v in item.items()
+                      if not isinstance(v, (dict, list)))
 
 
 def summary_context(document, findings):

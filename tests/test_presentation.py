@@ -46,3 +46,36 @@ def test_it_gives_each_workload_its_own_summary_line(fixture, expected):
     for line, start in zip(lines, expected):
         assert line.startswith(start), line
     assert not any("adam" in line for line in lines if not line.startswith("LLM training"))
+
+
+DEPLOYMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "deployments"
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        return {k for k, v in value.items()} | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def _use_case(path):
+    document = json.loads(path.read_text())
+    return document.get("use_case", document)
+
+
+@pytest.mark.parametrize("path", sorted(USE_CASES.glob("*.json")) + sorted(DEPLOYMENTS.glob("*.json")),
+                         ids=lambda p: p.stem)
+def test_it_has_a_human_label_for_every_requirement_and_tier_key(path):
+    result = rules.evaluate(_use_case(path))
+    keys = _keys(result["requirements"]) - set(result["requirements"]) | _keys(result["tiers"])
+    assert not sorted(keys - set(presentation.LABELS)), "add these to presentation.LABELS"
+
+
+@pytest.mark.parametrize("value, rows", [
+    ([377384448, 348655104], [("", "377.4 MB, 348.7 MB")]),
+    ([{"write_bytes_per_s": 8.46e10, "cost_usd_per_day": 277286.3}],
+     [("1", "write bandwidth (B/s) 84.6 GB/s · expected total cost (USD per day) $277,286/day")]),
+])
+def test_it_shows_lists_compactly(value, rows):
+    assert presentation.other_values(value, "per_stage_bytes") == rows
