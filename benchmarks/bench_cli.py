@@ -6,8 +6,6 @@ shared machine inflates less than wall time.
 Target (issue 14): `manage.py advise`, whole process, ≤ 1 s.
 Run: uv run python benchmarks/bench_cli.py [--repeats 5]
 """
-import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -51,11 +49,7 @@ def bench(repeats):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    result = bench(parser.parse_args().repeats)
-    benchsite.write_json("cli.json", result)
-    print(json.dumps(result["rows"], indent=1))
+    benchsite.repeats_main(__doc__, bench, "cli.json")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,6 @@ the median of the next requests.
 
 Run: uv run python benchmarks/bench_pages.py [--repeats 5]
 """
-import argparse
-import json
 import sys
 
 import benchsite
@@ -41,11 +39,7 @@ def bench(repeats):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    result = bench(parser.parse_args().repeats)
-    benchsite.write_json("pages.json", result)
-    print(json.dumps(result["rows"], indent=1))
+    benchsite.repeats_main(__doc__, bench, "pages.json")
 
 
 if __name__ == "__main__":

@@ -99,3 +99,14 @@ def write_json(name, data):
     path = ROOT / "benchmarks" / "results" / name
     path.write_text(json.dumps(data, indent=1) + "\n")
     return path
+
+
+def repeats_main(doc, bench, result_name):
+    """The command line of a bench that takes --repeats: run it, keep its JSON, print its rows."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    result = bench(parser.parse_args().repeats)
+    write_json(result_name, result)
+    print(json.dumps(result["rows"], indent=1))
