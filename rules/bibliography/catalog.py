@@ -199,4 +199,36 @@ REFERENCES = {
                      "6.5 W maximum)",
         "url": "https://docs.nvidia.com/networking/display/MMA4Z00NS400T/Connectivity+Scenarios",
     },
+    "qumulo-hpe-alletra-4110-specs": {
+        "kind": "repository",
+        "reference": "Qumulo hardware guide, 'HPE Alletra 4110 Technical Specifications' (1U, 20 x 15.36 TB NVMe, "
+                     "4 x 100 GbE, 2 x 1,600 W PSUs; idle 431 W; typical 2.16 A at 240 V), qumulo/docs on GitHub",
+        "url": "https://github.com/qumulo/docs/blob/gh-pages/hardware-guide/hpe-alletra-4110/technical-specifications.md",
+    },
+    "luxoptx-100g-400g-800g": {
+        "kind": "url",
+        "reference": "LuxOptX blog, 'From 100G to 400G/800G: Network Evolution's Transformative Impact on AI Cluster "
+                     "Economics and Performance' (100G QSFP28: 3.5 W per module, about $500 per module at volume)",
+        "url": "https://luxoptx.com/blogs/news/from-100g-to-400g-800g-network-evolutions-transformative-impact-on-ai-cluster-economics-and-performance",
+    },
+    "caltech-hpc-rates": {
+        "kind": "url",
+        "reference": "Caltech HPC Center, 'Rates' (VAST group storage $8.00/TB/month beyond the free allocation; IBM "
+                     "GPFS $6.40/TB/month)",
+        "url": "https://www.hpc.caltech.edu/rates",
+    },
+    "ucsf-wynton-storage-pricing": {
+        "kind": "url",
+        "reference": "UCSF Wynton HPC, 'Pricing for Extra Storage' (one-time $160/TiB for RAID 6 equivalent BeeGFS "
+                     "storage, including networking, metadata servers, storage servers, maintenance and administration; "
+                     "also StorageNewsletter 2020-04-23)",
+        "url": "https://wynton.ucsf.edu/hpc/about/pricing-storage.html",
+    },
+    "solidigm-exabyte-economics-2025": {
+        "kind": "url",
+        "reference": "Solidigm, 'The Economics of Exabyte Storage' (2025): 1 EB usable, 10-year hardware cost $29.06M "
+                     "for Solidigm 122 TB QLC with VAST Data vs $40.77M for 30 TB HDD with Ceph; software and network "
+                     "not included (Blocks & Files, 2025-08-08)",
+        "url": "https://www.solidigm.com/products/technology/economics-of-exabyte-data-storage.html",
+    },
 }
