@@ -231,4 +231,10 @@ REFERENCES = {
                      "not included (Blocks & Files, 2025-08-08)",
         "url": "https://www.solidigm.com/products/technology/economics-of-exabyte-data-storage.html",
     },
+    "northeastern-rc-storage-policy": {
+        "kind": "url",
+        "reference": "Northeastern University Research Computing, 'Research Projects Storage Space Policy' (additional "
+                     "active HPC storage $300/TB/year; archival disk $80/TB/year, tape $15/TB/year)",
+        "url": "https://rc.northeastern.edu/research-projects-storage-space-policy",
+    },
 }
