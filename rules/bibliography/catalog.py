@@ -237,4 +237,17 @@ REFERENCES = {
                      "active HPC storage $300/TB/year; archival disk $80/TB/year, tape $15/TB/year)",
         "url": "https://rc.northeastern.edu/research-projects-storage-space-policy",
     },
+    "luxoptx-800g-cost": {
+        "kind": "url",
+        "reference": "LuxOptX blog, '800G Optical Module Cost Analysis: TCO Optimization for AI Data Centers' "
+                     "(800G OSFP-DR8 $1,100-1,400 at volume; 400G QSFP-DD $600-800; a 64-port 800G switch "
+                     "$150,000-250,000 depending on features and vendor)",
+        "url": "https://luxoptx.com/blogs/news/800g-optical-module-cost-analysis-tco-optimization-for-ai-data-centers",
+    },
+    "ipinfusion-tomahawk-5": {
+        "kind": "url",
+        "reference": "IP Infusion, 'Broadcom Tomahawk 5 Switches' (51.2 Tb/s, 64 x 800G, 2RU platforms; UfiSpace "
+                     "S9321-64E 913 W typical without transceivers, 30 W per QSFP-DD cage)",
+        "url": "https://www.ipinfusion.com/technology/tomahawk-5/",
+    },
 }
