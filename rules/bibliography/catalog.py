@@ -250,4 +250,10 @@ REFERENCES = {
                      "S9321-64E 913 W typical without transceivers, 30 W per QSFP-DD cage)",
         "url": "https://www.ipinfusion.com/technology/tomahawk-5/",
     },
+    "smd-chip-solidigm-d5-p5316": {
+        "kind": "datasheet",
+        "reference": "Solidigm (Intel) SSD D5-P5316 datasheet summary, 'High-density PCIe 4.0 QLC SSD' (15.36/30.72 TB, "
+                     "U.2 and E1.L; maximum average active write power 25 W, idle 5 W)",
+        "url": "https://smd-chip.com/en/IC_specification_high-density-pcie-4-0-qlc-ssd-datasheet.html",
+    },
 }
