@@ -88,7 +88,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # One SQLite connection per worker thread for its lifetime: reopening it on every request made
-    # SQLite re-read the schema and re-prepare each statement, ~0.7 ms of a 2 ms API request
+    # SQLite re-read the schema and re-prepare each statement, ~0.6 ms of a 1.5 ms API root request
     # (docs/performance/README.md, "Sizing API"). Locking stays per transaction, as before.
     DATABASES["default"].setdefault("CONN_MAX_AGE", None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
