@@ -3,8 +3,11 @@
 For each concurrency (4, 8, 16): POST /api/v1/sizing for D seconds, then GET /api/v1/ for D seconds,
 with wrk (Debian package; C, one thread) or, without it, a threaded Python client. Both hit the same
 gunicorn (2 sync workers, `make run`'s default) with the demo user's token, on the database catalog
-`make run` loads. Also records the CPU the server's workers and the client spent per request, since
-the client competes with the server for the 2 cores. Every loop is bounded in time.
+`make run` loads. Also records the CPU the server (master + workers) and the client spent per
+request, since the client competes with the server for the 2 cores. The workers' pids are read after
+the warm-up (gunicorn forks them after it binds the port, so reading them at start-up can miss one and
+halve the figure), the run fails if a worker was replaced mid-point, and the machine's busy time
+(/proc/stat, every process) bounds server + client from above. Every loop is bounded in time.
 
 Target (issue 14): sizing ≥ 200 req/s, i.e. ≥ 0.4 × the API root's req/s in the same run.
 Run: uv run python benchmarks/bench_web.py [--duration-s 5] [--client wrk|python]
@@ -62,6 +65,24 @@ def children(pid):
             if int(fields[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def server_pids(master, workers, timeout_s=30.0):
+    """The master and its `workers` worker pids, once gunicorn has forked all of them."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = children(master)
+        if len(found) == workers:
+            return [master, *sorted(found)]
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn has {len(found)} workers, expected {workers}")
+
+
+def machine_busy_s():
+    """CPU seconds every core spent not idle, since boot (/proc/stat; guest time is inside user)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) * TICK_S
 
 
 def cpu_s(pids):
@@ -147,16 +168,21 @@ def status_ok(endpoint, port, token):
         raise RuntimeError(f"{endpoint.method} {endpoint.path}: status {response.status}")
 
 
-def measure(endpoint, port, token, concurrency, duration_s, run, workers, workdir):
-    cpu_before = cpu_s(workers)
+def measure(endpoint, port, token, concurrency, duration_s, run, pids, workdir):
+    cpu_before, busy_before = cpu_s(pids), machine_busy_s()
     result = run(endpoint, port, token, concurrency, duration_s, workdir)
-    server_cpu = cpu_s(workers) - cpu_before
+    server_cpu, busy = cpu_s(pids) - cpu_before, machine_busy_s() - busy_before
+    if server_pids(pids[0], len(pids) - 1) != pids:
+        raise RuntimeError("a gunicorn worker was replaced during the run: its CPU time is lost")
     done = max(result["requests"] - result["failed"], 1)
     return {"endpoint": endpoint.name, "concurrency": concurrency,
             "req_per_s": round(result["requests"] / result["elapsed_s"], 1), "requests": result["requests"],
             "failed": result["failed"], "p50_ms": round(result["p50_ms"], 2), "p99_ms": round(result["p99_ms"], 2),
             "server_cpu_ms_per_req": round(1000 * server_cpu / done, 2),
-            "client_cpu_ms_per_req": round(1000 * result["client_cpu_s"] / done, 2)}
+            "client_cpu_ms_per_req": round(1000 * result["client_cpu_s"] / done, 2),
+            # upper bound: everything the machine ran (other users' work too), per request
+            "machine_busy_ms_per_req": round(1000 * busy / done, 2),
+            "server_cpu_share_of_cores": round(server_cpu / (result["elapsed_s"] * (os.cpu_count() or 1)), 3)}
 
 
 def bench(duration_s, client, workers=2):
@@ -167,15 +193,15 @@ def bench(duration_s, client, workers=2):
     server, port = start_gunicorn(site, workers)
     workdir = Path(tempfile.mkdtemp(prefix="advisor-wrk-"))
     try:
-        worker_pids = children(server.pid)
         for endpoint in (sizing, root):  # each worker builds its Rete network and snapshot once
             status_ok(endpoint, port, site["token"])
             run(endpoint, port, site["token"], workers, 2, workdir)
+        pids = server_pids(server.pid, workers)  # after the warm-up: every worker forked by now
         rows = []
         for concurrency in CONCURRENCY:
             for endpoint in (sizing, root):  # paired: same server, back to back
                 rows.append(measure(endpoint, port, site["token"], concurrency, duration_s, run,
-                                    worker_pids, workdir))
+                                    pids, workdir))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -192,6 +218,8 @@ def pairs(rows):
         s, r = by[("sizing", c)], by[("api_root", c)]
         out.append({"concurrency": c, "sizing_req_per_s": s["req_per_s"], "root_req_per_s": r["req_per_s"],
                     "ratio": round(s["req_per_s"] / r["req_per_s"], 3) if r["req_per_s"] else None,
+                    "sizing_server_cpu_ms_per_req": s["server_cpu_ms_per_req"],
+                    "root_server_cpu_ms_per_req": r["server_cpu_ms_per_req"],
                     "failed": s["failed"] + r["failed"]})
     return out
 
