@@ -69,7 +69,7 @@ def _propose(architecture, tiers, index, context):
     missing = parts.unmapped(architecture, tiers, index)
     tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in index.blocks]
     groups = parts.groups(architecture, tiers, index, context["nodes"])
-    signature = None if missing else tuple((k, tuple(g["tiers"])) for k, g in groups.items())
+    signature = None if missing else tuple(g["key"] for g in groups.values())
     body = index.options.get(signature) if signature is not None else None
     if body is None:
         body = _option_body(groups, missing, index, context)
@@ -94,7 +94,7 @@ def _option_body(groups, missing, index, context):
     aggregates = [sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)]
     totals = parts.totals(aggregates, context)
     status = "unmet" if unmet else ("unknown" if gaps else "met")
-    name, description = parts.option_names(groups, sized, index)
+    name, description = parts.option_names(groups, sized)
     return {**totals, "name": name, "description": description,
             "bom": bom, "headroom": headroom, "unmet": unmet, "gaps": gaps, "status": status,
             "meets_requirements": status == "met", "first_unmet": unmet[0]["requirement"] if unmet else None,

@@ -42,16 +42,25 @@ class Index:
         self.fabric = catalog.get("fabric") or {}
         self.sized = {}  # (block id, tiers) → sizing: needs depend only on the tiers a block holds
         self.units = {}  # block id → unit figures
-        self.networks = {}  # shared sizing → network check and switches
+        self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
-        self.names = {}  # groups of an option → (name, description)
+        self.schemes = {}  # block id → its protection scheme, parsed once
         self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
 
     def variants(self, block):
         return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
 
+    def scheme(self, block):
+        """protection(block), parsed once per block and call."""
+        scheme = self.schemes.get(block["id"])
+        if scheme is None:
+            scheme = self.schemes[block["id"]] = protection(block)
+        return scheme
+
 
 def _with_measured(block, measured):
+    if not measured and block.get("figures", "datasheet") == "datasheet":
+        return block  # read only: no copy needed to say 'datasheet'
     block = dict(block, figures="datasheet")
     if measured:
         figures = {k: v for k, v in measured.items() if k in FIELDS[1:] and v}
@@ -99,7 +108,7 @@ def groups(architecture, tiers, index, nodes):
         key = (block_id, tuple(t["tier"] for t in block_tiers))
         group = index.groups.get(key)
         if group is None:
-            group = index.groups[key] = _group(index.blocks[block_id], block_tiers, nodes)
+            group = index.groups[key] = dict(_group(index.blocks[block_id], block_tiers, nodes), key=key)
         result[block_id] = group
     return result
 
@@ -149,16 +158,15 @@ def _times(value, factor):
 
 
 def size_best(group, index, context):
-    """The size point of the block's family that meets the needs at the lowest known cost (memoised per call)."""
-    key = (group["block"]["id"], tuple(group["tiers"]))
-    if key not in index.sized:
-        options = [size(group, block, index, context) for block in index.variants(group["block"])]
-        best = min(options, key=_size_rank)
-        best["headroom"] = headroom(group, best)
-        best["lines"] = _group_lines(group, best, index)
-        best["aggregate"] = aggregate(best["lines"], best["provided"])
-        index.sized[key] = best
-    return index.sized[key]
+    """The size point of the block's family that meets the needs at the lowest known cost (memoised per call).
+
+    Every size point is counted; only the chosen one gets its details (degraded mode, BOM lines, sums).
+    """
+    best = index.sized.get(group["key"])
+    if best is None:
+        counted = [count(group, block, index, context["nodes"]) for block in index.variants(group["block"])]
+        best = index.sized[group["key"]] = _detail(group, min(counted, key=_size_rank), index, context["nodes"])
+    return best
 
 
 def _size_rank(sized):
@@ -168,32 +176,52 @@ def _size_rank(sized):
     return status, cost, sized["quantity"], sized["block"]["id"]
 
 
-def size(group, block, index, context):
-    """Units of one block that meet the group's needs; unmet needs, unknown figures, failure domains."""
-    nodes = context["nodes"]
+def count(group, block, index, nodes):
+    """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures."""
     unit = index.units.get(block["id"]) or index.units.setdefault(block["id"], unit_figures(block, index))
+    units, binding, gaps = _units_for_needs(group, block, unit)
+    for_needs = units
+    if not block.get("per_node"):
+        minimum = min_units(block, nodes, index.scheme(block))
+        if minimum > units:
+            units, binding = minimum, "failure_domains"
+    unmet, units = _unit_limit(group, block, units, binding)
+    unmet += _latency(group, block, gaps)
+    return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
+            "gaps": gaps, "binding": binding, "quantity": units * (nodes if block.get("per_node") else 1)}
+
+
+def _units_for_needs(group, block, unit):
+    """(units, binding field, gaps): the largest unit count any sized need asks for (at least 1)."""
     by_field, gaps = {}, []
     for field in SIZED_FIELDS:
-        if group[field] <= 0:
+        need = group[field]
+        if need <= 0:
             continue
         if not unit[field]:
             gaps.append(_gap(group, field, block))
             continue
-        by_field[field] = math.ceil(group[field] / unit[field] - 1e-9)
-    units = max(list(by_field.values()) + [1])
-    binding = max(by_field, key=by_field.get) if by_field else "capacity_bytes"
-    domains = None
-    if not block.get("per_node"):
-        domains = failure_domains(block, nodes, units)
-        if domains["min_units"] > units:
-            units, binding = domains["min_units"], "failure_domains"
-    unmet, units = _unit_limit(group, block, units, binding)
-    unmet += _latency(group, block, gaps)
-    quantity = units * (nodes if block.get("per_node") else 1)
-    provided = {f: (unit[f] or 0.0) * units for f in SIZED_FIELDS}
-    degraded = None if block.get("per_node") else degraded_mode(group, block, unit, units)
-    return {"block": block, "units": units, "quantity": quantity, "provided": provided, "unit": unit,
-            "unmet": unmet, "gaps": gaps, "binding": binding, "failure_domains": domains, "degraded": degraded}
+        by_field[field] = math.ceil(need / unit[field] - 1e-9)
+    if not by_field:
+        return 1, "capacity_bytes", gaps
+    binding = max(by_field, key=by_field.get)
+    return max(by_field[binding], 1), binding, gaps
+
+
+def _detail(group, counted, index, nodes):
+    """The chosen size point with what it provides, its failure domains, degraded mode, headroom and BOM lines."""
+    block, unit, units = counted["block"], counted["unit"], counted["units"]
+    shared = not block.get("per_node")
+    scheme = index.scheme(block)
+    sized = dict(counted, provided={f: (unit[f] or 0.0) * units for f in SIZED_FIELDS},
+                 failure_domains=failure_domains(block, nodes, counted["units_for_needs"], scheme) if shared else None,
+                 degraded=degraded_mode(group, block, unit, units, scheme) if shared else None,
+                 label=block.get("label") or block["name"],
+                 description=f"{'+'.join(group['tiers'])}: {counted['quantity']} x {block['name']}")
+    sized["headroom"] = headroom(group, sized)
+    sized["lines"] = _group_lines(group, sized, index)
+    sized["aggregate"] = aggregate(sized["lines"], sized["provided"])
+    return sized
 
 
 def _gap(group, field, block):
@@ -254,23 +282,34 @@ def protection(block):
     return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": block.get("usable_fraction")}
 
 
-def failure_domains(block, nodes, units_for_needs):
+def failure_domains(block, nodes, units_for_needs, scheme=None):
     """Minimum unit count of a shared block: the class minimum, the protection width, and the multi-node rule."""
-    scheme = protection(block)
-    floors = {"class minimum": block.get("min_units") or 1, "protection width": scheme["width"] or 1}
-    if nodes > 1 and not block.get("min_units"):
-        floors["multi-node rule"] = MULTI_NODE_MIN_UNITS
+    scheme = scheme or protection(block)
+    floors = _floors(block, nodes, scheme)
     minimum = max(floors.values())
     return {"block": block["id"], "min_units": minimum, "floors": floors, "protection": scheme,
             "basis": block.get("min_units_basis") or "ranking-design: multi-node rule",
             "units_for_needs": units_for_needs, "binding": minimum > units_for_needs}
 
 
-def degraded_mode(group, block, unit, units):
+def _floors(block, nodes, scheme):
+    floors = {"class minimum": block.get("min_units") or 1, "protection width": scheme["width"] or 1}
+    if nodes > 1 and not block.get("min_units"):
+        floors["multi-node rule"] = MULTI_NODE_MIN_UNITS
+    return floors
+
+
+def min_units(block, nodes, scheme):
+    """The failure-domain floor of a shared block (failure_domains()['min_units'] without the record)."""
+    floor = max(block.get("min_units") or 1, scheme["width"] or 1)
+    return max(floor, MULTI_NODE_MIN_UNITS) if nodes > 1 and not block.get("min_units") else floor
+
+
+def degraded_mode(group, block, unit, units, scheme=None):
     """Headroom with one unit lost, rebuild time, and whether the tier still meets its needs."""
     after = units - 1
     headroom = {f: round(unit[f] * after / group[f], 4) for f in SIZED_FIELDS if group[f] > 0 and unit[f]}
-    width = protection(block)["width"]
+    width = (scheme or protection(block))["width"]
     kept = width is None or after >= width
     lost_bytes = min(group["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
     survivors_write = (unit["write_bytes_per_s"] or 0) * after
@@ -303,27 +342,35 @@ def headroom(group, sized):
 # --- fabric -----------------------------------------------------------------------------------
 
 def network(groups, sized, index, context):
-    """Per-GPU-server storage-network check and the leaf/spine switches the storage fabric needs."""
-    result = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+    """Per-GPU-server storage-network check and the leaf/spine switches the storage fabric needs.
+
+    Memoised per call on what it depends on: the shared tiers' read and write needs and the storage ports.
+    """
     shared = [k for k in groups if not sized[k]["block"].get("per_node")]
     if not shared:
-        return result
-    key = tuple((k, tuple(groups[k]["tiers"]), sized[k]["block"]["id"]) for k in shared)
-    if key in index.networks:
-        return index.networks[key]
-    index.networks[key] = result
-    nodes = context["nodes"]
-    server = (index.fabric.get("servers") or {}).get(context.get("gpu_model") or "")
-    _node_ceiling(result, groups, shared, nodes, server)
-    _switches(result, sized, shared, index, context, server)
+        return {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+    read = sum(groups[k]["read_bytes_per_s"] for k in shared)
+    write = sum(groups[k]["write_bytes_per_s"] for k in shared)
+    ports = sum(sized[k]["quantity"] * (sized[k]["block"].get("network_ports") or 0) for k in shared)
+    result = index.networks.get((read, write, ports))
+    if result is None:
+        result = index.networks[(read, write, ports)] = _network(read, write, ports, index, context)
     return result
 
 
-def _node_ceiling(result, groups, shared, nodes, server):
+def _network(read, write, storage_ports, index, context):
+    result = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+    server = (index.fabric.get("servers") or {}).get(context.get("gpu_model") or "")
+    _node_ceiling(result, {"read_bytes_per_s": read, "write_bytes_per_s": write}, context["nodes"], server)
+    _switches(result, storage_ports, index, context, server)
+    return result
+
+
+def _node_ceiling(result, needs, nodes, server):
     ceiling = (server or {}).get("storage_bytes_per_s")
     sources = list((server or {}).get("sources", [])) or NETWORK_SOURCES
     for field in ("read_bytes_per_s", "write_bytes_per_s"):
-        need = sum(groups[k][field] for k in shared) / nodes
+        need = needs[field] / nodes
         if need <= 0:
             continue
         if not ceiling:
@@ -337,9 +384,8 @@ def _node_ceiling(result, groups, shared, nodes, server):
                 f"{ceiling / 1e9:.0f} GB/s one server's storage NICs carry")})
 
 
-def _switches(result, sized, shared, index, context, server):
+def _switches(result, storage_ports, index, context, server):
     switch = index.blocks.get(index.fabric.get("switch_block") or "")
-    storage_ports = sum(sized[k]["quantity"] * (sized[k]["block"].get("network_ports") or 0) for k in shared)
     gpu_ports = context["nodes"] * server["storage_ports"] if server and server.get("storage_ports") else None
     if not switch or not switch.get("switch_ports"):
         return
@@ -425,17 +471,22 @@ EMPTY_AGGREGATE = aggregate([], {})
 
 
 def totals(aggregates, context):
-    cost = sum(a["cost"] for a in aggregates)
-    unpriced = [item for a in aggregates for item in a["unpriced"]]
-    media = [item for a in aggregates for item in a["media"]]
-    unknown_power = [item for a in aggregates for item in a["unknown_power"]]
-    unknown_rack = [item for a in aggregates for item in a["unknown_rack"]]
-    usable = sum(a["usable"] for a in aggregates)
-    read = sum(a["read"] for a in aggregates)
+    cost = power = rack = usable = read = 0
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for a in aggregates:
+        cost += a["cost"]
+        power += a["power"]
+        rack += a["rack_units"]
+        usable += a["usable"]
+        read += a["read"]
+        unpriced += a["unpriced"]
+        media += a["media"]
+        unknown_power += a["unknown_power"]
+        unknown_rack += a["unknown_rack"]
     result = {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
               "cost_is_lower_bound": bool(unpriced or media), "unpriced_items": unpriced, "media_only_items": media,
-              "power_w": sum(a["power"] for a in aggregates), "power_is_partial": bool(unknown_power),
-              "unknown_power_items": unknown_power, "rack_units": sum(a["rack_units"] for a in aggregates),
+              "power_w": power, "power_is_partial": bool(unknown_power),
+              "unknown_power_items": unknown_power, "rack_units": rack,
               "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
               "usable_capacity_bytes": usable, "read_bytes_per_s": read,
               "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
@@ -476,27 +527,14 @@ def _ordered(groups):
     return sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0]))
 
 
-def option_names(groups, sized, index):
-    """(name, description) of an option, memoised on the groups it is made of."""
-    key = tuple((k, sized[k]["block"]["id"], tuple(groups[k]["tiers"])) for k in groups)
-    if key not in index.names:
-        index.names[key] = (option_name(groups, sized), option_description(groups, sized))
-    return index.names[key]
-
-
-def option_name(groups, sized):
-    """The option's name from the blocks it uses for this use case, in tier order."""
-    labels = []
+def option_names(groups, sized):
+    """(name, description) of an option from the blocks it uses for this use case, in tier order."""
+    labels, parts = [], []
     for key in _ordered(groups):
-        label = sized[key]["block"].get("label") or sized[key]["block"]["name"]
-        if label not in labels:
-            labels.append(label)
-    return " + ".join(labels) if labels else "no storage needed"
-
-
-def option_description(groups, sized):
-    return "; ".join(f"{'+'.join(groups[k]['tiers'])}: {sized[k]['quantity']} x {sized[k]['block']['name']}"
-                     for k in _ordered(groups))
+        if sized[key]["label"] not in labels:
+            labels.append(sized[key]["label"])
+        parts.append(sized[key]["description"])
+    return (" + ".join(labels) if labels else "no storage needed"), "; ".join(parts)
 
 
 def figures_kind(sized):
