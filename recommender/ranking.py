@@ -66,51 +66,63 @@ def _rank(tiers, catalog, priority, measured, cluster, quotes):
 # --- one architecture -------------------------------------------------------------------------
 
 def _propose(architecture, tiers, index, context):
+    """(proposal, its BOM signature, its headroom index) of one architecture.
+
+    Architectures that use the same blocks for the same tiers share one option body: the first one's
+    proposal is the body, the others copy it under their own id (nothing is changed before _collapse).
+    """
     missing = parts.unmapped(architecture, tiers, index)
     tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in index.blocks]
     groups = parts.groups(architecture, tiers, index, context["nodes"])
     signature = None if missing else tuple(g["key"] for g in groups.values())
-    body = index.options.get(signature) if signature is not None else None
-    if body is None:
-        body = _option_body(groups, missing, index, context)
-        if signature is not None:
-            index.options[signature] = body
-    return {**body, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]]}
+    known = index.options.get(signature) if signature is not None else None
+    if known is not None:
+        body, bom_signature, headroom_index_ = known
+        own = {**body, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]]}
+        return own, bom_signature, headroom_index_
+    body = _option_body(groups, missing, index, context)
+    body.update(architecture=architecture["id"], coinciding_architectures=[architecture["id"]])
+    known = (body, tuple(sorted((line["item"], line["quantity"]) for line in body["bom"])),
+             headroom_index(body["headroom"]))
+    if signature is not None:
+        index.options[signature] = known
+    return known
 
 
 def _option_body(groups, missing, index, context):
     """Everything about an option that depends on the blocks it uses, not on the architecture's id."""
     sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
+    network = parts.network(groups, sized, index, context)
+    ordered = parts.ordered(groups)
     headroom, unmet, gaps = {}, list(missing), []
-    for key in sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0])):
+    for key in ordered:
         headroom.update(sized[key]["headroom"])
         unmet += sized[key]["unmet"]
         gaps += sized[key]["gaps"]
-    network = parts.network(groups, sized, index, context)
     headroom.update(network["headroom"])
     unmet += network["unmet"]
     gaps += network["gaps"]
-    bom = parts.bom(groups, sized, index) + network["bom"]
-    aggregates = [sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)]
-    totals = parts.totals(aggregates, context)
+    body = parts.totals([sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)],
+                        context)
     status = "unmet" if unmet else ("unknown" if gaps else "met")
-    name, description = parts.option_names(groups, sized)
-    return {**totals, "name": name, "description": description,
-            "bom": bom, "headroom": headroom, "unmet": unmet, "gaps": gaps, "status": status,
-            "meets_requirements": status == "met", "first_unmet": unmet[0]["requirement"] if unmet else None,
-            "breaks_on": unmet[0]["kind"] if unmet else None,
-            "failure_domains": [s["failure_domains"] for s in sized.values() if s.get("failure_domains")],
-            "degraded": [s["degraded"] for s in sized.values() if s.get("degraded")],
-            "fabric": network["fabric"], "figures": parts.figures_kind(sized)}
+    name, description = parts.option_names(ordered, sized)
+    body.update(name=name, description=description, bom=parts.bom(groups, sized) + network["bom"],
+                headroom=headroom, unmet=unmet, gaps=gaps, status=status, meets_requirements=status == "met",
+                first_unmet=unmet[0]["requirement"] if unmet else None, breaks_on=unmet[0]["kind"] if unmet else None,
+                failure_domains=[s["failure_domains"] for s in sized.values() if s["failure_domains"]],
+                degraded=[s["degraded"] for s in sized.values() if s["degraded"]],
+                fabric=network["fabric"], figures=parts.figures_kind(sized))
+    return body
 
 
-def _collapse(proposals):
+def _collapse(built):
     """Architectures that end with the same bill of materials become one option naming them all."""
     options = {}
-    for proposal in proposals:
-        signature = tuple(sorted((line["item"], line["quantity"]) for line in proposal["bom"]))
-        first = options.setdefault(signature, proposal)
-        if first is not proposal:
+    for proposal, bom_signature, headroom_index_ in built:
+        first = options.setdefault(bom_signature, proposal)
+        if first is proposal:
+            proposal["headroom_index"] = headroom_index_
+        else:
             first["coinciding_architectures"].append(proposal["architecture"])
     for option in options.values():
         option["coinciding_architectures"].sort()
@@ -154,8 +166,6 @@ def _ratio(best, value):
 
 def _score(proposals, priority):
     """Score every option 0..100 and record each criterion's contribution, on the option and as a finding."""
-    for proposal in proposals:
-        proposal["headroom_index"] = headroom_index(proposal["headroom"])
     best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
     pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best] or proposals
     weights = {c: w for c, w in WEIGHTS[priority].items()

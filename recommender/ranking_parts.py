@@ -108,7 +108,8 @@ def groups(architecture, tiers, index, nodes):
         key = (block_id, tuple(t["tier"] for t in block_tiers))
         group = index.groups.get(key)
         if group is None:
-            group = index.groups[key] = dict(_group(index.blocks[block_id], block_tiers, nodes), key=key)
+            group = index.groups[key] = dict(_group(index.blocks[block_id], block_tiers, nodes), key=key,
+                                             order=TIER_ORDER.index(key[1][0]))
         result[block_id] = group
     return result
 
@@ -423,7 +424,7 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 
 # --- bill of materials and totals -------------------------------------------------------------
 
-def bom(groups, sized, index):
+def bom(groups, sized):
     return [line for key in groups for line in sized[key]["lines"]]
 
 
@@ -523,14 +524,15 @@ def tco(result, context):
 
 # --- names -------------------------------------------------------------------------------------
 
-def _ordered(groups):
-    return sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0]))
+def ordered(groups):
+    """Keys of the groups in tier order (of each group's first tier)."""
+    return sorted(groups, key=lambda k: groups[k]["order"])
 
 
-def option_names(groups, sized):
+def option_names(ordered_keys, sized):
     """(name, description) of an option from the blocks it uses for this use case, in tier order."""
     labels, parts = [], []
-    for key in _ordered(groups):
+    for key in ordered_keys:
         if sized[key]["label"] not in labels:
             labels.append(sized[key]["label"])
         parts.append(sized[key]["description"])
