@@ -71,26 +71,22 @@ def _propose(architecture, tiers, index, context):
     Architectures that use the same blocks for the same tiers share one option body: the first one's
     proposal is the body, the others copy it under their own id (nothing is changed before _collapse).
     """
-    missing = parts.unmapped(architecture, tiers, index)
-    tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in index.blocks]
-    groups = parts.groups(architecture, tiers, index, context["nodes"])
+    groups, missing = parts.groups(architecture, tiers, index, context["nodes"])
     signature = None if missing else tuple(g["key"] for g in groups.values())
     known = index.options.get(signature) if signature is not None else None
     if known is not None:
         body, bom_signature, headroom_index_ = known
         own = {**body, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]]}
         return own, bom_signature, headroom_index_
-    body = _option_body(groups, missing, index, context)
-    body.update(architecture=architecture["id"], coinciding_architectures=[architecture["id"]])
-    known = (body, tuple(sorted((line["item"], line["quantity"]) for line in body["bom"])),
-             headroom_index(body["headroom"]))
+    known = _option_body(groups, missing, index, context)
+    known[0].update(architecture=architecture["id"], coinciding_architectures=[architecture["id"]])
     if signature is not None:
         index.options[signature] = known
     return known
 
 
 def _option_body(groups, missing, index, context):
-    """Everything about an option that depends on the blocks it uses, not on the architecture's id."""
+    """(body, BOM signature, headroom index): what an option is, from the blocks it uses, not the architecture's id."""
     sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
     network = parts.network(groups, sized, index, context)
     ordered = parts.ordered(groups)
@@ -112,7 +108,36 @@ def _option_body(groups, missing, index, context):
                 failure_domains=[s["failure_domains"] for s in sized.values() if s["failure_domains"]],
                 degraded=[s["degraded"] for s in sized.values() if s["degraded"]],
                 fabric=network["fabric"], figures=parts.figures_kind(sized))
-    return body
+    pieces = [sized[k] for k in ordered] + [network]
+    return body, _bom_signature(groups, sized, network), _combined_headroom_index(pieces, headroom)
+
+
+def _bom_signature(groups, sized, network):
+    """Sorted (item, quantity) pairs of the BOM: the same pairs are the same option."""
+    pairs = []
+    for key in groups:
+        pairs += _line_pairs(sized[key])
+    return tuple(sorted(pairs + _line_pairs(network)))
+
+
+def _line_pairs(part):
+    pairs = part.get("line_pairs")
+    if pairs is None:
+        pairs = part["line_pairs"] = [(line["item"], line["quantity"]) for line in (part["lines"] if "lines" in part else part["bom"])]
+    return pairs
+
+
+def _combined_headroom_index(pieces, headroom):
+    """headroom_index(headroom) from the capped logs of each piece's ratios, taken once per piece."""
+    logs = []
+    for piece in pieces:
+        piece_logs = piece.get("headroom_logs")
+        if piece_logs is None:
+            piece_logs = piece["headroom_logs"] = _headroom_logs(piece["headroom"])
+        logs += piece_logs
+    if len(logs) != len(headroom):  # a key given by two pieces: fall back to the merged ratios
+        return headroom_index(headroom)
+    return math.exp(sum(logs) / len(logs)) if logs else 1.0
 
 
 def _collapse(built):
@@ -133,10 +158,12 @@ def _collapse(built):
 
 def headroom_index(headroom):
     """Geometric mean of the headroom ratios, each capped at HEADROOM_CAP (1.0 when none apply)."""
-    ratios = [min(max(r, 1e-9), HEADROOM_CAP) for r in headroom.values()]
-    if not ratios:
-        return 1.0
-    return math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    logs = _headroom_logs(headroom)
+    return math.exp(sum(logs) / len(logs)) if logs else 1.0
+
+
+def _headroom_logs(headroom):
+    return [math.log(min(max(r, 1e-9), HEADROOM_CAP)) for r in headroom.values()]
 
 
 CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}

@@ -90,32 +90,38 @@ def node_count(tiers):
 
 # --- needs per block --------------------------------------------------------------------------
 
-def unmapped(architecture, tiers, index):
-    """Tiers this architecture has no usable block for (an incomplete catalog edit)."""
-    return [{"requirement": f"{t['tier']}.block", "kind": "catalog", "sources": ["ranking-design"],
-             "why": f"the architecture maps no catalog block to the {t['tier']} tier"}
-            for t in tiers if architecture["tiers"].get(t["tier"]) not in index.blocks]
-
-
 def groups(architecture, tiers, index, nodes):
-    """Needs per block: tiers mapped to the same block add up; latency is the strictest (memoised per call)."""
-    members = {}
-    mapping = architecture["tiers"]
+    """(needs per block, tiers without a usable block): tiers mapped to the same block add up; latency is the
+    strictest (memoised per call). A tier the architecture maps to no catalog block is an incomplete catalog edit.
+    """
+    mapping, blocks = architecture["tiers"], index.blocks
+    members, missing = {}, []
     for tier in tiers:
-        members.setdefault(mapping[tier["tier"]], []).append(tier)
+        block_id = mapping.get(tier["tier"])
+        if block_id not in blocks:
+            missing.append(_unmapped(tier["tier"]))
+        elif block_id in members:
+            members[block_id].append(tier)
+        else:
+            members[block_id] = [tier]
     result = {}
     for block_id, block_tiers in members.items():
-        key = (block_id, tuple(t["tier"] for t in block_tiers))
+        key = (block_id, tuple([t["tier"] for t in block_tiers]))
         group = index.groups.get(key)
         if group is None:
-            group = index.groups[key] = dict(_group(index.blocks[block_id], block_tiers, nodes), key=key,
-                                             order=TIER_ORDER.index(key[1][0]))
+            group = index.groups[key] = _group(blocks[block_id], block_tiers, nodes, key)
         result[block_id] = group
-    return result
+    return result, missing
 
 
-def _group(block, tiers, nodes):
-    group = {"block": block, "tiers": [t["tier"] for t in tiers], "latency_s": None, **{f: 0.0 for f in SIZED_FIELDS}}
+def _unmapped(tier):
+    return {"requirement": f"{tier}.block", "kind": "catalog", "sources": ["ranking-design"],
+            "why": f"the architecture maps no catalog block to the {tier} tier"}
+
+
+def _group(block, tiers, nodes, key):
+    group = {"block": block, "tiers": list(key[1]), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
+             "key": key, "order": TIER_ORDER.index(key[1][0])}
     for tier in tiers:
         tier_per_node = tier.get("per_node", tier["tier"] in PER_NODE_TIERS)
         scale = _scale(bool(tier_per_node), bool(block.get("per_node")), nodes)
@@ -193,8 +199,11 @@ def count(group, block, index, nodes):
 
 
 def _units_for_needs(group, block, unit):
-    """(units, binding field, gaps): the largest unit count any sized need asks for (at least 1)."""
-    by_field, gaps = {}, []
+    """(units, binding field, gaps): the largest unit count any sized need asks for (at least 1).
+
+    The binding field is the first of SIZED_FIELDS that asks for that count.
+    """
+    units, binding, gaps = None, "capacity_bytes", []
     for field in SIZED_FIELDS:
         need = group[field]
         if need <= 0:
@@ -202,11 +211,10 @@ def _units_for_needs(group, block, unit):
         if not unit[field]:
             gaps.append(_gap(group, field, block))
             continue
-        by_field[field] = math.ceil(need / unit[field] - 1e-9)
-    if not by_field:
-        return 1, "capacity_bytes", gaps
-    binding = max(by_field, key=by_field.get)
-    return max(by_field[binding], 1), binding, gaps
+        wanted = math.ceil(need / unit[field] - 1e-9)
+        if units is None or wanted > units:
+            units, binding = wanted, field
+    return (1 if units is None else max(units, 1)), binding, gaps
 
 
 def _detail(group, counted, index, nodes):
@@ -214,7 +222,8 @@ def _detail(group, counted, index, nodes):
     block, unit, units = counted["block"], counted["unit"], counted["units"]
     shared = not block.get("per_node")
     scheme = index.scheme(block)
-    sized = dict(counted, provided={f: (unit[f] or 0.0) * units for f in SIZED_FIELDS},
+    sized = counted  # the other size points' counts are dropped: this one is completed in place
+    sized.update(provided={f: (unit[f] or 0.0) * units for f in SIZED_FIELDS},
                  failure_domains=failure_domains(block, nodes, counted["units_for_needs"], scheme) if shared else None,
                  degraded=degraded_mode(group, block, unit, units, scheme) if shared else None,
                  label=block.get("label") or block["name"],
@@ -347,12 +356,17 @@ def network(groups, sized, index, context):
 
     Memoised per call on what it depends on: the shared tiers' read and write needs and the storage ports.
     """
-    shared = [k for k in groups if not sized[k]["block"].get("per_node")]
+    read = write = ports = 0
+    shared = False
+    for key, group in groups.items():
+        block = sized[key]["block"]
+        if not block.get("per_node"):
+            shared = True
+            read += group["read_bytes_per_s"]
+            write += group["write_bytes_per_s"]
+            ports += sized[key]["quantity"] * (block.get("network_ports") or 0)
     if not shared:
         return {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
-    read = sum(groups[k]["read_bytes_per_s"] for k in shared)
-    write = sum(groups[k]["write_bytes_per_s"] for k in shared)
-    ports = sum(sized[k]["quantity"] * (sized[k]["block"].get("network_ports") or 0) for k in shared)
     result = index.networks.get((read, write, ports))
     if result is None:
         result = index.networks[(read, write, ports)] = _network(read, write, ports, index, context)
@@ -458,14 +472,22 @@ def _line_total(value, quantity):
 
 def aggregate(lines, provided):
     """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals()."""
-    return {"cost": sum(line["subtotal_usd"] for line in lines if line["price_known"]),
-            "unpriced": [line["item"] for line in lines if not line["price_known"]],
-            "media": [line["item"] for line in lines if line["price_basis"] == "media_lower_bound"],
-            "unknown_power": [line["item"] for line in lines if line["power_w"] is None],
-            "unknown_rack": [line["item"] for line in lines if line["rack_units"] is None],
-            "power": sum(line["power_w"] or 0 for line in lines),
-            "rack_units": sum(line["rack_units"] or 0 for line in lines),
-            "usable": provided.get("capacity_bytes", 0.0), "read": provided.get("read_bytes_per_s", 0.0)}
+    result = {"cost": 0, "unpriced": [], "media": [], "unknown_power": [], "unknown_rack": [], "power": 0,
+              "rack_units": 0, "usable": provided.get("capacity_bytes", 0.0), "read": provided.get("read_bytes_per_s", 0.0)}
+    for line in lines:
+        if line["price_known"]:
+            result["cost"] += line["subtotal_usd"]
+        else:
+            result["unpriced"].append(line["item"])
+        if line["price_basis"] == "media_lower_bound":
+            result["media"].append(line["item"])
+        if line["power_w"] is None:
+            result["unknown_power"].append(line["item"])
+        if line["rack_units"] is None:
+            result["unknown_rack"].append(line["item"])
+        result["power"] += line["power_w"] or 0
+        result["rack_units"] += line["rack_units"] or 0
+    return result
 
 
 EMPTY_AGGREGATE = aggregate([], {})
@@ -540,4 +562,7 @@ def option_names(ordered_keys, sized):
 
 
 def figures_kind(sized):
-    return "measured" if any(s["block"].get("figures") == "measured" for s in sized.values()) else "datasheet"
+    for part in sized.values():
+        if part["block"].get("figures") == "measured":
+            return "measured"
+    return "datasheet"
