@@ -6,6 +6,7 @@ recommender/ranking_parts.py; this module composes them into ranked, de-duplicat
 """
 import copy
 import gc
+import heapq
 import math
 
 from . import ranking_parts as parts
@@ -201,15 +202,18 @@ def _score(proposals, priority):
     weights = {c: w / total for c, w in weights.items()}
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
     minima = _pool_minima(pool) if pool else {}
+    points = {c: 100 * w for c, w in weights.items()}  # 100 × weight, as each contribution multiplies it
     scored = []
     for proposal in proposals:
-        criteria = {c: s for c, s in _criteria(proposal, minima).items() if c in weights}
-        proposal["score_contributions"] = {c: round(100 * weights[c] * s, 2) for c, s in criteria.items()}
-        proposal["score"] = round(sum(proposal["score_contributions"].values()), 2)
+        criteria = _criteria(proposal, minima)
+        criteria = {c: criteria[c] for c in weights}
+        proposal["score_contributions"] = contributions = {c: round(points[c] * s, 2) for c, s in criteria.items()}
+        proposal["score"] = round(sum(contributions.values()), 2)
         scored.append((proposal, criteria))
     # every option records its contributions; the sentences are written for the options a buyer reads
-    scored.sort(key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
-    for proposal, criteria in scored[:EXPLAINED_OPTIONS]:
+    top = heapq.nsmallest(EXPLAINED_OPTIONS, scored,
+                          key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
+    for proposal, criteria in top:
         findings += [_criterion_finding(proposal, c, s, weights[c], priority) for c, s in criteria.items()]
     return findings
 

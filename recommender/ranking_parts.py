@@ -122,12 +122,14 @@ def _unmapped(tier):
 def _group(block, tiers, nodes, key):
     group = {"block": block, "tiers": list(key[1]), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
              "key": key, "order": TIER_ORDER.index(key[1][0])}
+    block_per_node = bool(block.get("per_node"))
     for tier in tiers:
-        tier_per_node = tier.get("per_node", tier["tier"] in PER_NODE_TIERS)
-        scale = _scale(bool(tier_per_node), bool(block.get("per_node")), nodes)
+        scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
         for field in SIZED_FIELDS:
             group[field] += float(tier.get(field) or 0) * scale
-        group["latency_s"] = _strictest(group["latency_s"], tier.get("latency_s"))
+        latency = tier.get("latency_s")
+        if latency and not (group["latency_s"] and group["latency_s"] <= latency):
+            group["latency_s"] = latency  # the strictest need
     return group
 
 
@@ -138,11 +140,6 @@ def _scale(tier_per_node, block_per_node, nodes):
     return float(nodes) if tier_per_node else 1.0 / nodes
 
 
-def _strictest(a, b):
-    values = [v for v in (a, b) if v]
-    return min(values) if values else None
-
-
 # --- sizing -----------------------------------------------------------------------------------
 
 def unit_figures(block, index):
@@ -150,7 +147,8 @@ def unit_figures(block, index):
     derate = float(block.get("derating") or 1.0)
     figures = {"capacity_bytes": (block.get("capacity_bytes") or 0) * block.get("usable_fraction", 1.0) or None}
     for field in SIZED_FIELDS[1:]:
-        figures[field] = _times(block.get(field), derate)
+        value = block.get(field)
+        figures[field] = None if value is None else float(value) * derate
     port = index.blocks.get(block.get("network_port_block") or "")
     if port and block.get("network_ports"):
         ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
@@ -158,10 +156,6 @@ def unit_figures(block, index):
             if figures[field] is not None:
                 figures[field] = min(figures[field], ceiling)
     return figures
-
-
-def _times(value, factor):
-    return None if value is None else float(value) * factor
 
 
 def size_best(group, index, context):
@@ -453,7 +447,7 @@ def _group_lines(group, sized, index):
 
 def bom_line(block, tier, quantity):
     """One BOM line; an unknown price stays None ('price unknown'), never an invented or zero price."""
-    price = block.get("price_usd")
+    price, power, rack = block.get("price_usd"), block.get("power_w"), block.get("rack_units")
     basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
     known = price is not None and basis != "unknown"
     return {"item": block["id"], "name": block["name"], "tier": tier, "quantity": int(quantity),
@@ -462,12 +456,8 @@ def bom_line(block, tier, quantity):
             "price_known": known, "price_basis": basis, "price_year": block.get("price_year"),
             "source": block.get("price_source") or "", "price_is_estimate": basis not in ("list", "quote"),
             "quoted": basis == "quote", "vendor_ref": block.get("vendor_ref"),
-            "power_w": _line_total(block.get("power_w"), quantity),
-            "rack_units": _line_total(block.get("rack_units"), quantity)}
-
-
-def _line_total(value, quantity):
-    return None if value is None else float(value) * quantity
+            "power_w": None if power is None else float(power) * quantity,
+            "rack_units": None if rack is None else float(rack) * quantity}
 
 
 def aggregate(lines, provided):
