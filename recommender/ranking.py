@@ -117,14 +117,15 @@ def _bom_signature(groups, sized, network):
     """Sorted (item, quantity) pairs of the BOM: the same pairs are the same option."""
     pairs = []
     for key in groups:
-        pairs += _line_pairs(sized[key])
-    return tuple(sorted(pairs + _line_pairs(network)))
+        pairs += _line_pairs(sized[key], sized[key]["lines"])
+    return tuple(sorted(pairs + _line_pairs(network, network["bom"])))
 
 
-def _line_pairs(part):
+def _line_pairs(part, lines):
+    """(item, quantity) of a part's BOM lines, taken once per sized part or network check."""
     pairs = part.get("line_pairs")
     if pairs is None:
-        pairs = part["line_pairs"] = [(line["item"], line["quantity"]) for line in (part["lines"] if "lines" in part else part["bom"])]
+        pairs = part["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
     return pairs
 
 

@@ -463,7 +463,8 @@ def bom_line(block, tier, quantity):
 def aggregate(lines, provided):
     """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals()."""
     result = {"cost": 0, "unpriced": [], "media": [], "unknown_power": [], "unknown_rack": [], "power": 0,
-              "rack_units": 0, "usable": provided.get("capacity_bytes", 0.0), "read": provided.get("read_bytes_per_s", 0.0)}
+              "rack_units": 0, "usable": provided.get("capacity_bytes", 0.0),
+              "read": provided.get("read_bytes_per_s", 0.0)}
     for line in lines:
         if line["price_known"]:
             result["cost"] += line["subtotal_usd"]
