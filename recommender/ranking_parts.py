@@ -461,24 +461,25 @@ def bom_line(block, tier, quantity):
 
 
 def aggregate(lines, provided):
-    """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals()."""
-    result = {"cost": 0, "unpriced": [], "media": [], "unknown_power": [], "unknown_rack": [], "power": 0,
-              "rack_units": 0, "usable": provided.get("capacity_bytes", 0.0),
-              "read": provided.get("read_bytes_per_s", 0.0)}
+    """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals():
+    (cost, power, rack units, usable bytes, read bytes/s, unpriced, media-only, unknown power, unknown rack)."""
+    cost = power = rack = 0
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
     for line in lines:
         if line["price_known"]:
-            result["cost"] += line["subtotal_usd"]
+            cost += line["subtotal_usd"]
         else:
-            result["unpriced"].append(line["item"])
+            unpriced.append(line["item"])
         if line["price_basis"] == "media_lower_bound":
-            result["media"].append(line["item"])
+            media.append(line["item"])
         if line["power_w"] is None:
-            result["unknown_power"].append(line["item"])
+            unknown_power.append(line["item"])
         if line["rack_units"] is None:
-            result["unknown_rack"].append(line["item"])
-        result["power"] += line["power_w"] or 0
-        result["rack_units"] += line["rack_units"] or 0
-    return result
+            unknown_rack.append(line["item"])
+        power += line["power_w"] or 0
+        rack += line["rack_units"] or 0
+    return (cost, power, rack, provided.get("capacity_bytes", 0.0), provided.get("read_bytes_per_s", 0.0),
+            tuple(unpriced), tuple(media), tuple(unknown_power), tuple(unknown_rack))
 
 
 EMPTY_AGGREGATE = aggregate([], {})
@@ -487,16 +488,20 @@ EMPTY_AGGREGATE = aggregate([], {})
 def totals(aggregates, context):
     cost = power = rack = usable = read = 0
     unpriced, media, unknown_power, unknown_rack = [], [], [], []
-    for a in aggregates:
-        cost += a["cost"]
-        power += a["power"]
-        rack += a["rack_units"]
-        usable += a["usable"]
-        read += a["read"]
-        unpriced += a["unpriced"]
-        media += a["media"]
-        unknown_power += a["unknown_power"]
-        unknown_rack += a["unknown_rack"]
+    for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
+        cost += part_cost
+        power += part_power
+        rack += part_rack
+        usable += part_usable
+        read += part_read
+        if no_price:
+            unpriced += no_price
+        if media_only:
+            media += media_only
+        if no_power:
+            unknown_power += no_power
+        if no_rack:
+            unknown_rack += no_rack
     result = {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
               "cost_is_lower_bound": bool(unpriced or media), "unpriced_items": unpriced, "media_only_items": media,
               "power_w": power, "power_is_partial": bool(unknown_power),
