@@ -331,15 +331,17 @@ def degraded_mode(group, block, unit, units, scheme=None):
 
 def headroom(group, sized):
     """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
-    result = {}
+    result, unit, provided = {}, sized["unit"], sized["provided"]
     for field in SIZED_FIELDS:
-        if group[field] > 0 and sized["unit"][field]:
+        if group[field] > 0 and unit[field]:
+            ratio = round(provided[field] / group[field], 4)  # the same for every tier of the group
             for tier in group["tiers"]:
-                result[f"{tier}.{field}"] = round(sized["provided"][field] / group[field], 4)
+                result[f"{tier}.{field}"] = ratio
     latency = sized["block"].get("latency_s")
     if group["latency_s"] and latency:
+        ratio = round(group["latency_s"] / latency, 4)
         for tier in group["tiers"]:
-            result[f"{tier}.latency_s"] = round(group["latency_s"] / latency, 4)
+            result[f"{tier}.latency_s"] = ratio
     return result
 
 
