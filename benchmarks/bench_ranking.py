@@ -7,6 +7,7 @@ Two ways a catalog grows 10× or 100×, both measured:
 - `recombined`: 10× (100×) architectures composed from the shipped blocks (more designs, same products).
 
 Run: uv run python benchmarks/bench_ranking.py > benchmarks/results/ranking.json
+Where the time goes: uv run python benchmarks/bench_ranking.py --profile train_serve_rag distinct 100
 """
 import itertools
 import json
@@ -84,7 +85,22 @@ def measure(path, catalog):
             "sweep_median_s": median_s(lambda: ranking.sweep(use_case, catalog), SWEEP_REPEATS)}
 
 
+def profile(case, grow, factor, top=30):
+    """cProfile of rank() on one use case and catalog growth, sorted by cumulative time (to stderr)."""
+    import cProfile
+    import pstats
+
+    result = rules.evaluate(json.loads((ROOT / "fixtures" / "usecases" / f"{case}.json").read_text()))
+    scaled = {"distinct": distinct, "recombined": recombined}[grow](selectors.catalog_fixtures(), int(factor))
+    ranking.rank(result["tiers"], scaled, cluster=result["use_case"])  # warm: the first call also grows the heap
+    profiler = cProfile.Profile()
+    profiler.runcall(ranking.rank, result["tiers"], scaled, cluster=result["use_case"])
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(top)
+
+
 def main():
+    if sys.argv[1:2] == ["--profile"]:
+        return profile(*sys.argv[2:5])
     catalog = selectors.catalog_fixtures()
     results = [measure(p, catalog) for p in sorted((ROOT / "fixtures" / "usecases").glob("*.json"))]
     worst = {key: max(r["rank_median_s"][key] for r in results) for key in results[0]["rank_median_s"]}

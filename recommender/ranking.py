@@ -6,6 +6,7 @@ recommender/ranking_parts.py; this module composes them into ranked, de-duplicat
 """
 import copy
 import gc
+import heapq
 import math
 
 from . import ranking_parts as parts
@@ -66,51 +67,89 @@ def _rank(tiers, catalog, priority, measured, cluster, quotes):
 # --- one architecture -------------------------------------------------------------------------
 
 def _propose(architecture, tiers, index, context):
-    missing = parts.unmapped(architecture, tiers, index)
-    tiers = [t for t in tiers if architecture["tiers"].get(t["tier"]) in index.blocks]
-    groups = parts.groups(architecture, tiers, index, context["nodes"])
-    signature = None if missing else tuple((k, tuple(g["tiers"])) for k, g in groups.items())
-    body = index.options.get(signature) if signature is not None else None
-    if body is None:
-        body = _option_body(groups, missing, index, context)
-        if signature is not None:
-            index.options[signature] = body
-    return {**body, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]]}
+    """(proposal, its BOM signature, its headroom index) of one architecture.
+
+    Architectures that use the same blocks for the same tiers share one option body: the first one's
+    proposal is the body, the others copy it under their own id (nothing is changed before _collapse).
+    """
+    groups, missing = parts.groups(architecture, tiers, index, context["nodes"])
+    signature = None if missing else tuple(g["key"] for g in groups.values())
+    known = index.options.get(signature) if signature is not None else None
+    if known is not None:
+        body, bom_signature, headroom_index_ = known
+        own = {**body, "architecture": architecture["id"], "coinciding_architectures": [architecture["id"]]}
+        return own, bom_signature, headroom_index_
+    known = _option_body(groups, missing, index, context)
+    known[0].update(architecture=architecture["id"], coinciding_architectures=[architecture["id"]])
+    if signature is not None:
+        index.options[signature] = known
+    return known
 
 
 def _option_body(groups, missing, index, context):
-    """Everything about an option that depends on the blocks it uses, not on the architecture's id."""
+    """(body, BOM signature, headroom index): what an option is, from the blocks it uses, not the architecture's id."""
     sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
+    network = parts.network(groups, sized, index, context)
+    ordered = parts.ordered(groups)
     headroom, unmet, gaps = {}, list(missing), []
-    for key in sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0])):
+    for key in ordered:
         headroom.update(sized[key]["headroom"])
         unmet += sized[key]["unmet"]
         gaps += sized[key]["gaps"]
-    network = parts.network(groups, sized, index, context)
     headroom.update(network["headroom"])
     unmet += network["unmet"]
     gaps += network["gaps"]
-    bom = parts.bom(groups, sized, index) + network["bom"]
-    aggregates = [sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)]
-    totals = parts.totals(aggregates, context)
+    body = parts.totals([sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)],
+                        context)
     status = "unmet" if unmet else ("unknown" if gaps else "met")
-    name, description = parts.option_names(groups, sized, index)
-    return {**totals, "name": name, "description": description,
-            "bom": bom, "headroom": headroom, "unmet": unmet, "gaps": gaps, "status": status,
-            "meets_requirements": status == "met", "first_unmet": unmet[0]["requirement"] if unmet else None,
-            "breaks_on": unmet[0]["kind"] if unmet else None,
-            "failure_domains": [s["failure_domains"] for s in sized.values() if s.get("failure_domains")],
-            "degraded": [s["degraded"] for s in sized.values() if s.get("degraded")],
-            "fabric": network["fabric"], "figures": parts.figures_kind(sized)}
+    name, description = parts.option_names(ordered, sized)
+    body.update(name=name, description=description, bom=parts.bom(groups, sized) + network["bom"],
+                headroom=headroom, unmet=unmet, gaps=gaps, status=status, meets_requirements=status == "met",
+                first_unmet=unmet[0]["requirement"] if unmet else None, breaks_on=unmet[0]["kind"] if unmet else None,
+                failure_domains=[s["failure_domains"] for s in sized.values() if s["failure_domains"]],
+                degraded=[s["degraded"] for s in sized.values() if s["degraded"]],
+                fabric=network["fabric"], figures=parts.figures_kind(sized))
+    pieces = [sized[k] for k in ordered] + [network]
+    return body, _bom_signature(groups, sized, network), _combined_headroom_index(pieces, headroom)
 
 
-def _collapse(proposals):
+def _bom_signature(groups, sized, network):
+    """Sorted (item, quantity) pairs of the BOM: the same pairs are the same option."""
+    pairs = []
+    for key in groups:
+        pairs += _line_pairs(sized[key], sized[key]["lines"])
+    return tuple(sorted(pairs + _line_pairs(network, network["bom"])))
+
+
+def _line_pairs(part, lines):
+    """(item, quantity) of a part's BOM lines, taken once per sized part or network check."""
+    pairs = part.get("line_pairs")
+    if pairs is None:
+        pairs = part["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
+    return pairs
+
+
+def _combined_headroom_index(pieces, headroom):
+    """headroom_index(headroom) from the capped logs of each piece's ratios, taken once per piece."""
+    logs = []
+    for piece in pieces:
+        piece_logs = piece.get("headroom_logs")
+        if piece_logs is None:
+            piece_logs = piece["headroom_logs"] = _headroom_logs(piece["headroom"])
+        logs += piece_logs
+    if len(logs) != len(headroom):  # a key given by two pieces: fall back to the merged ratios
+        return headroom_index(headroom)
+    return math.exp(sum(logs) / len(logs)) if logs else 1.0
+
+
+def _collapse(built):
     """Architectures that end with the same bill of materials become one option naming them all."""
     options = {}
-    for proposal in proposals:
-        signature = tuple(sorted((line["item"], line["quantity"]) for line in proposal["bom"]))
-        first = options.setdefault(signature, proposal)
-        if first is not proposal:
+    for proposal, bom_signature, headroom_index_ in built:
+        first = options.setdefault(bom_signature, proposal)
+        if first is proposal:
+            proposal["headroom_index"] = headroom_index_
+        else:
             first["coinciding_architectures"].append(proposal["architecture"])
     for option in options.values():
         option["coinciding_architectures"].sort()
@@ -121,10 +160,12 @@ def _collapse(proposals):
 
 def headroom_index(headroom):
     """Geometric mean of the headroom ratios, each capped at HEADROOM_CAP (1.0 when none apply)."""
-    ratios = [min(max(r, 1e-9), HEADROOM_CAP) for r in headroom.values()]
-    if not ratios:
-        return 1.0
-    return math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    logs = _headroom_logs(headroom)
+    return math.exp(sum(logs) / len(logs)) if logs else 1.0
+
+
+def _headroom_logs(headroom):
+    return [math.log(min(max(r, 1e-9), HEADROOM_CAP)) for r in headroom.values()]
 
 
 CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}
@@ -154,8 +195,6 @@ def _ratio(best, value):
 
 def _score(proposals, priority):
     """Score every option 0..100 and record each criterion's contribution, on the option and as a finding."""
-    for proposal in proposals:
-        proposal["headroom_index"] = headroom_index(proposal["headroom"])
     best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
     pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best] or proposals
     weights = {c: w for c, w in WEIGHTS[priority].items()
@@ -164,15 +203,18 @@ def _score(proposals, priority):
     weights = {c: w / total for c, w in weights.items()}
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
     minima = _pool_minima(pool) if pool else {}
+    points = {c: 100 * w for c, w in weights.items()}  # 100 × weight, as each contribution multiplies it
     scored = []
     for proposal in proposals:
-        criteria = {c: s for c, s in _criteria(proposal, minima).items() if c in weights}
-        proposal["score_contributions"] = {c: round(100 * weights[c] * s, 2) for c, s in criteria.items()}
-        proposal["score"] = round(sum(proposal["score_contributions"].values()), 2)
+        criteria = _criteria(proposal, minima)
+        criteria = {c: criteria[c] for c in weights}
+        proposal["score_contributions"] = contributions = {c: round(points[c] * s, 2) for c, s in criteria.items()}
+        proposal["score"] = round(sum(contributions.values()), 2)
         scored.append((proposal, criteria))
     # every option records its contributions; the sentences are written for the options a buyer reads
-    scored.sort(key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
-    for proposal, criteria in scored[:EXPLAINED_OPTIONS]:
+    top = heapq.nsmallest(EXPLAINED_OPTIONS, scored,
+                          key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
+    for proposal, criteria in top:
         findings += [_criterion_finding(proposal, c, s, weights[c], priority) for c, s in criteria.items()]
     return findings
 

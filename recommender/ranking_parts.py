@@ -42,16 +42,25 @@ class Index:
         self.fabric = catalog.get("fabric") or {}
         self.sized = {}  # (block id, tiers) → sizing: needs depend only on the tiers a block holds
         self.units = {}  # block id → unit figures
-        self.networks = {}  # shared sizing → network check and switches
+        self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
-        self.names = {}  # groups of an option → (name, description)
+        self.schemes = {}  # block id → its protection scheme, parsed once
         self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
 
     def variants(self, block):
         return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
 
+    def scheme(self, block):
+        """protection(block), parsed once per block and call."""
+        scheme = self.schemes.get(block["id"])
+        if scheme is None:
+            scheme = self.schemes[block["id"]] = protection(block)
+        return scheme
+
 
 def _with_measured(block, measured):
+    if not measured and block.get("figures", "datasheet") == "datasheet":
+        return block  # read only: no copy needed to say 'datasheet'
     block = dict(block, figures="datasheet")
     if measured:
         figures = {k: v for k, v in measured.items() if k in FIELDS[1:] and v}
@@ -81,37 +90,46 @@ def node_count(tiers):
 
 # --- needs per block --------------------------------------------------------------------------
 
-def unmapped(architecture, tiers, index):
-    """Tiers this architecture has no usable block for (an incomplete catalog edit)."""
-    return [{"requirement": f"{t['tier']}.block", "kind": "catalog", "sources": ["ranking-design"],
-             "why": f"the architecture maps no catalog block to the {t['tier']} tier"}
-            for t in tiers if architecture["tiers"].get(t["tier"]) not in index.blocks]
-
-
 def groups(architecture, tiers, index, nodes):
-    """Needs per block: tiers mapped to the same block add up; latency is the strictest (memoised per call)."""
-    members = {}
-    mapping = architecture["tiers"]
+    """(needs per block, tiers without a usable block): tiers mapped to the same block add up; latency is the
+    strictest (memoised per call). A tier the architecture maps to no catalog block is an incomplete catalog edit.
+    """
+    mapping, blocks = architecture["tiers"], index.blocks
+    members, missing = {}, []
     for tier in tiers:
-        members.setdefault(mapping[tier["tier"]], []).append(tier)
+        block_id = mapping.get(tier["tier"])
+        if block_id not in blocks:
+            missing.append(_unmapped(tier["tier"]))
+        elif block_id in members:
+            members[block_id].append(tier)
+        else:
+            members[block_id] = [tier]
     result = {}
     for block_id, block_tiers in members.items():
-        key = (block_id, tuple(t["tier"] for t in block_tiers))
+        key = (block_id, tuple([t["tier"] for t in block_tiers]))
         group = index.groups.get(key)
         if group is None:
-            group = index.groups[key] = _group(index.blocks[block_id], block_tiers, nodes)
+            group = index.groups[key] = _group(blocks[block_id], block_tiers, nodes, key)
         result[block_id] = group
-    return result
+    return result, missing
 
 
-def _group(block, tiers, nodes):
-    group = {"block": block, "tiers": [t["tier"] for t in tiers], "latency_s": None, **{f: 0.0 for f in SIZED_FIELDS}}
+def _unmapped(tier):
+    return {"requirement": f"{tier}.block", "kind": "catalog", "sources": ["ranking-design"],
+            "why": f"the architecture maps no catalog block to the {tier} tier"}
+
+
+def _group(block, tiers, nodes, key):
+    group = {"block": block, "tiers": list(key[1]), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
+             "key": key, "order": TIER_ORDER.index(key[1][0])}
+    block_per_node = bool(block.get("per_node"))
     for tier in tiers:
-        tier_per_node = tier.get("per_node", tier["tier"] in PER_NODE_TIERS)
-        scale = _scale(bool(tier_per_node), bool(block.get("per_node")), nodes)
+        scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
         for field in SIZED_FIELDS:
             group[field] += float(tier.get(field) or 0) * scale
-        group["latency_s"] = _strictest(group["latency_s"], tier.get("latency_s"))
+        latency = tier.get("latency_s")
+        if latency and not (group["latency_s"] and group["latency_s"] <= latency):
+            group["latency_s"] = latency  # the strictest need
     return group
 
 
@@ -122,11 +140,6 @@ def _scale(tier_per_node, block_per_node, nodes):
     return float(nodes) if tier_per_node else 1.0 / nodes
 
 
-def _strictest(a, b):
-    values = [v for v in (a, b) if v]
-    return min(values) if values else None
-
-
 # --- sizing -----------------------------------------------------------------------------------
 
 def unit_figures(block, index):
@@ -134,7 +147,8 @@ def unit_figures(block, index):
     derate = float(block.get("derating") or 1.0)
     figures = {"capacity_bytes": (block.get("capacity_bytes") or 0) * block.get("usable_fraction", 1.0) or None}
     for field in SIZED_FIELDS[1:]:
-        figures[field] = _times(block.get(field), derate)
+        value = block.get(field)
+        figures[field] = None if value is None else float(value) * derate
     port = index.blocks.get(block.get("network_port_block") or "")
     if port and block.get("network_ports"):
         ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
@@ -144,21 +158,16 @@ def unit_figures(block, index):
     return figures
 
 
-def _times(value, factor):
-    return None if value is None else float(value) * factor
-
-
 def size_best(group, index, context):
-    """The size point of the block's family that meets the needs at the lowest known cost (memoised per call)."""
-    key = (group["block"]["id"], tuple(group["tiers"]))
-    if key not in index.sized:
-        options = [size(group, block, index, context) for block in index.variants(group["block"])]
-        best = min(options, key=_size_rank)
-        best["headroom"] = headroom(group, best)
-        best["lines"] = _group_lines(group, best, index)
-        best["aggregate"] = aggregate(best["lines"], best["provided"])
-        index.sized[key] = best
-    return index.sized[key]
+    """The size point of the block's family that meets the needs at the lowest known cost (memoised per call).
+
+    Every size point is counted; only the chosen one gets its details (degraded mode, BOM lines, sums).
+    """
+    best = index.sized.get(group["key"])
+    if best is None:
+        counted = [count(group, block, index, context["nodes"]) for block in index.variants(group["block"])]
+        best = index.sized[group["key"]] = _detail(group, min(counted, key=_size_rank), index, context["nodes"])
+    return best
 
 
 def _size_rank(sized):
@@ -168,32 +177,55 @@ def _size_rank(sized):
     return status, cost, sized["quantity"], sized["block"]["id"]
 
 
-def size(group, block, index, context):
-    """Units of one block that meet the group's needs; unmet needs, unknown figures, failure domains."""
-    nodes = context["nodes"]
+def count(group, block, index, nodes):
+    """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures."""
     unit = index.units.get(block["id"]) or index.units.setdefault(block["id"], unit_figures(block, index))
-    by_field, gaps = {}, []
+    units, binding, gaps = _units_for_needs(group, block, unit)
+    for_needs = units
+    if not block.get("per_node"):
+        minimum = min_units(block, nodes, index.scheme(block))
+        if minimum > units:
+            units, binding = minimum, "failure_domains"
+    unmet, units = _unit_limit(group, block, units, binding)
+    unmet += _latency(group, block, gaps)
+    return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
+            "gaps": gaps, "binding": binding, "quantity": units * (nodes if block.get("per_node") else 1)}
+
+
+def _units_for_needs(group, block, unit):
+    """(units, binding field, gaps): the largest unit count any sized need asks for (at least 1).
+
+    The binding field is the first of SIZED_FIELDS that asks for that count.
+    """
+    units, binding, gaps = None, "capacity_bytes", []
     for field in SIZED_FIELDS:
-        if group[field] <= 0:
+        need = group[field]
+        if need <= 0:
             continue
         if not unit[field]:
             gaps.append(_gap(group, field, block))
             continue
-        by_field[field] = math.ceil(group[field] / unit[field] - 1e-9)
-    units = max(list(by_field.values()) + [1])
-    binding = max(by_field, key=by_field.get) if by_field else "capacity_bytes"
-    domains = None
-    if not block.get("per_node"):
-        domains = failure_domains(block, nodes, units)
-        if domains["min_units"] > units:
-            units, binding = domains["min_units"], "failure_domains"
-    unmet, units = _unit_limit(group, block, units, binding)
-    unmet += _latency(group, block, gaps)
-    quantity = units * (nodes if block.get("per_node") else 1)
-    provided = {f: (unit[f] or 0.0) * units for f in SIZED_FIELDS}
-    degraded = None if block.get("per_node") else degraded_mode(group, block, unit, units)
-    return {"block": block, "units": units, "quantity": quantity, "provided": provided, "unit": unit,
-            "unmet": unmet, "gaps": gaps, "binding": binding, "failure_domains": domains, "degraded": degraded}
+        wanted = math.ceil(need / unit[field] - 1e-9)
+        if units is None or wanted > units:
+            units, binding = wanted, field
+    return (1 if units is None else max(units, 1)), binding, gaps
+
+
+def _detail(group, counted, index, nodes):
+    """The chosen size point with what it provides, its failure domains, degraded mode, headroom and BOM lines."""
+    block, unit, units = counted["block"], counted["unit"], counted["units"]
+    shared = not block.get("per_node")
+    scheme = index.scheme(block)
+    sized = counted  # the other size points' counts are dropped: this one is completed in place
+    sized.update(provided={f: (unit[f] or 0.0) * units for f in SIZED_FIELDS},
+                 failure_domains=failure_domains(block, nodes, counted["units_for_needs"], scheme) if shared else None,
+                 degraded=degraded_mode(group, block, unit, units, scheme) if shared else None,
+                 label=block.get("label") or block["name"],
+                 description=f"{'+'.join(group['tiers'])}: {counted['quantity']} x {block['name']}")
+    sized["headroom"] = headroom(group, sized)
+    sized["lines"] = _group_lines(group, sized, index)
+    sized["aggregate"] = aggregate(sized["lines"], sized["provided"])
+    return sized
 
 
 def _gap(group, field, block):
@@ -254,23 +286,34 @@ def protection(block):
     return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": block.get("usable_fraction")}
 
 
-def failure_domains(block, nodes, units_for_needs):
+def failure_domains(block, nodes, units_for_needs, scheme=None):
     """Minimum unit count of a shared block: the class minimum, the protection width, and the multi-node rule."""
-    scheme = protection(block)
-    floors = {"class minimum": block.get("min_units") or 1, "protection width": scheme["width"] or 1}
-    if nodes > 1 and not block.get("min_units"):
-        floors["multi-node rule"] = MULTI_NODE_MIN_UNITS
+    scheme = scheme or protection(block)
+    floors = _floors(block, nodes, scheme)
     minimum = max(floors.values())
     return {"block": block["id"], "min_units": minimum, "floors": floors, "protection": scheme,
             "basis": block.get("min_units_basis") or "ranking-design: multi-node rule",
             "units_for_needs": units_for_needs, "binding": minimum > units_for_needs}
 
 
-def degraded_mode(group, block, unit, units):
+def _floors(block, nodes, scheme):
+    floors = {"class minimum": block.get("min_units") or 1, "protection width": scheme["width"] or 1}
+    if nodes > 1 and not block.get("min_units"):
+        floors["multi-node rule"] = MULTI_NODE_MIN_UNITS
+    return floors
+
+
+def min_units(block, nodes, scheme):
+    """The failure-domain floor of a shared block (failure_domains()['min_units'] without the record)."""
+    floor = max(block.get("min_units") or 1, scheme["width"] or 1)
+    return max(floor, MULTI_NODE_MIN_UNITS) if nodes > 1 and not block.get("min_units") else floor
+
+
+def degraded_mode(group, block, unit, units, scheme=None):
     """Headroom with one unit lost, rebuild time, and whether the tier still meets its needs."""
     after = units - 1
     headroom = {f: round(unit[f] * after / group[f], 4) for f in SIZED_FIELDS if group[f] > 0 and unit[f]}
-    width = protection(block)["width"]
+    width = (scheme or protection(block))["width"]
     kept = width is None or after >= width
     lost_bytes = min(group["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
     survivors_write = (unit["write_bytes_per_s"] or 0) * after
@@ -288,42 +331,57 @@ def degraded_mode(group, block, unit, units):
 
 def headroom(group, sized):
     """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
-    result = {}
+    result, unit, provided = {}, sized["unit"], sized["provided"]
     for field in SIZED_FIELDS:
-        if group[field] > 0 and sized["unit"][field]:
+        if group[field] > 0 and unit[field]:
+            ratio = round(provided[field] / group[field], 4)  # the same for every tier of the group
             for tier in group["tiers"]:
-                result[f"{tier}.{field}"] = round(sized["provided"][field] / group[field], 4)
+                result[f"{tier}.{field}"] = ratio
     latency = sized["block"].get("latency_s")
     if group["latency_s"] and latency:
+        ratio = round(group["latency_s"] / latency, 4)
         for tier in group["tiers"]:
-            result[f"{tier}.latency_s"] = round(group["latency_s"] / latency, 4)
+            result[f"{tier}.latency_s"] = ratio
     return result
 
 
 # --- fabric -----------------------------------------------------------------------------------
 
 def network(groups, sized, index, context):
-    """Per-GPU-server storage-network check and the leaf/spine switches the storage fabric needs."""
-    result = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
-    shared = [k for k in groups if not sized[k]["block"].get("per_node")]
+    """Per-GPU-server storage-network check and the leaf/spine switches the storage fabric needs.
+
+    Memoised per call on what it depends on: the shared tiers' read and write needs and the storage ports.
+    """
+    read = write = ports = 0
+    shared = False
+    for key, group in groups.items():
+        block = sized[key]["block"]
+        if not block.get("per_node"):
+            shared = True
+            read += group["read_bytes_per_s"]
+            write += group["write_bytes_per_s"]
+            ports += sized[key]["quantity"] * (block.get("network_ports") or 0)
     if not shared:
-        return result
-    key = tuple((k, tuple(groups[k]["tiers"]), sized[k]["block"]["id"]) for k in shared)
-    if key in index.networks:
-        return index.networks[key]
-    index.networks[key] = result
-    nodes = context["nodes"]
-    server = (index.fabric.get("servers") or {}).get(context.get("gpu_model") or "")
-    _node_ceiling(result, groups, shared, nodes, server)
-    _switches(result, sized, shared, index, context, server)
+        return {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+    result = index.networks.get((read, write, ports))
+    if result is None:
+        result = index.networks[(read, write, ports)] = _network(read, write, ports, index, context)
     return result
 
 
-def _node_ceiling(result, groups, shared, nodes, server):
+def _network(read, write, storage_ports, index, context):
+    result = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+    server = (index.fabric.get("servers") or {}).get(context.get("gpu_model") or "")
+    _node_ceiling(result, {"read_bytes_per_s": read, "write_bytes_per_s": write}, context["nodes"], server)
+    _switches(result, storage_ports, index, context, server)
+    return result
+
+
+def _node_ceiling(result, needs, nodes, server):
     ceiling = (server or {}).get("storage_bytes_per_s")
     sources = list((server or {}).get("sources", [])) or NETWORK_SOURCES
     for field in ("read_bytes_per_s", "write_bytes_per_s"):
-        need = sum(groups[k][field] for k in shared) / nodes
+        need = needs[field] / nodes
         if need <= 0:
             continue
         if not ceiling:
@@ -337,9 +395,8 @@ def _node_ceiling(result, groups, shared, nodes, server):
                 f"{ceiling / 1e9:.0f} GB/s one server's storage NICs carry")})
 
 
-def _switches(result, sized, shared, index, context, server):
+def _switches(result, storage_ports, index, context, server):
     switch = index.blocks.get(index.fabric.get("switch_block") or "")
-    storage_ports = sum(sized[k]["quantity"] * (sized[k]["block"].get("network_ports") or 0) for k in shared)
     gpu_ports = context["nodes"] * server["storage_ports"] if server and server.get("storage_ports") else None
     if not switch or not switch.get("switch_ports"):
         return
@@ -377,7 +434,7 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 
 # --- bill of materials and totals -------------------------------------------------------------
 
-def bom(groups, sized, index):
+def bom(groups, sized):
     return [line for key in groups for line in sized[key]["lines"]]
 
 
@@ -392,7 +449,7 @@ def _group_lines(group, sized, index):
 
 def bom_line(block, tier, quantity):
     """One BOM line; an unknown price stays None ('price unknown'), never an invented or zero price."""
-    price = block.get("price_usd")
+    price, power, rack = block.get("price_usd"), block.get("power_w"), block.get("rack_units")
     basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
     known = price is not None and basis != "unknown"
     return {"item": block["id"], "name": block["name"], "tier": tier, "quantity": int(quantity),
@@ -401,41 +458,56 @@ def bom_line(block, tier, quantity):
             "price_known": known, "price_basis": basis, "price_year": block.get("price_year"),
             "source": block.get("price_source") or "", "price_is_estimate": basis not in ("list", "quote"),
             "quoted": basis == "quote", "vendor_ref": block.get("vendor_ref"),
-            "power_w": _line_total(block.get("power_w"), quantity),
-            "rack_units": _line_total(block.get("rack_units"), quantity)}
-
-
-def _line_total(value, quantity):
-    return None if value is None else float(value) * quantity
+            "power_w": None if power is None else float(power) * quantity,
+            "rack_units": None if rack is None else float(rack) * quantity}
 
 
 def aggregate(lines, provided):
-    """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals()."""
-    return {"cost": sum(line["subtotal_usd"] for line in lines if line["price_known"]),
-            "unpriced": [line["item"] for line in lines if not line["price_known"]],
-            "media": [line["item"] for line in lines if line["price_basis"] == "media_lower_bound"],
-            "unknown_power": [line["item"] for line in lines if line["power_w"] is None],
-            "unknown_rack": [line["item"] for line in lines if line["rack_units"] is None],
-            "power": sum(line["power_w"] or 0 for line in lines),
-            "rack_units": sum(line["rack_units"] or 0 for line in lines),
-            "usable": provided.get("capacity_bytes", 0.0), "read": provided.get("read_bytes_per_s", 0.0)}
+    """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals():
+    (cost, power, rack units, usable bytes, read bytes/s, unpriced, media-only, unknown power, unknown rack)."""
+    cost = power = rack = 0
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for line in lines:
+        if line["price_known"]:
+            cost += line["subtotal_usd"]
+        else:
+            unpriced.append(line["item"])
+        if line["price_basis"] == "media_lower_bound":
+            media.append(line["item"])
+        if line["power_w"] is None:
+            unknown_power.append(line["item"])
+        if line["rack_units"] is None:
+            unknown_rack.append(line["item"])
+        power += line["power_w"] or 0
+        rack += line["rack_units"] or 0
+    return (cost, power, rack, provided.get("capacity_bytes", 0.0), provided.get("read_bytes_per_s", 0.0),
+            tuple(unpriced), tuple(media), tuple(unknown_power), tuple(unknown_rack))
 
 
 EMPTY_AGGREGATE = aggregate([], {})
 
 
 def totals(aggregates, context):
-    cost = sum(a["cost"] for a in aggregates)
-    unpriced = [item for a in aggregates for item in a["unpriced"]]
-    media = [item for a in aggregates for item in a["media"]]
-    unknown_power = [item for a in aggregates for item in a["unknown_power"]]
-    unknown_rack = [item for a in aggregates for item in a["unknown_rack"]]
-    usable = sum(a["usable"] for a in aggregates)
-    read = sum(a["read"] for a in aggregates)
+    cost = power = rack = usable = read = 0
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
+        cost += part_cost
+        power += part_power
+        rack += part_rack
+        usable += part_usable
+        read += part_read
+        if no_price:
+            unpriced += no_price
+        if media_only:
+            media += media_only
+        if no_power:
+            unknown_power += no_power
+        if no_rack:
+            unknown_rack += no_rack
     result = {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
               "cost_is_lower_bound": bool(unpriced or media), "unpriced_items": unpriced, "media_only_items": media,
-              "power_w": sum(a["power"] for a in aggregates), "power_is_partial": bool(unknown_power),
-              "unknown_power_items": unknown_power, "rack_units": sum(a["rack_units"] for a in aggregates),
+              "power_w": power, "power_is_partial": bool(unknown_power),
+              "unknown_power_items": unknown_power, "rack_units": rack,
               "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
               "usable_capacity_bytes": usable, "read_bytes_per_s": read,
               "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
@@ -472,32 +544,23 @@ def tco(result, context):
 
 # --- names -------------------------------------------------------------------------------------
 
-def _ordered(groups):
-    return sorted(groups, key=lambda k: TIER_ORDER.index(groups[k]["tiers"][0]))
+def ordered(groups):
+    """Keys of the groups in tier order (of each group's first tier)."""
+    return sorted(groups, key=lambda k: groups[k]["order"])
 
 
-def option_names(groups, sized, index):
-    """(name, description) of an option, memoised on the groups it is made of."""
-    key = tuple((k, sized[k]["block"]["id"], tuple(groups[k]["tiers"])) for k in groups)
-    if key not in index.names:
-        index.names[key] = (option_name(groups, sized), option_description(groups, sized))
-    return index.names[key]
-
-
-def option_name(groups, sized):
-    """The option's name from the blocks it uses for this use case, in tier order."""
-    labels = []
-    for key in _ordered(groups):
-        label = sized[key]["block"].get("label") or sized[key]["block"]["name"]
-        if label not in labels:
-            labels.append(label)
-    return " + ".join(labels) if labels else "no storage needed"
-
-
-def option_description(groups, sized):
-    return "; ".join(f"{'+'.join(groups[k]['tiers'])}: {sized[k]['quantity']} x {sized[k]['block']['name']}"
-                     for k in _ordered(groups))
+def option_names(ordered_keys, sized):
+    """(name, description) of an option from the blocks it uses for this use case, in tier order."""
+    labels, parts = [], []
+    for key in ordered_keys:
+        if sized[key]["label"] not in labels:
+            labels.append(sized[key]["label"])
+        parts.append(sized[key]["description"])
+    return (" + ".join(labels) if labels else "no storage needed"), "; ".join(parts)
 
 
 def figures_kind(sized):
-    return "measured" if any(s["block"].get("figures") == "measured" for s in sized.values()) else "datasheet"
+    for part in sized.values():
+        if part["block"].get("figures") == "measured":
+            return "measured"
+    return "datasheet"

@@ -319,3 +319,36 @@ def test_it_fails_an_architecture_with_no_block_for_a_needed_tier():
     result = ranked(catalog_={**CATALOG, "architectures": [partial]})
     option = result["proposals"][0]
     assert option["status"] == "unmet" and option["first_unmet"] == "gpu_local_nvme.block"
+
+
+def _copied(catalog_, suffix):
+    """The catalog's blocks and architectures again under new ids (same products, new names for them)."""
+    def renamed(block):
+        port = block.get("network_port_block")
+        return dict(block, id=block["id"] + suffix, family=(block.get("family") or "") + suffix,
+                    network_port_block=port + suffix if port else None)
+    return {**catalog_, "blocks": catalog_["blocks"] + [renamed(b) for b in catalog_["blocks"]],
+            "architectures": catalog_["architectures"] + [
+                dict(a, id=a["id"] + suffix, tiers={t: b + suffix for t, b in a["tiers"].items()})
+                for a in catalog_["architectures"]]}
+
+
+def test_it_sizes_and_scores_the_same_product_alike_under_another_id():
+    options = by_architecture(ranked(catalog_=_copied(CATALOG, "-copy")))
+    for architecture in CATALOG["architectures"]:
+        original, copy = options[architecture["id"]], options[architecture["id"] + "-copy"]
+        assert original is not copy
+        assert [(l["item"] + "-copy", l["quantity"]) for l in original["bom"] if l["tier"] != "fabric"] == \
+            [(l["item"], l["quantity"]) for l in copy["bom"] if l["tier"] != "fabric"]
+        for key in ("cost_usd", "score", "headroom", "status", "power_w", "rack_units", "tco", "fabric"):
+            assert original[key] == copy[key], key
+
+
+def test_it_gives_every_architecture_the_same_option_whichever_comes_first():
+    forward = by_architecture(ranked())
+    backward = by_architecture(ranked(catalog_={**CATALOG, "architectures": CATALOG["architectures"][::-1]}))
+    assert forward.keys() == backward.keys()
+    for architecture, option in forward.items():
+        other = backward[architecture]
+        assert {k: v for k, v in option.items() if k not in ("rank", "architecture")} == \
+            {k: v for k, v in other.items() if k not in ("rank", "architecture")}
