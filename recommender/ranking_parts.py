@@ -171,10 +171,13 @@ def size_best(group, index, context):
 
 
 def _size_rank(sized):
+    """Met before gaps before unmet; among unmet size points, the one that covers most of the need first
+    (the cheapest shortfall would make a larger need look cheaper); then the lowest known cost."""
     status = 2 if sized["unmet"] else (1 if sized["gaps"] else 0)
+    shortfall = 1 - sized["units"] / sized["units_for_needs"] if status == 2 and sized["units_for_needs"] else 0
     price = sized["block"].get("price_usd")
     cost = sized["quantity"] * price if price is not None else math.inf
-    return status, cost, sized["quantity"], sized["block"]["id"]
+    return status, max(shortfall, 0), cost, sized["quantity"], sized["block"]["id"]
 
 
 def count(group, block, index, nodes):
