@@ -325,10 +325,11 @@ def run_threads(targets, deadline, progress, stop=None):
     for t in threads:
         t.start()
     try:
-        while any(t.is_alive() for t in threads):
+        alive = list(threads)
+        while alive:
             progress(min(1.0, (time.monotonic() - start) / max(deadline - start, 1e-9)), "")
-            alive = next(t for t in threads if t.is_alive())
-            alive.join(timeout=min(PROGRESS_EVERY_S, max(0.01, deadline - time.monotonic())))
+            alive[0].join(timeout=min(PROGRESS_EVERY_S, max(0.01, deadline - time.monotonic())))
+            alive = [t for t in alive if t.is_alive()]
     finally:
         stop.set()
         for t in threads:
