@@ -218,8 +218,10 @@ def markdown(summary, info, method, repeats, seconds):
               "with the project's own accounting** — fio io_uring keeps the queue depth, writes one log "
               "line per I/O (completion time, latency, size), and the probe computes bytes/s, IOPS and "
               "p50/p99 from those lines itself, as for every other probe (row random_4k_qd32_fio_engine). "
-              "32 Python threads blocking in os.preadv are CPU-bound on two cores and stay well below fio "
-              "on the same file (row random_4k_qd32_threads); they remain the fallback when fio is not "
+              "32 Python threads blocking in os.preadv are CPU-bound on two cores: on a quiet machine (load "
+              "1.8, 2026-12-02 01:06 UTC) they reached 0.66× (0.61–0.69) of fio on the same file while the "
+              "fio engine reached 1.00× (0.99–1.07); on a loaded machine fio is CPU-starved too and the "
+              "gap narrows, with a wide range (row random_4k_qd32_threads). The threads remain the fallback when fio is not "
               "installed, and the run's log then says so. fio is an APT package that `make test` installs. "
               "A PyPI io_uring binding was not used: the one found (`liburing`, Zig-built) is young and "
               "would add a native build to `make test`.",
@@ -227,8 +229,16 @@ def markdown(summary, info, method, repeats, seconds):
               "per file from a job file (same file count, sizes, block size, job count, O_DIRECT, no "
               "ramp on either side). Before, fio laid out its own files with buffered writes just before "
               "reading them, and its figures swung 0.89–1.46× against ours.",
+              "- model_load is still outside the target with the faithful twin: ours is faster than fio "
+              "reading the very same 16 shards (same bytes read), and ours varies far more from repeat to "
+              "repeat than fio does. The cause is not found yet; until it is, a model-load figure should be "
+              "read with its paired range (the run reports it per check).",
               "- KV-block reads (2 MiB, 4 threads) stay on threads: large requests leave the CPU idle and "
               "agree with fio; both engines time each I/O, so p50/p99 come from per-operation latencies.",
+              "- File set-up (laying out samples, index, KV blocks, shards) counts in a run's budget: files "
+              "stop growing at 30 % of a probe's time and the dataset is scaled to what was written "
+              "(`scaled_to_budget`); set-up time is reported apart (`prep_s`, per probe and per run), and "
+              "a step that starts late gets what is left of the budget.",
               "- The disk is a virtio device whose host may cache; single runs vary by tens of percent "
               "while six other sessions share the machine, hence the paired ratios.",
               "- Our checkpoint duration is the slowest rank's (MLPerf); fio's bandwidth is its group total.",
