@@ -669,9 +669,11 @@ def read_whole(path, method):
 
 # ---------------------------------------------------------------- model load, video, ingest, RAG
 
-def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progress, method=None):
-    """Model cold start: weight shards laid out first (untimed), then read back in parallel,
-    one reader process per shard, at the loader's block size, cold."""
+def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progress, method=None,
+               before_read=None):
+    """Model cold start: weight shards laid out first (set-up), then read back in parallel,
+    one reader process per shard, at the loader's block size, cold. `before_read(paths)` runs
+    between the two (the runner puts fio's twin there on every other repeat)."""
     method = method or direct_io_method(work)
     prep = Prep(deadline_s)
     names = [safety.inside(work, f"model-{i + 1:05d}-of-{readers:05d}.safetensors") for i in range(readers)]
@@ -682,7 +684,10 @@ def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progre
     if first.stat().st_size != shard_bytes:
         os.truncate(first, shard_bytes)
     paths = [first] + [write_file(p, shard_bytes, method, guard) for p in names[1:]]
-    figures = checkpoint_restore(work, paths, prep.left(), progress, method=method, block_bytes=block_bytes)
+    measure_s = prep.left()
+    if before_read is not None:
+        before_read(paths)
+    figures = checkpoint_restore(work, paths, measure_s, progress, method=method, block_bytes=block_bytes)
     return {**figures, "shards": readers, "shard_bytes": shard_bytes, "shard_bytes_planned": file_bytes,
             "prep_s": prep.seconds, "scaled_to_budget": shard_bytes < file_bytes}, paths
 

@@ -104,3 +104,15 @@ def test_a_step_that_starts_late_gets_what_is_left_of_the_budget():
     assert (late["deadline_s"], late["fio_runtime_s"]) == (2.0, 1.0) and "scaled by 0.50" in log[0]
     floor = runner.fitted(step, 0.0, 12.0, [])
     assert floor["deadline_s"] == 4.0 * runner.MIN_STEP_FACTOR  # each probe still measures something
+
+
+@needs_fio
+def test_the_model_load_twin_reads_first_on_every_other_repeat(guard):
+    step = {"probe": "model_load", "readers": 2, "file_bytes": 4 * MiB, "block_bytes": 2 * MiB,
+            "deadline_s": 4.0, "fio_runtime_s": 4.0, "repeats": 2}
+    with guard.workdir("alt") as work:
+        figures, twins, twin_s = runner.run_step(step, work, guard, probes.direct_io_method(work), quiet, True)
+    got = twins["model_load"]
+    assert "error" not in got, got.get("error")
+    assert got["repeats"] == 2 and len(got["paired_ratios"]) == 2 and twin_s > 0
+    assert figures["model_load"]["repeats"]["count"] == 2 and figures["model_load"]["bytes"] == 2 * 4 * MiB
