@@ -119,6 +119,25 @@ class ValidationRunDetailSerializer(ValidationRunSerializer):
     hosts = RunHostDetailSerializer(many=True, read_only=True)
 
 
+class ValidationRunListSerializer(ValidationRunSerializer):
+    """A list item: status and a summary of the checks; the log and the figures are on the item."""
+
+    summary = serializers.SerializerMethodField()
+
+    class Meta(ValidationRunSerializer.Meta):
+        fields = [f for f in ValidationRunSerializer.Meta.fields if f not in ("log", "results")] + ["summary"]
+        read_only_fields = fields
+
+    def get_summary(self, run) -> dict:
+        checks = (run.results or {}).get("checks") or []
+        return {"checks": len(checks), "passed": sum(1 for c in checks if c.get("pass")),
+                "failed": sum(1 for c in checks if c.get("pass") is False),
+                "extrapolated": sum(1 for c in checks if c.get("basis") == "extrapolated"),
+                "measured_clients": (run.results or {}).get("measured_clients"),
+                "planned_clients": (run.results or {}).get("planned_clients"),
+                "calibrated_proposal": ((run.results or {}).get("calibration") or {}).get("proposal_id")}
+
+
 class RunCreateSerializer(serializers.Serializer):
     targets = serializers.ListField(child=serializers.CharField(max_length=80), required=False,
                                     allow_empty=True, help_text="Target names; default: the 'default' target")
@@ -144,7 +163,8 @@ class ValidationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 .prefetch_related("targets", "hosts__target"))
 
     def get_serializer_class(self):
-        return ValidationRunDetailSerializer if self.action == "retrieve" else ValidationRunSerializer
+        return {"retrieve": ValidationRunDetailSerializer, "list": ValidationRunListSerializer}.get(
+            self.action, ValidationRunSerializer)
 
     def list(self, request, *args, **kwargs):
         services.runs_reap_stale()
@@ -193,12 +213,12 @@ class UseCaseValidationsView(APIView):
                             status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
         return Response(ValidationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: ValidationRunSerializer(many=True)}, summary="Runs of a use case")
+    @extend_schema(responses={200: ValidationRunListSerializer(many=True)}, summary="Runs of a use case")
     def get(self, request, pk):
         use_case = self.use_case(request, pk)
         services.runs_reap_stale()
         runs = use_case.validation_runs.filter(owner=request.user).prefetch_related("targets", "hosts__target")
-        return Response(ValidationRunSerializer(runs, many=True).data)
+        return Response(ValidationRunListSerializer(runs, many=True).data)
 
 
 extra_urlpatterns = [

@@ -57,11 +57,30 @@ def pattern_args(pattern, work, runtime_s):
         return args + ["--rw=randread", f"--bs={pattern['read_bytes']}", f"--numjobs={pattern['threads']}",
                        *files_args(pattern), "--direct=1", "--time_based=1", "--norandommap=1",
                        "--randrepeat=0", *depth_args(pattern)]
+    if kind == "shard_read":
+        return shard_read_args(pattern, work, runtime_s)
     if kind == "synced_write":
         # appends that grow the file, like a results log: no preallocation here either
         return args + ["--rw=write", f"--bs={pattern['record_bytes']}", f"--numjobs={pattern['threads']}",
                        f"--size={pattern['file_bytes']}", "--fsync=1", "--direct=0", "--fallocate=none"]
     raise FioError(f"no fio pattern for {kind!r}")
+
+
+def shard_read_args(pattern, work, runtime_s):
+    """The model-load twin: one job per shard reading the probe's own shard file (same files, sizes,
+    block size and job count as ours, O_DIRECT, no ramp), from a job file so any shard count fits.
+    fio runs each section of a job file as its own job, side by side unless `stonewall` is set,
+    and group_reporting sums them (fio-howto: "Job file format", group_reporting)."""
+    lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", "rw=read",
+             f"bs={pattern['block_bytes']}", "direct=1", "group_reporting=1",
+             f"runtime={runtime_ms(runtime_s)}ms"]
+    for i, name in enumerate(pattern["filenames"]):
+        lines += [f"[shard{i}]", f"filename={name}"]
+    if str(work) == "<work>":  # shown in the run: the job file itself
+        return ["--output-format=json", "<job file>", *lines]
+    job = Path(work) / f".{pattern.get('name', 'shards')}.fio"
+    job.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ["--output-format=json", str(job)]
 
 
 def files_args(pattern):
@@ -186,13 +205,13 @@ def engine_reads(pattern, work, runtime_s):
     logs.mkdir(exist_ok=True)
     args = pattern_args(pattern, work, runtime_s) + [f"--write_lat_log={logs}/io", "--log_avg_msec=0"]
     try:
-        run(args, timeout_s=runtime_s * 4 + 60)
+        report = run(args, timeout_s=runtime_s * 4 + 60)
         ops = [op for log in sorted(logs.glob("io_lat.*.log")) for op in read_lat_log(log)]
     finally:
         shutil.rmtree(logs, ignore_errors=True)
     if not ops:
         raise FioError("fio engine logged no I/O")
-    return ops, args
+    return ops, args, report
 
 
 def read_lat_log(path):

@@ -24,7 +24,12 @@ PREFETCH_BATCHES = 2
 # Most accelerators emulated at once on one client: threads beyond this measure the Python
 # interpreter, not the storage; beyond it "accelerators supported" is extrapolated (and says so).
 MAX_EMULATED_ACCELERATORS = 16
+# Read buffers of all emulated accelerators together stay under this (a 3D U-Net sample is 146 MB).
+MAX_READ_BUFFER_BYTES = 2 << 30
 PROGRESS_EVERY_S = 0.2
+# Laying out a probe's files counts in its time: files stop growing once this share of the probe's
+# deadline is spent (the dataset is scaled down to what fits), and the measuring gets the rest.
+PREP_SHARE = 0.3
 SAMPLES_DIR = "samples"
 RANK_SCRIPT = str(Path(__file__).resolve().parent / "rank.py")
 
@@ -237,17 +242,40 @@ def checkpoint_restore(work, paths, deadline_s, progress, method=None, block_byt
 
 # ---------------------------------------------------------------- files for read probes
 
-def write_file(path, nbytes, method, guard):
-    """Create a data file of `nbytes` (a multiple of ALIGN_BYTES), synced to the device."""
+class Prep:
+    """The set-up (file creation) part of one probe's deadline: `until` is when files stop growing,
+    `finish()` records the set-up time and `left()` is the measuring time that remains."""
+
+    def __init__(self, deadline_s, share=PREP_SHARE):
+        self.start, self.deadline_s, self.share = time.monotonic(), deadline_s, share
+        self.until = self.start + deadline_s * share
+        self.seconds = None
+
+    def finish(self):
+        self.seconds = time.monotonic() - self.start
+        return self.seconds
+
+    def left(self):
+        """Measuring time: the deadline minus the set-up, never under (1 − share) of the deadline."""
+        spent = self.seconds if self.seconds is not None else self.finish()
+        return max(self.deadline_s * (1 - self.share), self.deadline_s - spent)
+
+
+def write_file(path, nbytes, method, guard, until=None, min_bytes=None):
+    """Create a data file of `nbytes` (a multiple of ALIGN_BYTES), synced to the device; with
+    `until` (monotonic time) it stops growing then, once it holds `min_bytes`."""
     guard.reserve(nbytes)
     buf = aligned_buffer(min(BLOCK_BYTES, nbytes))
     fd = open_write(path, method)
+    floor = nbytes if min_bytes is None else min(nbytes, min_bytes)
     try:
-        left = nbytes
-        while left > 0:
-            chunk = min(left, len(buf))
+        done = 0
+        while done < nbytes:
+            if until is not None and done >= floor and time.monotonic() >= until:
+                break
+            chunk = min(nbytes - done, len(buf))
             os.write(fd, buf if chunk == len(buf) else memoryview(buf)[:chunk])
-            left -= chunk
+            done += chunk
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -269,9 +297,12 @@ class RandomReader:
         t1 = time.monotonic()
         return (t1, n, t1 - t0)
 
-    def loop(self, stop, deadline, seed, interval_s=0.0):
-        """Closed loop (next read when the last completes), or paced: one read every `interval_s`."""
-        buf, rng, mine = aligned_buffer(self.read_bytes), random.Random(seed), []
+    def loop(self, stop, deadline, seed, interval_s=0.0, buf=None):
+        """Closed loop (next read when the last completes), or paced: one read every `interval_s`.
+        Pass `buf` made before the clock starts (pages of a large sample take time to touch)."""
+        own = buf is None
+        buf = aligned_buffer(self.read_bytes, fill=False) if own else buf
+        rng, mine = random.Random(seed), []
         due = time.monotonic()
         while not stop.is_set() and time.monotonic() < deadline:
             if interval_s:
@@ -280,7 +311,8 @@ class RandomReader:
                 if wait > 0:
                     time.sleep(wait)
             mine.append(self.read_one(buf, rng))
-        buf.close()
+        if own:
+            buf.close()
         with self.lock:
             self.ops.extend(mine)
 
@@ -293,9 +325,11 @@ def run_threads(targets, deadline, progress, stop=None):
     for t in threads:
         t.start()
     try:
-        while any(t.is_alive() for t in threads):
+        alive = list(threads)
+        while alive:
             progress(min(1.0, (time.monotonic() - start) / max(deadline - start, 1e-9)), "")
-            time.sleep(PROGRESS_EVERY_S)
+            alive[0].join(timeout=min(PROGRESS_EVERY_S, max(0.01, deadline - time.monotonic())))
+            alive = [t for t in alive if t.is_alive()]
     finally:
         stop.set()
         for t in threads:
@@ -303,14 +337,20 @@ def run_threads(targets, deadline, progress, stop=None):
     return start, time.monotonic()
 
 
-def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0, rate_iops=None):
+def random_reads(fds, slots, read_bytes, threads, deadline_s, progress, seed=0, rate_iops=None, bufs=None):
     """`threads` reads in flight (each thread blocks in os.preadv, which releases the GIL: a
-    queue depth of `threads`), closed loop or paced to `rate_iops` in total."""
+    queue depth of `threads`), closed loop or paced to `rate_iops` in total. `bufs` (one per
+    thread) may be made by the caller, before its clock starts."""
     reader = RandomReader(fds, slots, read_bytes)
+    own = bufs is None
+    bufs = [aligned_buffer(read_bytes, fill=False) for _ in range(threads)] if own else bufs
     deadline = time.monotonic() + deadline_s
     interval = threads / rate_iops if rate_iops else 0.0
-    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i, interval) for i in range(threads)]
+    loops = [lambda stop, i=i: reader.loop(stop, deadline, seed + i, interval, bufs[i]) for i in range(threads)]
     start, end = run_threads(loops, deadline, progress)
+    if own:
+        for b in bufs:
+            b.close()
     return summary(reader.ops, start, end, threads=threads, read_bytes=read_bytes, queue_depth=threads,
                    rate_iops=rate_iops, engine="thread pool, os.preadv releases the GIL")
 
@@ -326,27 +366,38 @@ def close_all(fds):
 
 # ---------------------------------------------------------------- training reads
 
-def make_dataset(work, guard, sample_bytes, samples_per_file, files, method):
+MIN_DATASET_FILES = 4
+
+
+def make_dataset(work, guard, sample_bytes, samples_per_file, files, method, until=None):
     """Sample files with `samples_per_file` aligned samples each, in their own folder (fio's twin
-    reads it with opendir); returns paths and slots."""
+    reads it with opendir); with `until`, no new file after that time (at least 4 files). Returns
+    paths and slots."""
     sample_bytes = align_up(sample_bytes)
     safety.inside(work, SAMPLES_DIR).mkdir(mode=0o700, exist_ok=True)
-    paths = [write_file(safety.inside(work, f"{SAMPLES_DIR}/sample{i:05d}.dat"), sample_bytes * samples_per_file,
-                        method, guard) for i in range(files)]
+    paths = []
+    for i in range(files):
+        if until is not None and i >= MIN_DATASET_FILES and time.monotonic() >= until:
+            break
+        paths.append(write_file(safety.inside(work, f"{SAMPLES_DIR}/sample{i:05d}.dat"),
+                                sample_bytes * samples_per_file, method, guard))
+    files = len(paths)
     slots = [(f, s * sample_bytes) for f in range(files) for s in range(samples_per_file)]
     return paths, slots, sample_bytes
 
 
 def emulate_accelerators(fds, slots, sample_bytes, batch_size, compute_s, read_threads,
-                         accelerators, deadline_s, progress, seed=0):
+                         accelerators, deadline_s, progress, seed=0, bufs=None):
     """DLIO-style loop: per accelerator, reader threads prefetch batches while a sleep stands in
     for compute; AU = compute time / wall time after the first step (DLIO statscounter.py)."""
     reader = RandomReader(fds, slots, sample_bytes)
+    pool = bufs or [aligned_buffer(sample_bytes, fill=False) for _ in range(read_threads * accelerators)]
+    bufs = [pool[a * read_threads:(a + 1) * read_threads] for a in range(accelerators)]
     deadline = time.monotonic() + deadline_s
     stats = [None] * accelerators
 
     def accelerator(stop, a):
-        stats[a] = _accelerator_loop(reader, batch_size, compute_s, read_threads, stop, deadline,
+        stats[a] = _accelerator_loop(reader, batch_size, compute_s, bufs[a], stop, deadline,
                                      seed + 1000 * a)
 
     start, end = run_threads([lambda stop, a=a: accelerator(stop, a) for a in range(accelerators)],
@@ -358,11 +409,11 @@ def emulate_accelerators(fds, slots, sample_bytes, batch_size, compute_s, read_t
             **summary(reader.ops, start, end, read_bytes=sample_bytes)}
 
 
-def _accelerator_loop(reader, batch_size, compute_s, read_threads, stop, deadline, seed):
+def _accelerator_loop(reader, batch_size, compute_s, bufs, stop, deadline, seed):
     batches = queue.Queue(maxsize=PREFETCH_BATCHES)
     loader_stop = threading.Event()
     loaders = [threading.Thread(target=_loader, daemon=True,
-                                args=(reader, batches, batch_size, read_threads, loader_stop, seed))]
+                                args=(reader, batches, batch_size, bufs, loader_stop, seed, deadline))]
     for t in loaders:
         t.start()
     steps, compute_total, first_step_end, samples = 0, 0.0, None, 0
@@ -379,17 +430,19 @@ def _accelerator_loop(reader, batch_size, compute_s, read_threads, stop, deadlin
             compute_total += compute_s
     loader_stop.set()
     end = time.monotonic()
+    for t in loaders:  # a read in flight finishes before the next probe starts
+        t.join(timeout=30)
     au = compute_total / (end - first_step_end) if first_step_end and end > first_step_end else 0.0
     return {"steps": steps, "au": min(1.0, au), "samples": samples}
 
 
-def _loader(reader, batches, batch_size, read_threads, stop, seed):
-    """Reads one batch with `read_threads` parallel sample reads, queues it, repeats."""
-    bufs = [aligned_buffer(reader.read_bytes) for _ in range(read_threads)]
-    rngs = [random.Random(seed + i) for i in range(read_threads)]
+def _loader(reader, batches, batch_size, bufs, stop, seed, deadline):
+    """Reads one batch with `read_threads` parallel sample reads, queues it, repeats; no read
+    starts after the deadline (a batch of large samples would run past it)."""
+    rngs = [random.Random(seed + i) for i in range(len(bufs))]
     pool_ops = []
     while not stop.is_set():
-        ops = _read_batch(reader, bufs, rngs, batch_size)
+        ops = _read_batch(reader, bufs, rngs, batch_size, stop, deadline)
         pool_ops.extend(ops)
         while not stop.is_set():
             try:
@@ -399,15 +452,15 @@ def _loader(reader, batches, batch_size, read_threads, stop, seed):
                 continue
     with reader.lock:
         reader.ops.extend(pool_ops)
-    for b in bufs:
-        b.close()
 
 
-def _read_batch(reader, bufs, rngs, batch_size):
+def _read_batch(reader, bufs, rngs, batch_size, stop, deadline):
     results = [[] for _ in bufs]
 
     def part(i):
         for _ in range(i, batch_size, len(bufs)):
+            if stop.is_set() or time.monotonic() >= deadline:
+                return
             results[i].append(reader.read_one(bufs[i], rngs[i]))
 
     threads = [threading.Thread(target=part, args=(i,)) for i in range(len(bufs))]
@@ -433,23 +486,35 @@ def training_reads(work, guard, sample_bytes, samples_per_file, files, batch_siz
                    read_threads, au_min, deadline_s, progress, method=None):
     """Sample-sized random reads, then the emulated training loop that checks AU."""
     method = method or direct_io_method(work)
-    paths, slots, aligned = make_dataset(work, guard, sample_bytes, samples_per_file, files, method)
+    prep = Prep(deadline_s)
+    paths, slots, aligned = make_dataset(work, guard, sample_bytes, samples_per_file, files, method,
+                                         until=prep.until)
+    planned_files, files = files, len(paths)
+    pool = [aligned_buffer(aligned, fill=False) for _ in range(read_threads)]  # set-up too
+    measure_s = prep.left()
     fds = open_all(paths, method)
     try:
-        saturated = random_reads(fds, slots, aligned, read_threads, deadline_s * 0.4,
-                                 lambda f, n: progress(0.4 * f, "sample reads"))
+        saturated = random_reads(fds, slots, aligned, read_threads, measure_s * 0.4,
+                                 lambda f, n: progress(0.4 * f, "sample reads"), bufs=pool)
         estimate, demand = accelerators_supported(saturated["bytes_per_s"], batch_size, aligned,
                                                   compute_s, au_min)
-        emulated = min(max(1, estimate), MAX_EMULATED_ACCELERATORS)
+        emulated = min(max(1, estimate), MAX_EMULATED_ACCELERATORS,
+                       max(1, MAX_READ_BUFFER_BYTES // (read_threads * aligned)))
+        t0 = time.monotonic()
+        pool += [aligned_buffer(aligned, fill=False) for _ in range(read_threads * emulated - len(pool))]
+        more_prep_s = time.monotonic() - t0
         loop = emulate_accelerators(fds, slots, aligned, batch_size, compute_s, read_threads,
-                                    emulated, deadline_s * 0.6,
-                                    lambda f, n: progress(0.4 + 0.6 * f, "emulated training"))
+                                    emulated, max(measure_s * 0.3, measure_s * 0.6 - more_prep_s),
+                                    lambda f, n: progress(0.4 + 0.6 * f, "emulated training"), bufs=pool)
     finally:
         close_all(fds)
+        for b in pool:
+            b.close()
     supported = _supported(estimate, emulated, loop["au"], au_min)
     return {**saturated, "method": method, "method_text": COLD_METHOD_TEXT[method],
             "sample_bytes": sample_bytes, "read_bytes_per_sample": aligned,
-            "dataset_bytes": aligned * len(slots), "files": files,
+            "dataset_bytes": aligned * len(slots), "files": files, "files_planned": planned_files,
+            "prep_s": prep.seconds + more_prep_s, "scaled_to_budget": files < planned_files,
             "batch_size": batch_size, "compute_s": compute_s, "au_min": au_min,
             "demand_bytes_per_s_per_accelerator": demand, "estimate_accelerators": estimate,
             "emulation": {k: v for k, v in loop.items() if k != "series"},
@@ -473,15 +538,22 @@ def kv_block_reads(work, guard, block_bytes, blocks, threads, deadline_s, progre
     """Random reads of whole KV-cache blocks from one block file; p50/p99 latency per block."""
     method = method or direct_io_method(work)
     block_bytes = align_up(block_bytes)
-    path = write_file(safety.inside(work, "kv-blocks.dat"), block_bytes * blocks, method, guard)
+    prep = Prep(deadline_s)
+    path = write_file(safety.inside(work, "kv-blocks.dat"), block_bytes * blocks, method, guard,
+                      until=prep.until, min_bytes=block_bytes * MIN_KV_BLOCKS)
+    planned, blocks = blocks, path.stat().st_size // block_bytes
     fds = open_all([path], method)
     try:
         figures = random_reads(fds, [(0, i * block_bytes) for i in range(blocks)], block_bytes,
-                               threads, deadline_s, progress, seed=7)
+                               threads, prep.left(), progress, seed=7)
     finally:
         close_all(fds)
-    return {**figures, "block_bytes": block_bytes, "blocks": blocks, "method": method,
+    return {**figures, "block_bytes": block_bytes, "blocks": blocks, "blocks_planned": planned,
+            "prep_s": prep.seconds, "scaled_to_budget": blocks < planned, "method": method,
             "method_text": COLD_METHOD_TEXT[method]}
+
+
+MIN_KV_BLOCKS = 8
 
 
 def small_synced_writes(work, guard, record_bytes, threads, max_bytes, deadline_s, progress):
@@ -527,9 +599,11 @@ def table_scan(work, guard, fmt, file_bytes, deadline_s, progress, method=None):
     import pandas as pd
 
     method = method or direct_io_method(work)
+    prep = Prep(deadline_s)
     path, rows = _write_table(work, guard, fmt, file_bytes)
     size = path.stat().st_size
-    deadline = time.monotonic() + deadline_s
+    measure_s = prep.left()
+    deadline = time.monotonic() + measure_s
     passes, io_ops, parse_s = 0, [], 0.0
     start = time.monotonic()
     while passes == 0 or time.monotonic() < deadline:
@@ -539,10 +613,11 @@ def table_scan(work, guard, fmt, file_bytes, deadline_s, progress, method=None):
         frame = pd.read_csv(io.BytesIO(data)) if fmt == "csv" else pd.read_parquet(io.BytesIO(data))
         parse_s += time.monotonic() - t0
         passes += 1
-        progress(min(1.0, (time.monotonic() - start) / deadline_s), f"{fmt} scan")
+        progress(min(1.0, (time.monotonic() - start) / measure_s), f"{fmt} scan")
     io_s = sum(op[2] for op in io_ops)
     figures = summary(io_ops, start, time.monotonic())
     return {**figures, "format": fmt, "file_bytes": size, "rows": len(frame), "passes": passes,
+            "prep_s": prep.seconds,
             "io_s": io_s, "parse_s": parse_s, "read_bytes_per_s": size * passes / io_s,
             "parse_bytes_per_s": size * passes / parse_s,
             "rows_per_s": rows * passes / (io_s + parse_s), "method": method,
@@ -575,7 +650,7 @@ def read_whole(path, method):
     """Read a file cold in 1 MiB requests; returns its bytes and the read ops."""
     size = path.stat().st_size
     fd = open_read(path, method)
-    buf, out, ops, offset = aligned_buffer(BLOCK_BYTES), bytearray(), [], 0
+    buf, out, ops, offset = aligned_buffer(BLOCK_BYTES, fill=False), bytearray(), [], 0
     try:
         while offset < size:
             t0 = time.monotonic()
@@ -594,14 +669,27 @@ def read_whole(path, method):
 
 # ---------------------------------------------------------------- model load, video, ingest, RAG
 
-def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progress, method=None):
-    """Model cold start: weight shards laid out first (untimed), then read back in parallel,
-    one reader process per shard, at the loader's block size, cold."""
+def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progress, method=None,
+               before_read=None):
+    """Model cold start: weight shards laid out first (set-up), then read back in parallel,
+    one reader process per shard, at the loader's block size, cold. `before_read(paths)` runs
+    between the two (the runner puts fio's twin there on every other repeat)."""
     method = method or direct_io_method(work)
-    paths = [write_file(safety.inside(work, f"model-{i + 1:05d}-of-{readers:05d}.safetensors"),
-                        file_bytes, method, guard) for i in range(readers)]
-    figures = checkpoint_restore(work, paths, deadline_s, progress, method=method, block_bytes=block_bytes)
-    return {**figures, "shards": readers, "shard_bytes": file_bytes}, paths
+    prep = Prep(deadline_s)
+    names = [safety.inside(work, f"model-{i + 1:05d}-of-{readers:05d}.safetensors") for i in range(readers)]
+    # the first shard gets its share of the set-up time and sets every shard's size
+    first = write_file(names[0], file_bytes, method, guard, until=prep.start + (prep.until - prep.start) / readers,
+                       min_bytes=block_bytes)
+    shard_bytes = max(block_bytes, first.stat().st_size // block_bytes * block_bytes)
+    if first.stat().st_size != shard_bytes:
+        os.truncate(first, shard_bytes)
+    paths = [first] + [write_file(p, shard_bytes, method, guard) for p in names[1:]]
+    measure_s = prep.left()
+    if before_read is not None:
+        before_read(paths)
+    figures = checkpoint_restore(work, paths, measure_s, progress, method=method, block_bytes=block_bytes)
+    return {**figures, "shards": readers, "shard_bytes": shard_bytes, "shard_bytes_planned": file_bytes,
+            "prep_s": prep.seconds, "scaled_to_budget": shard_bytes < file_bytes}, paths
 
 
 def stream_writes(work, guard, writers, file_bytes, block_bytes, deadline_s, progress, prefix):
@@ -621,11 +709,14 @@ def random_reads_engine(work, guard, path, read_bytes, threads, queue_depth, dea
 
     pattern = {"kind": "random_read", "name": "engine", "read_bytes": read_bytes, "threads": threads,
                "queue_depth": queue_depth, "filenames": [path.name], "rate_iops": rate_iops}
-    ops, args = fio.engine_reads(pattern, work, deadline_s)
+    ops, args, report = fio.engine_reads(pattern, work, deadline_s)
     start = min(op[0] - op[2] for op in ops)
     return summary(ops, start, max(op[0] for op in ops), threads=threads, queue_depth=queue_depth,
                    read_bytes=read_bytes, engine="fio io_uring, own accounting from the per-I/O log",
-                   rate_iops=rate_iops)
+                   rate_iops=rate_iops, engine_fio_ios=report["read"]["bytes"] // read_bytes if report["read"] else 0)
+
+
+MIN_INDEX_BYTES = 4 * MiB
 
 
 def rag_index_reads(work, guard, step, deadline_s, progress, method=None, engine=True):
@@ -633,31 +724,46 @@ def rag_index_reads(work, guard, step, deadline_s, progress, method=None, engine
     random whole lists (IVF), or a sequential load (in-memory HNSW/flat): saturated, then at the
     IOPS the QPS implies when that is lower."""
     method = method or direct_io_method(work)
-    path = write_file(safety.inside(work, f"index-{step['index']}.dat"), step["file_bytes"], method, guard)
+    prep = Prep(deadline_s)
+    path = write_file(safety.inside(work, f"index-{step['index']}.dat"), step["file_bytes"], method, guard,
+                      until=prep.until, min_bytes=MIN_INDEX_BYTES)
+    size = path.stat().st_size
+    laid = {"prep_s": prep.finish(), "file_bytes": size, "file_bytes_planned": step["file_bytes"],
+            "scaled_to_budget": size < step["file_bytes"]}
+    step = {**step, "file_bytes": size}
+    measure_s = prep.left()
     if step["pattern"] == "sequential":
-        fig = checkpoint_restore(work, [path], deadline_s, progress, method=method)
-        return {**fig, "pattern": "sequential", "index": step["index"], "method": method}
-    saturated = _rag_random(work, guard, path, step, deadline_s * (0.5 if step.get("rate_iops") else 1.0),
+        fig = checkpoint_restore(work, [path], measure_s, progress, method=method)
+        return {**fig, **laid, "pattern": "sequential", "index": step["index"], "method": method}
+    saturated = _rag_random(work, guard, path, step, measure_s * (0.5 if step.get("rate_iops") else 1.0),
                             None, method, engine)
     progress(0.5, "rag index reads")
-    out = {**saturated, "pattern": step["pattern"], "index": step["index"], "method": method}
+    out = {**saturated, **laid, "pattern": step["pattern"], "index": step["index"], "method": method}
     rate = step.get("rate_iops")
     if rate and rate < saturated["iops"]:
-        paced = _rag_random(work, guard, path, step, deadline_s * 0.5, rate, method, engine)
+        paced = _rag_random(work, guard, path, step, measure_s * 0.5, rate, method, engine)
         out["at_required_rate"] = {k: paced[k] for k in ("iops", "bytes_per_s", "latency_s", "rate_iops")}
     return out
 
 
 def _rag_random(work, guard, path, step, deadline_s, rate, method, engine):
-    """Queue depth = one thread per request in flight (the measured choice, see
-    docs/performance/validation.md); `engine=True` runs fio as the engine instead."""
+    """Pages read at the index's queue depth: fio as the engine with our accounting (`engine`,
+    the default when fio is installed), else one Python thread per request in flight; a failed
+    fio engine falls back to the threads and says why."""
+    note = None
     if engine:
-        return random_reads_engine(work, guard, path, step["page_bytes"], 1, step["queue_depth"], deadline_s,
-                                   rate_iops=rate)
+        from . import fio
+
+        try:
+            return random_reads_engine(work, guard, path, step["page_bytes"], 1, step["queue_depth"],
+                                       deadline_s, rate_iops=rate)
+        except fio.FioError as exc:
+            note = f"fio engine failed ({exc}); read with Python threads instead"
     fds = open_all([path], method)
     try:
         slots = [(0, i * step["page_bytes"]) for i in range(step["file_bytes"] // step["page_bytes"])]
-        return random_reads(fds, slots, step["page_bytes"], step["queue_depth"], deadline_s, lambda f, n: None,
-                            seed=11, rate_iops=rate)
+        out = random_reads(fds, slots, step["page_bytes"], step["queue_depth"], deadline_s, lambda f, n: None,
+                           seed=11, rate_iops=rate)
     finally:
         close_all(fds)
+    return {**out, "engine_note": note} if note else out

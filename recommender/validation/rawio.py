@@ -24,10 +24,17 @@ def align_up(nbytes, align=ALIGN_BYTES):
     return max(align, int(math.ceil(nbytes / align)) * align)
 
 
-def aligned_buffer(nbytes):
-    """A page-aligned buffer (anonymous mmap) filled with incompressible bytes."""
+def aligned_buffer(nbytes, fill=True):
+    """A page-aligned buffer (anonymous mmap), filled with incompressible bytes for writing; a read
+    buffer (`fill=False`) only gets its pages touched (zeros), so the first timed read does not
+    fault them in and a large sample costs no random-byte generation."""
     buf = mmap.mmap(-1, nbytes)
-    buf.write(os.urandom(min(nbytes, MiB)) * max(1, nbytes // MiB))
+    if fill:
+        buf.write(os.urandom(min(nbytes, MiB)) * max(1, nbytes // MiB))
+    else:
+        zero = bytes(min(nbytes, MiB))
+        for offset in range(0, nbytes, len(zero)):
+            buf[offset:offset + len(zero)] = zero[:nbytes - offset]
     return buf
 
 
@@ -62,7 +69,7 @@ def free_check(root, floor_bytes):
 def rank_io(kind, fd, nbytes, block_bytes, deadline, stop, counter, free_check, buf=None):
     """One rank's loop of block writes or reads; returns its ops and bytes done. Pass `buf` made
     before the start barrier: filling it with random bytes is CPU work, not storage time."""
-    buf = buf if buf is not None else aligned_buffer(block_bytes)
+    buf = buf if buf is not None else aligned_buffer(block_bytes, fill=kind == "write")
     ops, done = [], 0
     while done < nbytes and not stop.is_set() and time.monotonic() < deadline:
         t0 = time.monotonic()

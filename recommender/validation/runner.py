@@ -6,6 +6,15 @@ from . import calibration, fio, probes, safety
 
 # Ours ÷ fio on the same pattern must lie within 1 ± this (issue 11: 0.9–1.1×).
 FIO_AGREEMENT = 0.10
+# Small random reads at depth (RAG index pages) run with fio as the I/O engine and our own
+# accounting from its per-I/O log: 1.00× of fio io_uring at 4 KiB QD 32, where 32 Python threads
+# blocking in os.preadv reach 0.66× (CPU-bound on two cores; docs/performance/validation.md).
+FIO_ENGINE = "fio"
+THREAD_ENGINE = "threads"
+DEPTH_PROBES = ("rag_index_reads",)
+# Probes whose fio twin reads the probe's freshly written files: who reads first alternates by
+# repeat, so a cache below the guest (a virtio host's write-back cache) favours neither side.
+TWIN_FIRST_ON_ODD_REPEATS = ("model_load",)
 SPREAD_FIELDS = ("bytes_per_s", "iops")
 
 
@@ -13,47 +22,104 @@ class Cancelled(Exception):
     """The progress callback asked the run to stop."""
 
 
-def execute(steps, guard, progress, use_fio=None, label="run"):
-    """Run every step in a fresh work directory inside the target; always clean up."""
+def execute(steps, guard, progress, use_fio=None, label="run", budget_s=None):
+    """Run every step in a fresh work directory inside the target; always clean up.
+
+    The run keeps to `budget_s` (default: the plan's own total): setting up a step's files counts
+    in its time (probes.Prep), and a step that starts late gets its planned time scaled down to
+    what is left. Figures report each probe's set-up time apart (`prep_s`)."""
     use_fio = bool(fio.fio_path()) if use_fio is None else use_fio
-    total = sum(s["deadline_s"] + s.get("fio_runtime_s", 0) for s in steps) or 1.0
+    planned = [s["deadline_s"] + s.get("fio_runtime_s", 0) for s in steps]
+    total = sum(planned) or 1.0
+    budget_s = total if budget_s is None else budget_s
+    started = time.monotonic()
     done, results, references, log = 0.0, {}, {}, []
+    engine, engine_note = depth_engine()
     with guard.workdir(label) as work:
         method = probes.direct_io_method(work)
-        for step in steps:
-            share = (step["deadline_s"] + step.get("fio_runtime_s", 0)) / total
+        for i, step in enumerate(steps):
+            share = planned[i] / total
+            step = fitted(step, budget_s - (time.monotonic() - started), sum(planned[i:]), log)
+            if step["probe"] in DEPTH_PROBES:
+                step["engine"] = engine
+                log.append(f"{step['probe']}: {engine_note}")
 
             def report(fraction, note, step=step, base=done, share=share):
                 progress(min(1.0, base + share * fraction), step["probe"])
 
             t0 = time.monotonic()
-            figures, twins = run_step(step, work, guard, method, report, use_fio)
+            figures, twins, twin_s = run_step(step, work, guard, method, report, use_fio)
             results.update(figures)
             references.update(twins)
-            log.append(f"{step['probe']}: {step.get('repeats', 1)} repeats in {time.monotonic() - t0:.1f} s")
+            prep = sum(f.get("prep_s_total") or 0 for f in figures.values())
+            parts = [f"file set-up {prep:.1f} s"] if prep else []
+            parts += [f"fio twin {twin_s:.1f} s"] if twins else []
+            log.append(f"{step['probe']}: {step.get('repeats', 1)} repeats in {time.monotonic() - t0:.1f} s"
+                       + (f" ({', '.join(parts)} of it)" if parts else ""))
             done += share
+    elapsed = time.monotonic() - started
+    log.append(f"run: {elapsed:.1f} s of a {budget_s:g} s budget")
     return {"probes": results, "fio": references, "method": method,
-            "method_text": probes.COLD_METHOD_TEXT[method],
+            "method_text": probes.COLD_METHOD_TEXT[method], "elapsed_s": elapsed, "budget_s": budget_s,
+            "prep_s": sum(f.get("prep_s_total") or 0 for f in results.values()),
             "measurements": calibration.flatten(results), "log": log}
 
 
+def depth_engine():
+    """The engine for small random reads at depth, and the sentence the run's log says about it."""
+    if fio.fio_path():
+        return FIO_ENGINE, "fio io_uring as the I/O engine, figures from its per-I/O log"
+    return THREAD_ENGINE, ("fio is not installed: one Python thread per request in flight instead "
+                           "(CPU-bound at 4 KiB: about 0.66× of the device, docs/performance/validation.md)")
+
+
+MIN_STEP_FACTOR = 0.25
+
+
+def fitted(step, left_s, planned_left_s, log):
+    """The step with its times scaled down when the steps before it overran the budget (never
+    below a quarter of the plan, so each probe still measures something)."""
+    factor = max(MIN_STEP_FACTOR, min(1.0, left_s / planned_left_s)) if planned_left_s > 0 else 1.0
+    if factor >= 0.999:
+        return dict(step)
+    log.append(f"{step['probe']}: earlier steps overran the budget; its time scaled by {factor:.2f}")
+    return {**step, "deadline_s": step["deadline_s"] * factor,
+            "fio_runtime_s": step.get("fio_runtime_s", 0) * factor}
+
+
 def run_step(step, work, guard, method, report, use_fio):
-    """Repeat one step, each repeat followed by its fio twin; → (median figures, paired fio ratios)."""
+    """Repeat one step, each repeat followed by its fio twin; → (median figures, paired fio ratios,
+    seconds spent in the twins)."""
     ours_fn, twin_fn = STEP_RUNNERS[step["probe"]]
     repeats = max(1, int(step.get("repeats", 1)))
-    runs, twins = [], []
+    runs, twins, twin_s = [], [], 0.0
     for r in range(repeats):
         def sub(fraction, note, r=r):
             report((r + fraction) / repeats, note)
 
         try:
-            figures, keep = ours_fn(step, work, guard, method, sub, step["deadline_s"] / repeats)
+            twin_now = use_fio and step.get("fio_runtime_s") and twin_fn
+            fio_s = step.get("fio_runtime_s", 0) / repeats
+            first = {}
+            hook = {}
+            if twin_now and step["probe"] in TWIN_FIRST_ON_ODD_REPEATS and r % 2 == 1:
+                def before(paths):
+                    t0 = time.monotonic()
+                    first["twin"] = twin_fn(step, None, paths, work, guard, fio_s)
+                    first["s"] = time.monotonic() - t0
+                hook = {"before": before}
+            figures, keep = ours_fn(step, work, guard, method, sub, step["deadline_s"] / repeats, **hook)
             runs.append(figures)
-            if use_fio and step.get("fio_runtime_s") and twin_fn:
-                twins.append(twin_fn(step, figures, keep, work, guard, step["fio_runtime_s"] / repeats))
+            if "twin" in first:
+                twins.append(first["twin"])
+                twin_s += first["s"]
+            elif twin_now:
+                t0 = time.monotonic()
+                twins.append(twin_fn(step, figures, keep, work, guard, fio_s))
+                twin_s += time.monotonic() - t0
         finally:
             clean(work, guard)
-    return merge_repeats(runs), pair_twins(runs, twins)
+    return merge_repeats(runs), pair_twins(runs, twins), twin_s
 
 
 def clean(work, guard):
@@ -82,6 +148,9 @@ def merge_repeats(runs):
         for f in SPREAD_FIELDS:
             if spread[f]:
                 chosen[f] = spread[f]["median"]
+        preps = [x["prep_s"] for x in reps if isinstance(x.get("prep_s"), (int, float))]
+        if preps:
+            chosen["prep_s_total"] = sum(preps)  # set-up of every repeat (each lays out its files)
         chosen["repeats"] = {"count": len(reps), **spread}
         out[name] = chosen
     return out
@@ -138,13 +207,20 @@ def _checkpoint(step, work, guard, method, report, deadline_s):
 
 
 def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
+    """fio restores our shards (one job per shard, as our readers did), then writes its own: a
+    restore of fio's shards would first lay them out to full size, untimed but in the budget."""
+    restore = compare(shard_pattern("ckpt", step["block_bytes"], written), work, guard, runtime_s / 2)
     clean(work, guard)
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
     base = {"name": "ckpt", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
     return {"checkpoint_write": compare({**base, "kind": "checkpoint_write", "writers": step["writers"]},
                                         work, guard, runtime_s / 2),
-            "checkpoint_restore": compare({**base, "kind": "checkpoint_restore", "readers": step["writers"]},
-                                          work, guard, runtime_s / 2)}
+            "checkpoint_restore": restore}
+
+
+def shard_pattern(name, block_bytes, written):
+    return {"kind": "shard_read", "name": name, "block_bytes": block_bytes,
+            "filenames": [w["path"] for w in written["files"]]}
 
 
 def _streams(step, work, guard, method, report, deadline_s, write_name, read_name, count):
@@ -170,29 +246,33 @@ def _ingest(step, work, guard, method, report, deadline_s):
 
 
 def _streams_twin(step, figures, written, work, guard, runtime_s):
+    """As the checkpoint twin: fio reads our streams back first, then writes its own."""
+    out, reads = {}, "video_stream_read" in figures
+    if reads:
+        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written), work, guard,
+                                           runtime_s / 2)
     clean(work, guard)
     jobs = step.get("streams") or step.get("writers")
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
     base = {"name": "stream", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
     names = [n for n in ("video_stream_write", "ingest_write") if n in figures]
-    out = {names[0]: compare({**base, "kind": "checkpoint_write", "writers": jobs}, work, guard,
-                             runtime_s / (2 if "video_stream_read" in figures else 1))}
-    if "video_stream_read" in figures:
-        out["video_stream_read"] = compare({**base, "kind": "checkpoint_restore", "readers": jobs},
-                                           work, guard, runtime_s / 2)
+    out[names[0]] = compare({**base, "kind": "checkpoint_write", "writers": jobs}, work, guard,
+                            runtime_s / (2 if reads else 1))
     return out
 
 
-def _model_load(step, work, guard, method, report, deadline_s):
+def _model_load(step, work, guard, method, report, deadline_s, before=None):
     figures, paths = probes.model_load(work, guard, step["readers"], step["file_bytes"], step["block_bytes"],
-                                       deadline_s, report, method=method)
+                                       deadline_s, report, method=method, before_read=before)
     return {"model_load": strip(figures)}, paths
 
 
 def _model_load_twin(step, figures, paths, work, guard, runtime_s):
-    clean(work, guard)  # fio lays out its own shards (one per job) and reads them back cold
-    pattern = {"kind": "checkpoint_restore", "name": "model", "block_bytes": step["block_bytes"],
-               "readers": step["readers"], "file_bytes": step["file_bytes"]}
+    """fio reads the probe's own shards, one job per shard at the same block size, O_DIRECT: same
+    file count, sizes and layout (fio laying out its own files left buffered writeback running
+    under its reads, 0.89–1.46× in docs/performance/validation.md)."""
+    pattern = {"kind": "shard_read", "name": "model", "block_bytes": step["block_bytes"],
+               "filenames": [p.name for p in paths]}
     return {"model_load": compare(pattern, work, guard, runtime_s)}
 
 
@@ -222,7 +302,8 @@ def _kv_twin(step, figures, raw, work, guard, runtime_s):
 
 
 def _rag(step, work, guard, method, report, deadline_s):
-    figures = probes.rag_index_reads(work, guard, step, deadline_s, report, method=method, engine=False)
+    figures = probes.rag_index_reads(work, guard, step, deadline_s, report, method=method,
+                                     engine=step.get("engine") == FIO_ENGINE)
     return {"rag_index_reads": strip(figures)}, figures
 
 

@@ -36,9 +36,10 @@ def client(endpoint_url, key_id="", secret="", region=""):
 class RunPrefix:
     """The run's own key prefix in the bucket, with a marker object; `cleanup` deletes only it."""
 
-    def __init__(self, s3, bucket, label, size_cap_bytes):
+    def __init__(self, s3, bucket, label, size_cap_bytes, base=""):
         self.s3, self.bucket, self.size_cap_bytes = s3, bucket, size_cap_bytes
-        self.prefix = f"{RUN_PREFIX}{label}-{uuid.uuid4().hex[:8]}/"
+        base = base.strip("/") + "/" if base.strip("/") else ""
+        self.prefix = f"{base}{RUN_PREFIX}{label}-{uuid.uuid4().hex[:8]}/"
         self.kept_bytes = 0
 
     def __enter__(self):
@@ -184,12 +185,13 @@ def run_step(run, step, deadline_s):
     return {}
 
 
-def execute(steps, s3, bucket, size_cap_bytes, progress, label="run"):
-    """Run the plan's S3-capable steps under a fresh run prefix; always delete what the run put."""
+def execute(steps, s3, bucket, size_cap_bytes, progress, label="run", base_prefix=""):
+    """Run the plan's S3-capable steps under a fresh run prefix (inside `base_prefix`, if given);
+    always delete what the run put."""
     results, log, skipped = {}, [], []
     total = sum(s["deadline_s"] for s in steps) or 1.0
     done = 0.0
-    with RunPrefix(s3, bucket, label, size_cap_bytes) as run:
+    with RunPrefix(s3, bucket, label, size_cap_bytes, base_prefix) as run:
         for step in steps:
             if step["probe"] not in S3_PROBES:
                 skipped.append(step["probe"])
@@ -204,3 +206,27 @@ def execute(steps, s3, bucket, size_cap_bytes, progress, label="run"):
         log.append(f"no S3 form for: {', '.join(skipped)} (file-system probes)")
     return {"probes": results, "fio": {}, "method": "s3", "method_text": "S3 API through boto3 (no page cache)",
             "skipped": skipped, "log": log}
+
+
+def bucket_errors(s3, bucket, endpoint_url):
+    """{field: [message]} when the bucket cannot be used from here (nothing is written): endpoint
+    unreachable, no credentials, credentials refused, or no such bucket. Never names the secret."""
+    from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except NoCredentialsError:
+        return {"credentials": ["none found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the "
+                                "environment, or register the target with its secret (`manage.py target add`)"]}
+    except EndpointConnectionError:
+        return {"endpoint_url": [f"cannot connect to {endpoint_url}"]}
+    except ClientError as exc:
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status == 404:
+            return {"bucket": [f"no bucket {bucket!r} at {endpoint_url}"]}
+        if status in (401, 403):
+            return {"credentials": [f"refused by {endpoint_url} ({status})"]}
+        return {"bucket": [f"{endpoint_url} answered {status}: {exc.response.get('Error', {}).get('Code', '')}"]}
+    except BotoCoreError as exc:
+        return {"endpoint_url": [f"{endpoint_url}: {exc}"]}
+    return {}

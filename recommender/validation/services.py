@@ -334,7 +334,7 @@ def _measure(host):
     _host_update(host.pk, stage=f"plan: {', '.join(s['probe'] for s in steps)}")
     deadline = time.monotonic() + run_time_limit_s(run.budget_s)
     out = runner.execute(steps, guard, _progress(host, deadline), use_fio=use_fio,
-                         label=f"r{run.pk}-h{host.pk}")
+                         label=f"r{run.pk}-h{host.pk}", budget_s=run.budget_s)
     return {**out, "plan": steps, "host": os.uname().nodename, "target": target.name,
             "measuring_started_at": measuring_started_at,
             "free_bytes_after": guard.free_bytes()}

@@ -1,7 +1,12 @@
-"""Fixtures for validation tests: a stored use case with a proposal, and tmp_path targets."""
+"""Fixtures for validation tests: a stored use case with a proposal, tmp_path targets, and a real
+S3-compatible server (moto's standalone server, from the dev dependency moto[server])."""
+import subprocess
+import sys
 import time
 
 import pytest
+
+from tests.conftest import free_port
 
 MiB = 1 << 20
 
@@ -53,3 +58,28 @@ def wait_for(get, done, timeout_s=90.0, every_s=0.1):
             return seen
         time.sleep(every_s)
     raise AssertionError(f"timed out; last value: {seen[-1] if seen else None}")
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    from recommender.validation import s3probes
+
+    client = s3probes.client(url, "testing-key", "testing-secret")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.list_buckets()
+            break
+        except Exception:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.2)
+    client.create_bucket(Bucket="advisor-test")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -95,3 +95,20 @@ def test_it_validates_targets_per_field(staff_client, tmp_path, change, field, m
     response = staff_client.post("/api/v1/targets/", body, format="json")
     assert response.status_code == 400
     assert message in " ".join(response.json()[field])
+
+
+def test_list_items_are_summaries_and_the_item_has_the_detail(api_client, use_case, make_target):
+    make_target("default")
+    run_id = start(api_client, use_case, {"budget_s": 5}).json()["id"]
+    checks = [{"requirement": "checkpoint.write_bytes_per_s", "pass": True, "basis": "extrapolated"},
+              {"requirement": "checkpoint.restore_bytes_per_s", "pass": False, "basis": "measured"}]
+    ValidationRun.objects.filter(pk=run_id).update(
+        log="a long log\n", results={"checks": checks, "measured_clients": 1, "planned_clients": 2})
+    for url in ("/api/v1/validations/", f"/api/v1/use-cases/{use_case.pk}/validations/"):
+        body = api_client.get(url).json()
+        item = (body["results"] if isinstance(body, dict) else body)[0]
+        assert "log" not in item and "results" not in item
+        assert item["summary"] == {"checks": 2, "passed": 1, "failed": 1, "extrapolated": 1,
+                                   "measured_clients": 1, "planned_clients": 2, "calibrated_proposal": None}
+    detail = api_client.get(f"/api/v1/validations/{run_id}/").json()
+    assert detail["results"]["checks"] == checks and detail["log"] == "a long log\n"

@@ -1,43 +1,13 @@
 """S3 targets against a real S3-compatible server: moto's standalone server (`moto_server`, from
 the dev dependency moto[server]) started as its own HTTP process on loopback — boto3 talks HTTP to
 it exactly as to any S3 endpoint; nothing in the client is patched."""
-import os
-import subprocess
-import sys
-import time
-
 import pytest
 from rest_framework.test import APIClient
 
 from recommender.validation import s3probes, workloads
 from recommender.validation.models import Target
 
-from tests.conftest import free_port
-
 MiB = 1 << 20
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    client = s3probes.client(url, "testing-key", "testing-secret")
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.list_buckets()
-            break
-        except Exception:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise
-            time.sleep(0.2)
-    client.create_bucket(Bucket="advisor-test")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_it_round_trips_checkpoint_samples_and_kv_blocks_through_the_server(s3_server):

@@ -1,5 +1,9 @@
-"""`manage.py validate --use-case FILE --target DIR`: replay the use case's I/O on a directory of
-this host and print measurements and pass/fail checks (exit 2 on bad input)."""
+"""`manage.py validate --use-case FILE --target DIR|s3://BUCKET[/PREFIX]|NAME`: replay the use case's
+I/O on a directory of this host, an S3 bucket, or a registered target, and print measurements and
+pass/fail checks (exit 2 on bad input).
+
+S3 credentials come from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, boto3's chain)
+or from a registered target's secret; they are never printed."""
 import json
 import sys
 
@@ -18,11 +22,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--use-case", required=True, metavar="FILE", help="JSON file, or - for stdin")
-        parser.add_argument("--target", required=True, metavar="DIR", help="absolute directory to measure")
+        parser.add_argument("--target", required=True, metavar="DIR|s3://BUCKET[/PREFIX]|NAME",
+                            help="absolute directory, S3 bucket (with --endpoint-url), or a registered target")
+        parser.add_argument("--endpoint-url", default="", help="S3 endpoint for an s3:// target")
         parser.add_argument("--budget-s", type=float, default=60.0, help="time budget in seconds (default 60)")
         parser.add_argument("--format", choices=["json", "text"], default="text")
-        parser.add_argument("--size-cap-bytes", type=int, default=settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES)
-        parser.add_argument("--free-floor-bytes", type=int, default=settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES)
+        parser.add_argument("--size-cap-bytes", type=int,
+                            help="most bytes the run keeps on the target (default: the target's, else "
+                                 f"{settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES})")
+        parser.add_argument("--free-floor-bytes", type=int,
+                            help="stop writing below this free space (default: the target's, else "
+                                 f"{settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES})")
         parser.add_argument("--clients", type=int, help="planned client hosts (default: from the proposal)")
         parser.add_argument("--block", default="", help="catalog block the directory stands for (re-ranks)")
         parser.add_argument("--no-fio", action="store_true", help="skip the fio reference runs")
@@ -35,11 +45,14 @@ class Command(BaseCommand):
             fail(f"--budget-s: must be between 1 and {services.MAX_BUDGET_S:g} seconds")
         if options["clients"] is not None and options["clients"] < 1:
             fail("--clients: must be at least 1")
+        target = resolve_target(options)
+        if options["block"] and options["block"] not in services.catalog_block_ids():
+            fail(f"--block: {options['block']!r} is not a catalog building block; one of "
+                 f"{', '.join(sorted(services.catalog_block_ids()))}")
+        if target["kind"] == "s3":
+            return self.handle_s3(document, target, options)
         try:
-            if options["block"] and options["block"] not in services.catalog_block_ids():
-                fail(f"--block: {options['block']!r} is not a catalog building block; one of "
-                     f"{', '.join(sorted(services.catalog_block_ids()))}")
-            guard = safety.Guard(options["target"], options["size_cap_bytes"], options["free_floor_bytes"],
+            guard = safety.Guard(target["path"], options["size_cap_bytes"], options["free_floor_bytes"],
                                  force=options["force"])
             use_fio = bool(fio.fio_path()) and not options["no_fio"]
             steps = workloads.plan(document, budget, guard.room_bytes(), fio=use_fio)
@@ -47,8 +60,38 @@ class Command(BaseCommand):
             fail(f"--target: {exc}" if exc.field == "path" else f"--{exc.field.replace('_', '-')}: {exc.message}")
         except workloads.PlanError as exc:
             fail(f"--target: {exc} ({guard.describe()})")
-        out = runner.execute(steps, guard, self.progress(options["format"]), use_fio=use_fio, label="cli")
-        report = build_report(document, out, steps, guard, options)
+        out = runner.execute(steps, guard, self.progress(options["format"]), use_fio=use_fio, label="cli",
+                             budget_s=budget)
+        where = {"kind": "directory", "path": str(guard.root), "size_cap_bytes": guard.size_cap_bytes,
+                 "free_floor_bytes": guard.free_floor_bytes}
+        self.emit(build_report(document, out, steps, where, options), options)
+
+    def handle_s3(self, document, target, options):
+        """The S3 form of the same plan and checks as the API's worker (services._measure_s3)."""
+        from recommender.validation import s3probes
+
+        cap = options["size_cap_bytes"]
+        s3 = s3probes.client(target["endpoint_url"], target.get("access_key_id", ""),
+                             target.get("secret_access_key", ""))
+        problems = s3probes.bucket_errors(s3, target["bucket"], target["endpoint_url"])
+        if problems:
+            fail_fields(problems)
+        try:
+            steps = workloads.plan(document, options["budget_s"], cap, kind="s3")
+        except workloads.PlanError as exc:
+            fail(f"--target: {exc}")
+        try:
+            out = s3probes.execute(steps, s3, target["bucket"], cap, self.progress(options["format"]),
+                                   label="cli", base_prefix=target.get("prefix", ""))
+        except Exception as exc:  # the endpoint failed mid-run: say so, no traceback
+            raise CommandError(f"s3: the run stopped: {type(exc).__name__}: {exc}", returncode=1) from None
+        out["measurements"] = calibration.flatten(out["probes"])
+        where = {"kind": "s3", "endpoint_url": target["endpoint_url"], "bucket": target["bucket"],
+                 "prefix": target.get("prefix", ""), "size_cap_bytes": cap,
+                 "credentials": target["credentials"]}
+        self.emit(build_report(document, out, steps, where, options), options)
+
+    def emit(self, report, options):
         self.stdout.write(json.dumps(report, indent=2) if options["format"] == "json" else text(report))
 
     def progress(self, fmt):
@@ -65,6 +108,76 @@ class Command(BaseCommand):
 
 def fail(message):
     raise CommandError(message, returncode=2)
+
+
+FIELD_OPTIONS = {"bucket": "--target", "credentials": "credentials"}
+
+
+def fail_fields(errors):
+    """Field errors as the options that carry them (a bucket comes in --target)."""
+    fail("; ".join(f"{FIELD_OPTIONS.get(field) or '--' + field.replace('_', '-')}: {m}"
+                   for field, messages in errors.items() for m in messages))
+
+
+S3_SCHEME = "s3://"
+MAX_PREFIX_CHARS = 512
+
+
+def resolve_target(options):
+    """--target as {kind, ...}: a directory, an s3:// bucket (credentials from the environment), or
+    a registered target by name (its path, or its bucket and secret). Fills the size cap and free
+    floor from the registered target or the settings when not given."""
+    raw = options["target"]
+    if raw.startswith(S3_SCHEME):
+        target = s3_target(raw, options["endpoint_url"])
+    elif options["endpoint_url"]:
+        fail("--endpoint-url: only for an s3://BUCKET target")
+    elif "/" not in raw and raw not in (".", "..") and registered(raw) is not None:
+        target = registered_target(registered(raw))
+    else:
+        target = {"kind": "directory", "path": raw}
+    for field, default in (("size_cap_bytes", settings.VALIDATION_DEFAULT_SIZE_CAP_BYTES),
+                           ("free_floor_bytes", settings.VALIDATION_DEFAULT_FREE_FLOOR_BYTES)):
+        if options[field] is None:
+            options[field] = target.get(field, default)
+    if target["kind"] == "s3":
+        problems = services._size_errors(options["size_cap_bytes"], options["free_floor_bytes"])
+        if problems:
+            fail_fields(problems)
+    return target
+
+
+def s3_target(raw, endpoint_url):
+    bucket, _, prefix = raw[len(S3_SCHEME):].partition("/")
+    errors = services.s3_errors(endpoint_url, bucket)
+    if ".." in prefix.split("/") or len(prefix) > MAX_PREFIX_CHARS or not prefix.isprintable():
+        errors["target"] = [f"prefix must be printable, at most {MAX_PREFIX_CHARS} characters, without '..'"]
+    if "bucket" in errors:
+        errors["target"] = [f"{raw!r}: {errors.pop('bucket')[0]}"] + errors.get("target", [])
+    if errors:
+        fail_fields(errors)
+    return {"kind": "s3", "endpoint_url": endpoint_url, "bucket": bucket, "prefix": prefix.strip("/"),
+            "credentials": "environment"}
+
+
+def registered(name):
+    from django.db import DatabaseError
+
+    from recommender.validation.models import Target
+
+    try:
+        return Target.objects.filter(name=name).first()
+    except DatabaseError:  # no database here: --target is then a directory or a bucket only
+        return None
+
+
+def registered_target(t):
+    base = {"size_cap_bytes": t.size_cap_bytes, "free_floor_bytes": t.free_floor_bytes, "name": t.name}
+    if t.kind == t.S3:
+        return {**base, "kind": "s3", "endpoint_url": t.endpoint_url, "bucket": t.bucket, "prefix": "",
+                "access_key_id": t.access_key_id, "secret_access_key": t.secret_access_key,
+                "credentials": f"target {t.name}'s secret" if t.access_key_id else "environment"}
+    return {**base, "kind": "directory", "path": t.path}
 
 
 def read_json(name):
@@ -112,20 +225,18 @@ def proposal_shape_errors(document):
     return problems
 
 
-def build_report(document, out, steps, guard, options):
+def build_report(document, out, steps, where, options):
     clients = options["clients"] or calibration.planned_clients(document)
     measurements = out["measurements"]
     ceilings = {}
     if options["block"]:
         blocks = catalog_selectors.catalog_current().get("blocks", [])
         ceilings = calibration.ceilings_for(options["block"], clients, blocks, document.get("proposals") or [])
-    report = {"target": {"path": str(guard.root), "size_cap_bytes": guard.size_cap_bytes,
-                         "free_floor_bytes": guard.free_floor_bytes},
-              "budget_s": options["budget_s"], "method": out["method_text"], "planned_clients": clients,
+    report = {"target": where, "budget_s": options["budget_s"], "method": out["method_text"], "planned_clients": clients,
               "measurements": measurements, "measured_clients": 1,
               "checks": calibration.checks(document, measurements, clients, 1, ceilings),
               "fio": services.fio_summary(out["fio"]), "plan": steps, "probes": out["probes"],
-              "log": out["log"]}
+              "log": out["log"], "elapsed_s": out.get("elapsed_s"), "prep_s": out.get("prep_s")}
     if options["block"]:
         report["calibration"] = rerank(document, options["block"], measurements, clients)
     return report
@@ -154,7 +265,9 @@ def human(name, value):
 
 
 def text(report):
-    lines = [f"target {report['target']['path']}: {report['method']}", "measurements (per client):"]
+    where = report["target"]
+    name = where.get("path") or f"s3://{where['bucket']}/{where.get('prefix', '')} at {where['endpoint_url']}"
+    lines = [f"target {name}: {report['method']}", "measurements (per client):"]
     lines += [f"  {name:34s} {human(name, value)}" for name, value in report["measurements"].items()]
     lines.append(f"checks ({report['planned_clients']} planned clients, per-client figure × clients):")
     for c in report["checks"]:
