@@ -116,3 +116,11 @@ def test_the_model_load_twin_reads_first_on_every_other_repeat(guard):
     assert "error" not in got, got.get("error")
     assert got["repeats"] == 2 and len(got["paired_ratios"]) == 2 and twin_s > 0
     assert figures["model_load"]["repeats"]["count"] == 2 and figures["model_load"]["bytes"] == 2 * 4 * MiB
+
+
+def test_a_model_is_loaded_when_its_last_shard_is():
+    # two readers, each 1 s on its own clock, the second starting 0.5 s late: the load took 1.5 s
+    figures = {"bytes": 3_000, "ops": 3, "seconds": 1.0, "wall_s": 1.5, "bytes_per_s": 3_000.0, "iops": 3.0}
+    loaded = probes._loaded_when_last_shard_is(figures)
+    assert loaded["seconds"] == 1.5 and loaded["bytes_per_s"] == 2_000 and loaded["iops"] == 2
+    assert loaded["timed_as"] == "wall span, first read to last"
