@@ -128,6 +128,10 @@ TEMPLATES = {
     "rag_iops_from_qps":
         "{inputs[qps]} queries/s × {inputs[ios_per_query]} index reads each need {result[iops]} "
         "IOPS ({result[read_bytes_per_s]}) plus {result[chunk_iops]} document-chunk reads/s.",
+    "rag_index_read_latency_from_query_latency":
+        "Within a {inputs[query_latency_s]} DiskANN query of {inputs[ios_per_query]} I/Os at beamwidth "
+        "{inputs[beamwidth]}, each index read must finish within {result[index_read_latency_s]} at the "
+        "required rate (checked against the measured p99).",
     "rag_corpus_and_embedding_capacity":
         "The knowledge base holds {result[corpus_bytes]} of documents and {result[embedding_bytes]} "
         "of float32 embeddings, read at {result[read_bytes_per_s]} for top-k chunks.",
