@@ -95,7 +95,7 @@ def profile(case, grow, factor, top=30):
     ranking.rank(result["tiers"], scaled, cluster=result["use_case"])  # warm: the first call also grows the heap
     profiler = cProfile.Profile()
     profiler.runcall(ranking.rank, result["tiers"], scaled, cluster=result["use_case"])
-    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(top)
 
 
 def main():

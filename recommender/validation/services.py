@@ -464,7 +464,10 @@ def run_finish_if_done(run_id):
     elif any(h.status == ValidationRun.CANCELLED for h in hosts):
         _settle(run, ValidationRun.CANCELLED, error=run.error or "cancelled")
     else:
-        _settle(run, ValidationRun.SUCCEEDED, results={**run.results, **run_results(run, hosts)})
+        # the re-ranking is written with the success, never after it: a poller that sees "succeeded"
+        # also sees the calibrated proposal
+        run.results = {**run.results, **run_results(run, hosts)}
+        _settle(run, ValidationRun.SUCCEEDED, results={**run.results, "calibration": calibration_note(run)})
 
 
 def _settle(run, status, error="", results=None):
@@ -475,8 +478,6 @@ def _settle(run, status, error="", results=None):
         fields["progress"] = 1.0
     ValidationRun.objects.filter(pk=run.pk).exclude(status=ValidationRun.CANCELLED).update(**fields)
     run_log(run, f"run {status}" + (f": {error}" if error else ""))
-    if status == ValidationRun.SUCCEEDED:
-        run_calibrate(ValidationRun.objects.get(pk=run.pk))
 
 
 def run_results(run, hosts):
@@ -528,8 +529,9 @@ def measured_by_block(run):
     return measured
 
 
-def run_calibrate(run):
-    """Re-rank the proposal with the measured figures replacing the mapped blocks' datasheets."""
+def calibration_note(run):
+    """Re-rank the proposal with the measured figures replacing the mapped blocks' datasheets; the
+    note says which proposal holds the re-ranking, or why there is none."""
     measured = measured_by_block(run)
     note = {"measured": measured, "basis": calibration.measured_basis(run.results.get("planned_clients", 1))}
     if not measured:
@@ -543,9 +545,9 @@ def run_calibrate(run):
                                for p in proposal.document.get("proposals", [])]
         except Exception as exc:  # keep the measurements even if re-ranking is not possible
             note["error"] = f"re-ranking failed: {type(exc).__name__}: {exc}"
-    ValidationRun.objects.filter(pk=run.pk).update(results={**run.results, "calibration": note})
     run_log(run, "calibration: " + (f"proposal {note['proposal_id']} re-ranked" if "proposal_id" in note
                                     else note.get("skipped") or note.get("error", "")))
+    return note
 
 
 def runs_reap_stale(now=None):
