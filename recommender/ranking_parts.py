@@ -446,8 +446,19 @@ def _group_lines(group, sized, index):
     lines = [bom_line(block, tier, sized["quantity"])]
     port = index.blocks.get(block.get("network_port_block") or "")
     if port and block.get("network_ports"):
-        lines.append(bom_line(port, tier, sized["quantity"] * block["network_ports"]))
+        ports = bom_line(port, tier, sized["quantity"] * block["network_ports"])
+        # a user's own quote for the ports is the buyer's fact and stays on its line
+        included = block.get("ports_included_in_price") and not ports["quoted"]
+        lines.append(_included_in(ports, block) if included else ports)
     return lines
+
+
+def _included_in(line, block):
+    """A port line whose price is inside the unit's own (a whole-system price with its NICs): priced,
+    adding nothing, and saying where its price is."""
+    return {**line, "unit_price_usd": 0.0, "subtotal_usd": 0.0, "price_known": True, "price_basis": "included",
+            "price_year": block.get("price_year"), "price_is_estimate": block.get("price_basis") not in ("list", "quote"),
+            "source": block.get("price_source") or "", "included_in": block["id"]}
 
 
 def bom_line(block, tier, quantity):

@@ -41,7 +41,9 @@ class BomLineSerializer(serializers.Serializer):
     subtotal_usd = serializers.FloatField(allow_null=True)
     price_is_estimate = serializers.BooleanField()
     price_known = serializers.BooleanField(required=False)
-    price_basis = serializers.CharField(required=False)
+    price_basis = serializers.CharField(required=False, help_text="list | street_estimate | media_lower_bound | "
+                                        "quote | unknown | included (inside the unit named by included_in)")
+    included_in = serializers.CharField(required=False, help_text="the block whose unit price holds this line")
     price_year = serializers.IntegerField(allow_null=True, required=False)
     source = serializers.CharField(required=False, allow_blank=True)
     power_w = serializers.FloatField(allow_null=True, required=False)

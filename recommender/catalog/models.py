@@ -43,6 +43,8 @@ class Block(models.Model):
     rebuild_bytes_per_s = models.FloatField(null=True, blank=True, help_text="empty = gap")
     network_port_block = models.CharField(max_length=80, blank=True, default="")
     network_ports = models.PositiveIntegerField(default=0)
+    ports_included_in_price = models.BooleanField(
+        default=False, help_text="the unit price already includes its storage-network ports (NICs)")
     switch_ports = models.PositiveIntegerField(null=True, blank=True)
     derating = models.FloatField(default=1.0)
     derating_basis = models.TextField(blank=True)

@@ -20,6 +20,7 @@ def _save_block(block):
         values[field] = values.get(field) or ""
     values["figure_sources"] = values.get("figure_sources") or {}
     values["protection"] = values.get("protection") or "none"
+    values["ports_included_in_price"] = bool(values.get("ports_included_in_price"))
     Block.objects.update_or_create(id=values.pop("id"), defaults=values)
 
 
@@ -101,7 +102,7 @@ def _csv_row(block):
     row = {field: block.get(field) for field in CSV_COLUMNS}
     row["sources"] = SOURCES_SEPARATOR.join(block.get("sources") or [])
     row["figure_sources"] = json.dumps(block.get("figure_sources") or {}, sort_keys=True)
-    for field in ("price_is_estimate", "per_node"):
+    for field in ("price_is_estimate", "per_node", "ports_included_in_price"):
         row[field] = "true" if row[field] else "false"
     for field in ("capacity_bytes", "network_ports", "max_units_per_node", "max_units", "min_units", "switch_ports",
                   "accelerators_supported", "price_year"):

@@ -35,7 +35,8 @@ BLOCK_FIELDS = {
     "max_units": ("positive_int", False), "network_port_block": ("ref", False),
     "min_units": ("positive_int", False), "min_units_basis": ("text", False),
     "protection": ("protection", True), "rebuild_bytes_per_s": ("positive", False),
-    "network_ports": ("nonneg_int", True), "switch_ports": ("positive_int", False),
+    "network_ports": ("nonneg_int", True), "ports_included_in_price": ("bool", False),
+    "switch_ports": ("positive_int", False),
     "derating": ("fraction", True), "derating_basis": ("text", False),
     "figure_sources": ("figure_sources", False), "sources": ("sources", True),
 }
@@ -267,6 +268,8 @@ def _block_rules(block, errors):
         result["price_source"] = "is required with a price (a bibliography key, or the quote reference)"
     if block.get("network_ports") and not block.get("network_port_block"):
         result["network_port_block"] = "is required when network_ports is above 0"
+    if block.get("ports_included_in_price") and not (block.get("network_ports") and block.get("price_usd") is not None):
+        result["ports_included_in_price"] = "needs network_ports above 0 and a price that includes them"
     if block.get("max_units_per_node") and block.get("per_node") is False:
         result["max_units_per_node"] = "applies to per-node blocks only (per_node true)"
     if block.get("price_usd") is not None and not block.get("price_date"):

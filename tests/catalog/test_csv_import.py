@@ -78,6 +78,8 @@ BAD_CELLS = [
     ("network_port_block", "net-port-800g", "network_port_block: no network_port block 'net-port-800g'"),
     ("max_units", "0", "max_units: must be a positive whole number"),
     ("latency_s", "-1", "latency_s: must be a positive number"),
+    ("ports_included_in_price", "perhaps", "ports_included_in_price: must be true or false"),
+    ("network_ports", "0", "ports_included_in_price: needs network_ports above 0"),
 ]
 
 

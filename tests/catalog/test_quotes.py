@@ -43,8 +43,9 @@ def test_it_uses_a_quote_in_its_owners_proposals_only(alice, bob):
     mine, theirs = services.use_case_evaluate(CV, owner=alice), services.use_case_evaluate(CV, owner=bob)
     assert (ports(mine)["price_basis"], ports(mine)["unit_price_usd"], ports(mine)["quoted"]) == ("quote", 1500.0, True)
     assert "ACME-Q-2026-17" in ports(mine)["source"]
-    assert ports(theirs)["price_basis"] == "unknown" and ports(theirs)["quoted"] is False
-    assert ports(services.use_case_evaluate(CV))["price_known"] is False
+    # without a quote the ports are inside the storage unit's whole-system price
+    assert ports(theirs)["price_basis"] == "included" and ports(theirs)["quoted"] is False
+    assert ports(services.use_case_evaluate(CV))["subtotal_usd"] == 0
 
 
 def test_it_imports_json_quotes_through_the_api_and_lists_only_mine(alice, bob):

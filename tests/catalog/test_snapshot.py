@@ -87,7 +87,7 @@ def test_it_rebuilds_the_snapshot_after_every_kind_of_catalog_write(loaded, chan
 def test_it_rebuilds_after_a_block_is_deleted(db):
     catalog_services.catalog_load()
     spare = dict(next(b for b in selectors.catalog_fixtures()["blocks"] if b["id"] == BLOCK), id="spare-block",
-                 network_port_block=None, network_ports=0)
+                 network_port_block=None, network_ports=0, ports_included_in_price=False)
     catalog_services.catalog_load({"blocks": [spare], "architectures": []})
     assert "spare-block" in {b["id"] for b in snapshot.current().catalog["blocks"]}
     Block.objects.get(id="spare-block").delete()

@@ -171,8 +171,14 @@ def test_it_breaks_on_the_fabric_when_the_cluster_outgrows_two_switch_tiers():
     assert option["breaks_on"] == "fabric" and option["first_unmet"] == "network.switch_ports"
 
 
+def _ports_priced_apart(catalog_, block_id):
+    """The catalog with `block_id`'s ports no longer inside its unit price."""
+    blocks = [dict(b, ports_included_in_price=False) if b["id"] == block_id else b for b in catalog_["blocks"]]
+    return {**catalog_, "blocks": blocks}
+
+
 def test_it_never_totals_an_unknown_price_as_zero_and_says_which_line():
-    option = by_architecture(ranked())["nvme-pfs-5u-object"]
+    option = by_architecture(ranked(catalog_=_ports_priced_apart(CATALOG, "pfs-flash-5u")))["nvme-pfs-5u-object"]
     ports = line(option, "net-port-400g")
     assert ports["unit_price_usd"] is None and ports["subtotal_usd"] is None and ports["price_basis"] == "unknown"
     assert "net-port-400g" in option["unpriced_items"] and "pfs-flash-5u" not in option["media_only_items"]
@@ -196,7 +202,7 @@ def test_it_uses_a_quote_instead_of_the_estimate_and_marks_the_line_quoted():
     assert (ports["price_basis"], ports["quoted"], ports["unit_price_usd"], ports["price_year"]) == \
         ("quote", True, 1500.0, 2027)
     assert "Q-123" in ports["source"] and "net-port-400g" not in option["unpriced_items"]
-    assert line(by_architecture(ranked())["nvme-pfs-5u-object"], "net-port-400g")["price_known"] is False
+    assert line(by_architecture(ranked())["nvme-pfs-5u-object"], "net-port-400g")["price_basis"] == "included"
 
 
 def test_it_considers_a_quoted_new_size_point_of_a_family():
@@ -354,3 +360,14 @@ def test_it_gives_every_architecture_the_same_option_whichever_comes_first():
         other = backward[architecture]
         assert {k: v for k, v in option.items() if k not in ("rank", "architecture")} == \
             {k: v for k, v in other.items() if k not in ("rank", "architecture")}
+
+
+def test_ports_inside_a_whole_system_price_are_listed_as_included_and_add_nothing():
+    included = by_architecture(ranked())["nvme-pfs-5u-object"]
+    apart = by_architecture(ranked(catalog_=_ports_priced_apart(CATALOG, "pfs-flash-5u")))["nvme-pfs-5u-object"]
+    ports = line(included, "net-port-400g")
+    assert ports["price_basis"] == "included" and ports["price_known"] is True and ports["subtotal_usd"] == 0
+    assert ports["included_in"] == "pfs-flash-5u" and ports["quantity"] == line(apart, "net-port-400g")["quantity"]
+    assert "net-port-400g" not in included["unpriced_items"] and "net-port-400g" in apart["unpriced_items"]
+    assert included["cost_usd"] == pytest.approx(apart["cost_usd"])
+    assert ports["power_w"] == line(apart, "net-port-400g")["power_w"]

@@ -32,13 +32,16 @@ def test_it_exports_price_basis_year_source_power_and_rack_units():
     switches = [r for r in rows if r["item"] == "switch-51t-2u"]
     assert switches and switches[0]["rack_units"] == 2 * switches[0]["quantity"]
     priced = [r for r in rows if r["price_known"]]
-    assert priced and all(r["price_basis"] in ("list", "street_estimate", "media_lower_bound", "quote")
+    assert priced and all(r["price_basis"] in ("list", "street_estimate", "media_lower_bound", "quote", "included")
                           and r["price_year"] and r["source"] for r in priced)
 
 
 def test_it_keeps_price_gaps_visible_in_the_export():
-    rows = export.bom_json(document())
-    ports = [r for r in rows if r["item"].startswith("net-port")]
+    # the HDD object server's price holds no NICs: its ports stay unpriced lines
+    ranked = ranking.rank([tier("object", 5e15, 20e9, 10e9, nodes=4)], catalog(),
+                          cluster={"gpu_model": "h100", "gpus": 32, "nodes": 4})
+    rows = export.bom_json({"proposals": ranked["proposals"]})
+    ports = [r for r in rows if r["item"].startswith("net-port") and r["price_basis"] != "included"]
     assert ports and all(r["price_known"] is False and r["unit_price_usd"] is None and r["subtotal_usd"] is None
                          and r["price_basis"] == "unknown" for r in ports)
 
