@@ -20,7 +20,7 @@ class FreshKeyDepthStrategy(DepthStrategy):
     """experta's depth-first agenda with the same key, computed afresh: its lru_cache on get_key
     outlives an evaluation, so each lookup compared new activations fact by fact with stale,
     equal-looking ones of earlier evaluations (~30 % of a sizing request in the profile,
-    docs/performance/sizing.md)."""
+    docs/performance/README.md, "Sizing API")."""
 
     def get_key(self, activation):
         return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
