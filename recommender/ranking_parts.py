@@ -40,7 +40,7 @@ class Index:
         for members in self.families.values():
             members.sort(key=lambda b: (b["capacity_bytes"], b["id"]))
         self.fabric = catalog.get("fabric") or {}
-        self.sized = {}  # (block id, tiers) → sizing: needs depend only on the tiers a block holds
+        self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.units = {}  # block id → unit figures
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
@@ -163,11 +163,21 @@ def size_best(group, index, context):
 
     Every size point is counted; only the chosen one gets its details (degraded mode, BOM lines, sums).
     """
-    best = index.sized.get(group["key"])
+    key = _sizing_key(group)
+    best = index.sized.get(key)
     if best is None:
         counted = [count(group, block, index, context["nodes"]) for block in index.variants(group["block"])]
-        best = index.sized[group["key"]] = _detail(group, min(counted, key=_size_rank), index, context["nodes"])
+        best = index.sized[key] = _detail(group, min(counted, key=_size_rank), index, context["nodes"])
     return best
+
+
+def _sizing_key(group):
+    """Every member of a family chooses among the same size points: one sizing per family and tiers, so a
+    family of n size points costs n countings per call, not n × n."""
+    block = group["block"]
+    if not block.get("family"):
+        return group["key"]
+    return (("family", block["kind"], block["family"], bool(block.get("per_node"))), group["key"][1])
 
 
 def _size_rank(sized):
