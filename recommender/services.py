@@ -1,8 +1,5 @@
 """Orchestration: use case → rules → ranking → stored proposal. Views, tasks and commands call these."""
-import datetime as dt
 import logging
-import threading
-from collections import OrderedDict
 from datetime import datetime, timezone
 
 from django.db import transaction
@@ -12,7 +9,6 @@ from recommender import ranking
 from rules.bibliography import render as bibliography_render
 from recommender.catalog import selectors as catalog_selectors
 from recommender.catalog import snapshot as catalog_snapshot
-from recommender.catalog.frozen import freeze
 
 from .models import Proposal, UseCase
 
@@ -20,10 +16,6 @@ UseCaseError = rules.UseCaseError
 PRIORITIES = ("balanced", "performance", "cost")
 SWEEP_POINTS = 24  # enough to see where each architecture breaks, cheap enough to draw per proposal
 log = logging.getLogger(__name__)
-QUOTES_CACHED_USERS = 512  # per process; the least recently used user's quotes go first
-_quotes_lock = threading.Lock()
-_quotes_token = None  # the catalog version token the cached quotes were read at
-_quotes = OrderedDict()  # (user pk, day) → that user's frozen {block id: quote}
 
 
 def use_case_evaluate(document, measured=None, owner=None):
@@ -38,7 +30,7 @@ def use_case_evaluate(document, measured=None, owner=None):
     snapshot = catalog_snapshot.current()
     catalog = snapshot.catalog
     ranked = ranking.rank(result["tiers"], catalog, priority=priority, measured=measured,
-                          cluster=result["use_case"], quotes=owner_quotes(owner, snapshot.token))
+                          cluster=result["use_case"], quotes=snapshot.quotes(owner))
     document = {
         "use_case": result["use_case"],
         "requirements": result["requirements"],
@@ -53,32 +45,6 @@ def use_case_evaluate(document, measured=None, owner=None):
     # the full reference of every source cited, so API readers need not look keys up
     document["bibliography"] = bibliography_render.cited(bibliography_render.document_sources(document))
     return document
-
-
-def owner_quotes(owner, catalog_token):
-    """`owner`'s valid quotes (never anyone else's), read from the database once per catalog version
-    and day instead of once per evaluation: a quote is a catalog row, so its save or delete replaces
-    the version token (recommender/catalog/snapshot.py), which empties this cache in every process."""
-    global _quotes_token
-    if catalog_token is None or owner is None or not getattr(owner, "is_authenticated", False):
-        return catalog_selectors.quotes_for(owner)
-    key = (owner.pk, dt.date.today())  # a quote stops counting the day after its valid_until
-    with _quotes_lock:
-        if _quotes_token != catalog_token:
-            _quotes.clear()
-            _quotes_token = catalog_token
-        if key in _quotes:
-            _quotes.move_to_end(key)
-            return _quotes[key]
-    # read outside the lock; the token was read before these rows, so a change in between leaves
-    # a stale token and the next evaluation reads again
-    quotes = freeze(catalog_selectors.quotes_for(owner))
-    with _quotes_lock:
-        if _quotes_token == catalog_token:
-            _quotes[key] = quotes
-            while len(_quotes) > QUOTES_CACHED_USERS:
-                _quotes.popitem(last=False)
-    return quotes
 
 
 def gpu_sweep(use_case_document, catalog=None):

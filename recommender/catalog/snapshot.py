@@ -7,9 +7,11 @@ replaces the version token inside the same transaction (`catalog_changed`, conne
 rebuilds its snapshot, through `selectors.catalog_current()`, only when the token differs. Bulk
 writes that send no signals (`QuerySet.update`, `bulk_create` alone) must call `catalog_changed()`.
 """
+import datetime
 import threading
 import uuid
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -19,22 +21,41 @@ from .frozen import freeze
 
 _lock = threading.Lock()
 _current = None  # the CatalogSnapshot of this process
+QUOTES_CACHED_USERS = 512  # per snapshot; the least recently used user's quotes go first
 
 
 @dataclass(frozen=True)
 class CatalogSnapshot:
     catalog: dict  # frozen: FrozenDict / FrozenList all the way down
     token: str | None  # the version token it was built at (None: no version table yet)
+    _quotes: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+    _quotes_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def version(self):
         return self.catalog.get("version", "")
 
     def with_quotes(self, user):
-        """The catalog as `user` sees it. Per-user quotes (issue 9) belong here, as a new dict over
-        this snapshot's frozen blocks with that user's quoted prices, never in the shared snapshot;
-        until quotes exist every user sees the shared catalog."""
+        """The catalog as `user` sees it: the shared one. A user's quoted prices are not merged into it;
+        they reach the ranking apart, through `quotes(user)` (the sweep does not apply them yet)."""
         return self.catalog
+
+    def quotes(self, user):
+        """`user`'s valid quotes (never anyone else's), read once per snapshot and day: a quote is a
+        catalog row, so its save or delete replaces the version token and with it this snapshot."""
+        if self.token is None or user is None or not getattr(user, "is_authenticated", False):
+            return selectors.quotes_for(user)
+        key = (user.pk, datetime.date.today())  # a quote stops counting the day after its valid_until
+        with self._quotes_lock:
+            if key in self._quotes:
+                self._quotes.move_to_end(key)
+                return self._quotes[key]
+        quotes = freeze(selectors.quotes_for(user))
+        with self._quotes_lock:
+            self._quotes[key] = quotes
+            while len(self._quotes) > QUOTES_CACHED_USERS:
+                self._quotes.popitem(last=False)
+        return quotes
 
 
 def current():

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from recommender import services
 from recommender.api import authentication, renderers
-from recommender.catalog import quotes
+from recommender.catalog import quotes, snapshot
 from recommender.catalog.models import Quote
 
 from tests.ranking.helpers import usecases
@@ -81,10 +81,10 @@ def test_a_users_quotes_count_from_the_next_evaluation_on_and_stay_theirs(user, 
 
 
 def test_the_cached_quotes_are_bounded(user, django_user_model, monkeypatch):
-    monkeypatch.setattr(services, "QUOTES_CACHED_USERS", 2)
+    monkeypatch.setattr(snapshot, "QUOTES_CACHED_USERS", 2)
     for n in range(4):
         services.use_case_evaluate(MLPERF_LLAMA3_8B, owner=django_user_model.objects.create_user(f"u{n}"))
-    assert len(services._quotes) == 2
+    assert len(snapshot.current()._quotes) == 2
 
 
 def drf_json(data):
