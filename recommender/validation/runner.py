@@ -209,7 +209,7 @@ def _checkpoint(step, work, guard, method, report, deadline_s):
 def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
     """fio restores our shards (one job per shard, as our readers did), then writes its own: a
     restore of fio's shards would first lay them out to full size, untimed but in the budget."""
-    restore = compare(shard_pattern("ckpt", step["block_bytes"], written), work, guard, runtime_s / 2)
+    restore = compare(shard_pattern("ckpt", step["block_bytes"], written_names(written)), work, guard, runtime_s / 2)
     clean(work, guard)
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
     base = {"name": "ckpt", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
@@ -218,9 +218,13 @@ def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
             "checkpoint_restore": restore}
 
 
-def shard_pattern(name, block_bytes, written):
-    return {"kind": "shard_read", "name": name, "block_bytes": block_bytes,
-            "filenames": [w["path"] for w in written["files"]]}
+def shard_pattern(name, block_bytes, filenames):
+    """fio reading the probe's own files, one job per file (fio.shard_read_args)."""
+    return {"kind": "shard_read", "name": name, "block_bytes": block_bytes, "filenames": list(filenames)}
+
+
+def written_names(written):
+    return [w["path"] for w in written["files"]]
 
 
 def _streams(step, work, guard, method, report, deadline_s, write_name, read_name, count):
@@ -249,7 +253,7 @@ def _streams_twin(step, figures, written, work, guard, runtime_s):
     """As the checkpoint twin: fio reads our streams back first, then writes its own."""
     out, reads = {}, "video_stream_read" in figures
     if reads:
-        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written), work, guard,
+        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written_names(written)), work, guard,
                                            runtime_s / 2)
     clean(work, guard)
     jobs = step.get("streams") or step.get("writers")
@@ -271,8 +275,7 @@ def _model_load_twin(step, figures, paths, work, guard, runtime_s):
     """fio reads the probe's own shards, one job per shard at the same block size, O_DIRECT: same
     file count, sizes and layout (fio laying out its own files left buffered writeback running
     under its reads, 0.89–1.46× in docs/performance/validation.md)."""
-    pattern = {"kind": "shard_read", "name": "model", "block_bytes": step["block_bytes"],
-               "filenames": [p.name for p in paths]}
+    pattern = shard_pattern("model", step["block_bytes"], [p.name for p in paths])
     return {"model_load": compare(pattern, work, guard, runtime_s)}
 
 
