@@ -5,6 +5,7 @@ Inputs: every fixture use case (fixtures/usecases/*.json and the `use_case` of f
 × the three priorities × the shipped catalog (plain and frozen, as the snapshot holds it), 10× distinct
 products and 10× recombined architectures (bench_ranking.py's growths); plus measured figures, the owner's
 quotes (one a new size point), no cluster, hand-built tiers, and the default 50-point GPU sweep per use case.
+The rules' results are recorded with the outputs and replayed by `compare`, so only the ranking is compared.
 
     python benchmarks/rank_identity.py write /tmp/rank-before.json.gz     # in the checkout before the change
     python benchmarks/rank_identity.py compare /tmp/rank-before.json.gz   # after it: exit 1 on any difference
@@ -52,7 +53,32 @@ def hand_tiers():
     }
 
 
-def outputs(root=ROOT):
+class Evaluations:
+    """rules.evaluate, recorded by `write` and replayed by `compare`: the rules are not what is checked
+    here (the same code can differ in a sum's last digit between two processes), the ranking is."""
+
+    def __init__(self, recorded=None):
+        import bench_ranking  # noqa: F401  (sets Django up: settings only, no database is read)
+        import rules
+
+        self.rules, self.replay, self.recorded = rules, recorded is not None, recorded or {}
+
+    def __call__(self, key, document):
+        if not self.replay:
+            try:
+                self.recorded[key] = json.loads(json.dumps({"result": self.rules.evaluate(document)}))
+            except self.rules.UseCaseError as error:
+                self.recorded[key] = {"errors": error.errors}
+        found = self.recorded[key]
+        if "errors" in found:
+            raise self.rules.UseCaseError(found["errors"])
+        return found["result"]
+
+    def for_sweep(self, name):
+        return lambda document: self(f"sweep:{name}:{document['gpus']}", document)
+
+
+def outputs(evaluations, root=ROOT):
     """name → JSON text of every checked output."""
     import bench_ranking  # sets Django up (settings only; no database is read)
     import rules
@@ -72,7 +98,7 @@ def outputs(root=ROOT):
     evaluated = {}
     for name, document in use_cases(root):
         try:
-            evaluated[name] = rules.evaluate(document)
+            evaluated[name] = evaluations(f"evaluate:{name}", document)
         except rules.UseCaseError as error:
             put(f"{name}|evaluate-error", error.errors)
     for name, done in evaluated.items():
@@ -94,7 +120,7 @@ def outputs(root=ROOT):
                     ranking.rank(tiers, catalogs[catalog_name], priority=priority, cluster=cluster))
     for name, document in use_cases(root):
         try:
-            put(f"{name}|sweep", ranking.sweep(document, shipped))
+            put(f"{name}|sweep", ranking.sweep(document, shipped, evaluate=evaluations.for_sweep(name)))
         except rules.UseCaseError as error:
             put(f"{name}|sweep-error", error.errors)
     return result
@@ -142,14 +168,16 @@ def main():
     parser.add_argument("action", choices=("write", "compare"))
     parser.add_argument("path", type=Path)
     args = parser.parse_args()
-    got = outputs()
     if args.action == "write":
+        evaluations = Evaluations()
+        got = outputs(evaluations)
         with gzip.open(args.path, "wt") as out:
-            json.dump(got, out)
+            json.dump({"evaluations": evaluations.recorded, "outputs": got}, out)
         print(f"{len(got)} outputs written to {args.path}")
         return 0
     with gzip.open(args.path, "rt") as stored:
-        expected = json.load(stored)
+        stored = json.load(stored)
+    expected, got = stored["outputs"], outputs(Evaluations(stored["evaluations"]))
     differing = [k for k in sorted(set(expected) | set(got)) if expected.get(k) != got.get(k)]
     for key in differing[:20]:
         if key not in got or key not in expected:

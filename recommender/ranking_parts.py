@@ -45,10 +45,25 @@ class Index:
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
         self.schemes = {}  # block id → its protection scheme, parsed once
+        self.floors = {}  # block id → its failure-domain floor at this call's node count
         self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
 
     def variants(self, block):
         return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
+
+    def unit(self, block):
+        """unit_figures(block), once per block and call."""
+        unit = self.units.get(block["id"])
+        if unit is None:
+            unit = self.units[block["id"]] = unit_figures(block, self)
+        return unit
+
+    def floor(self, block, nodes):
+        """min_units(block, nodes), once per block and call (nodes is the call's)."""
+        floor = self.floors.get(block["id"])
+        if floor is None:
+            floor = self.floors[block["id"]] = min_units(block, nodes, self.scheme(block))
+        return floor
 
     def scheme(self, block):
         """protection(block), parsed once per block and call."""
@@ -121,15 +136,20 @@ def _unmapped(tier):
 
 def _group(block, tiers, nodes, key):
     group = {"block": block, "tiers": list(key[1]), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
-             "key": key, "order": TIER_ORDER.index(key[1][0])}
+             "key": key, "order": TIER_ORDER.index(key[1][0]), "sized": None}
     block_per_node = bool(block.get("per_node"))
     for tier in tiers:
         scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
         for field in SIZED_FIELDS:
-            group[field] += float(tier.get(field) or 0) * scale
+            value = tier.get(field)
+            if value:  # a zero or missing figure adds 0.0, which changes no sum
+                group[field] += float(value) * scale
         latency = tier.get("latency_s")
         if latency and not (group["latency_s"] and group["latency_s"] <= latency):
             group["latency_s"] = latency  # the strictest need
+    group["asked"] = [(field, group[field]) for field in SIZED_FIELDS if not group[field] <= 0]
+    group["needed"] = [(field, need, [f"{tier}.{field}" for tier in group["tiers"]])
+                       for field, need in group["asked"] if need > 0]
     return group
 
 
@@ -163,11 +183,20 @@ def size_best(group, index, context):
 
     Every size point is counted; only the chosen one gets its details (degraded mode, BOM lines, sums).
     """
+    best = group["sized"]
+    if best is not None:
+        return best
     key = _sizing_key(group)
     best = index.sized.get(key)
     if best is None:
-        counted = [count(group, block, index, context["nodes"]) for block in index.variants(group["block"])]
-        best = index.sized[key] = _detail(group, min(counted, key=_size_rank), index, context["nodes"])
+        nodes = context["nodes"]
+        variants = index.variants(group["block"])
+        if len(variants) == 1:
+            chosen = count(group, variants[0], index, nodes)
+        else:
+            chosen = min([count(group, block, index, nodes) for block in variants], key=_size_rank)
+        best = index.sized[key] = _detail(group, chosen, index, nodes)
+    group["sized"] = best
     return best
 
 
@@ -192,11 +221,11 @@ def _size_rank(sized):
 
 def count(group, block, index, nodes):
     """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures."""
-    unit = index.units.get(block["id"]) or index.units.setdefault(block["id"], unit_figures(block, index))
+    unit = index.unit(block)
     units, binding, gaps = _units_for_needs(group, block, unit)
     for_needs = units
     if not block.get("per_node"):
-        minimum = min_units(block, nodes, index.scheme(block))
+        minimum = index.floor(block, nodes)
         if minimum > units:
             units, binding = minimum, "failure_domains"
     unmet, units = _unit_limit(group, block, units, binding)
@@ -211,10 +240,7 @@ def _units_for_needs(group, block, unit):
     The binding field is the first of SIZED_FIELDS that asks for that count.
     """
     units, binding, gaps = None, "capacity_bytes", []
-    for field in SIZED_FIELDS:
-        need = group[field]
-        if need <= 0:
-            continue
+    for field, need in group["asked"]:
         if not unit[field]:
             gaps.append(_gap(group, field, block))
             continue
@@ -325,7 +351,7 @@ def min_units(block, nodes, scheme):
 def degraded_mode(group, block, unit, units, scheme=None):
     """Headroom with one unit lost, rebuild time, and whether the tier still meets its needs."""
     after = units - 1
-    headroom = {f: round(unit[f] * after / group[f], 4) for f in SIZED_FIELDS if group[f] > 0 and unit[f]}
+    headroom = {f: round(unit[f] * after / need, 4) for f, need, _ in group["needed"] if unit[f]}
     width = (scheme or protection(block))["width"]
     kept = width is None or after >= width
     lost_bytes = min(group["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
@@ -345,11 +371,11 @@ def degraded_mode(group, block, unit, units, scheme=None):
 def headroom(group, sized):
     """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
     result, unit, provided = {}, sized["unit"], sized["provided"]
-    for field in SIZED_FIELDS:
-        if group[field] > 0 and unit[field]:
-            ratio = round(provided[field] / group[field], 4)  # the same for every tier of the group
-            for tier in group["tiers"]:
-                result[f"{tier}.{field}"] = ratio
+    for field, need, names in group["needed"]:
+        if unit[field]:
+            ratio = round(provided[field] / need, 4)  # the same for every tier of the group
+            for name in names:
+                result[name] = ratio
     latency = sized["block"].get("latency_s")
     if group["latency_s"] and latency:
         ratio = round(group["latency_s"] / latency, 4)
