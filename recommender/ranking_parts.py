@@ -44,6 +44,7 @@ class Index:
         self.units = {}  # block id → unit figures
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
+        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
         self.schemes = {}  # block id → its protection scheme, parsed once
         self.floors = {}  # block id → its failure-domain floor at this call's node count
         self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
@@ -124,7 +125,12 @@ def groups(architecture, tiers, index, nodes):
         key = (block_id, tuple([t["tier"] for t in block_tiers]))
         group = index.groups.get(key)
         if group is None:
-            group = index.groups[key] = _group(blocks[block_id], block_tiers, nodes, key)
+            block = blocks[block_id]
+            needs_key = (key[1], bool(block.get("per_node")))
+            needs = index.needs.get(needs_key)
+            if needs is None:
+                needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
+            group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
         result[block_id] = group
     return result, missing
 
@@ -134,10 +140,11 @@ def _unmapped(tier):
             "why": f"the architecture maps no catalog block to the {tier} tier"}
 
 
-def _group(block, tiers, nodes, key):
-    group = {"block": block, "tiers": list(key[1]), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
-             "key": key, "order": TIER_ORDER.index(key[1][0]), "sized": None}
-    block_per_node = bool(block.get("per_node"))
+def _needs(block_per_node, tiers, nodes, names):
+    """What tiers put on a block: the same for every block of the same per-node kind that holds them, so
+    computed once per call and tier set (read only: every group of those tiers shares its lists)."""
+    group = {"tiers": list(names), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
+             "order": TIER_ORDER.index(names[0])}
     for tier in tiers:
         scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
         for field in SIZED_FIELDS:
