@@ -480,10 +480,6 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 
 # --- bill of materials and totals -------------------------------------------------------------
 
-def bom(groups, sized):
-    return [line for key in groups for line in sized[key]["lines"]]
-
-
 def _group_lines(group, sized, index):
     block, tier = sized["block"], "+".join(group["tiers"])
     lines = [bom_line(block, tier, sized["quantity"])]
@@ -604,20 +600,3 @@ def tco(result, context):
 def ordered(groups):
     """Keys of the groups in tier order (of each group's first tier)."""
     return sorted(groups, key=lambda k: groups[k]["order"])
-
-
-def option_names(ordered_keys, sized):
-    """(name, description) of an option from the blocks it uses for this use case, in tier order."""
-    labels, parts = [], []
-    for key in ordered_keys:
-        if sized[key]["label"] not in labels:
-            labels.append(sized[key]["label"])
-        parts.append(sized[key]["description"])
-    return (" + ".join(labels) if labels else "no storage needed"), "; ".join(parts)
-
-
-def figures_kind(sized):
-    for part in sized.values():
-        if part["block"].get("figures") == "measured":
-            return "measured"
-    return "datasheet"
