@@ -4,8 +4,11 @@ No Django here; recommender/ranking.py composes these into ranked options.
 """
 import datetime
 import math
+import threading
 
 from rules import procurement as procurement_rules
+
+from .catalog.frozen import FrozenDict, FrozenList
 
 TIER_ORDER = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
 # docs/architecture.md: "DAS and host-memory tiers are per node" — their figures are per GPU server.
@@ -24,7 +27,58 @@ NETWORK_SOURCES = ["ranking-design: per-GPU-server storage ceiling from fixtures
 # --- catalog index ----------------------------------------------------------------------------
 
 class Index:
-    """Blocks by id (measured figures and the owner's quotes applied), size-point families, fabric table."""
+    """Blocks by id (measured figures and the owner's quotes applied), size-point families, fabric table, and
+    the memos of one rank() call. What depends on the catalog alone comes from CatalogFacts."""
+
+    def __init__(self, catalog, measured, quotes):
+        facts = (shared_facts(catalog) if not measured and not quotes else None) or CatalogFacts(catalog, measured,
+                                                                                               quotes)
+        self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
+        self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
+        self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
+        self.networks = {}  # (read, write per server, storage ports) → network check and switches
+        self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
+        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
+        self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
+        self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
+
+    def variants(self, block):
+        return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
+
+    def unit(self, block):
+        """unit_figures(block), once per block."""
+        unit = self.units.get(block["id"])
+        if unit is None:
+            unit = self.units[block["id"]] = unit_figures(block, self)
+        return unit
+
+    def floor(self, block, nodes):
+        """min_units(block, nodes), once per block and whether the cluster has more than one node."""
+        key = (block["id"], nodes > 1)
+        floor = self.floors.get(key)
+        if floor is None:
+            floor = self.floors[key] = min_units(block, nodes, protection(block))
+        return floor
+
+    def line_templates(self, block):
+        """line_templates(block), once per block."""
+        templates = self.templates.get(block["id"])
+        if templates is None:
+            templates = self.templates[block["id"]] = line_templates(block, self.blocks)
+        return templates
+
+    def scheme(self, block):
+        """protection(block), parsed once per block and call."""
+        scheme = self.schemes.get(block["id"])
+        if scheme is None:
+            scheme = self.schemes[block["id"]] = protection(block)
+        return scheme
+
+
+class CatalogFacts:
+    """What the ranking derives from a catalog (with a call's measured figures and quotes) alone: blocks by id,
+    families in size order, the fabric table, and memos of unit figures, failure-domain floors and BOM line
+    templates. Nothing in here is handed out: the output gets copies (lines) or plain numbers."""
 
     def __init__(self, catalog, measured, quotes):
         self.blocks = {b["id"]: _with_measured(b, measured.get(b["id"])) for b in catalog["blocks"]}
@@ -40,38 +94,36 @@ class Index:
         for members in self.families.values():
             members.sort(key=lambda b: (b["capacity_bytes"], b["id"]))
         self.fabric = catalog.get("fabric") or {}
-        self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.units = {}  # block id → unit figures
-        self.networks = {}  # (read, write per server, storage ports) → network check and switches
-        self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
-        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
-        self.schemes = {}  # block id → its protection scheme, parsed once
-        self.floors = {}  # block id → its failure-domain floor at this call's node count
-        self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
+        self.floors = {}  # (block id, more than one node) → failure-domain floor
+        self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
 
-    def variants(self, block):
-        return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
 
-    def unit(self, block):
-        """unit_figures(block), once per block and call."""
-        unit = self.units.get(block["id"])
-        if unit is None:
-            unit = self.units[block["id"]] = unit_figures(block, self)
-        return unit
+SHARED_CATALOGS = 4  # frozen catalogs whose facts are kept (a new snapshot replaces the oldest)
+_shared_lock = threading.Lock()
+_shared = {}  # id(catalog) → (catalog, CatalogFacts); the catalog is held so that its id is not reused
 
-    def floor(self, block, nodes):
-        """min_units(block, nodes), once per block and call (nodes is the call's)."""
-        floor = self.floors.get(block["id"])
-        if floor is None:
-            floor = self.floors[block["id"]] = min_units(block, nodes, self.scheme(block))
-        return floor
 
-    def scheme(self, block):
-        """protection(block), parsed once per block and call."""
-        scheme = self.schemes.get(block["id"])
-        if scheme is None:
-            scheme = self.schemes[block["id"]] = protection(block)
-        return scheme
+def shared_facts(catalog):
+    """The facts of a frozen catalog snapshot (read-only all the way down), kept across calls; None for any
+    other catalog, which a caller may change between two calls."""
+    found = _shared.get(id(catalog))
+    if found is not None and found[0] is catalog:
+        return found[1]
+    if not _is_frozen(catalog):
+        return None
+    facts = CatalogFacts(catalog, {}, {})
+    with _shared_lock:
+        while len(_shared) >= SHARED_CATALOGS:
+            _shared.pop(next(iter(_shared)))
+        _shared[id(catalog)] = (catalog, facts)
+    return facts
+
+
+def _is_frozen(catalog):
+    blocks = catalog.get("blocks") if isinstance(catalog, FrozenDict) else None
+    return isinstance(blocks, FrozenList) and all(isinstance(b, FrozenDict) for b in blocks) and \
+        isinstance(catalog.get("fabric") or FrozenDict(), FrozenDict)
 
 
 def _with_measured(block, measured):
@@ -481,15 +533,41 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 # --- bill of materials and totals -------------------------------------------------------------
 
 def _group_lines(group, sized, index):
-    block, tier = sized["block"], "+".join(group["tiers"])
-    lines = [bom_line(block, tier, sized["quantity"])]
-    port = index.blocks.get(block.get("network_port_block") or "")
+    """The unit's BOM line and its ports' line, filled in from the block's templates."""
+    tier, quantity = "+".join(group["tiers"]), sized["quantity"]
+    lines = []
+    for template, price, power, rack, per_unit in index.line_templates(sized["block"]):
+        count = quantity if per_unit is None else quantity * per_unit
+        line = template.copy()
+        line["tier"], line["quantity"] = tier, int(count)
+        if price is not None:
+            line["subtotal_usd"] = price * count
+        if power is not None:
+            line["power_w"] = power * count
+        if rack is not None:
+            line["rack_units"] = rack * count
+        lines.append(line)
+    return lines
+
+
+def line_templates(block, blocks):
+    """[(line, unit price, unit power, unit rack units, ports per unit)] of a block: what bom_line gives at any
+    quantity, with the price, power and rack units to multiply (None: the template's value stands)."""
+    templates = [_template(block, bom_line(block, None, 1), None)]
+    port = blocks.get(block.get("network_port_block") or "")
     if port and block.get("network_ports"):
-        ports = bom_line(port, tier, sized["quantity"] * block["network_ports"])
+        ports = bom_line(port, None, 1)
         # a user's own quote for the ports is the buyer's fact and stays on its line
         included = block.get("ports_included_in_price") and not ports["quoted"]
-        lines.append(_included_in(ports, block) if included else ports)
-    return lines
+        templates.append(_template(port, _included_in(ports, block) if included else ports, block["network_ports"],
+                                   included))
+    return templates
+
+
+def _template(block, line, per_unit, included=False):
+    power, rack = block.get("power_w"), block.get("rack_units")
+    return (line, line["unit_price_usd"] if line["price_known"] and not included else None,
+            None if power is None else float(power), None if rack is None else float(rack), per_unit)
 
 
 def _included_in(line, block):
