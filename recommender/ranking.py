@@ -186,13 +186,12 @@ def _pool_minima(pool):
     return {c: min(p[CRITERION_INPUT[c]] for p in pool) for c in ("cost", "power", "rack_units")}
 
 
-def _criteria(proposal, minima):
-    return {
-        "cost": _ratio(minima["cost"], proposal["cost_usd"]),
-        "headroom": max(0.0, math.log(min(proposal["headroom_index"], HEADROOM_CAP)) / math.log(HEADROOM_CAP)),
-        "power": _ratio(minima["power"], proposal["power_w"]),
-        "rack_units": _ratio(minima["rack_units"], proposal["rack_units"]),
-    }
+CRITERION_SCORE = {  # criterion → its 0..1 score of an option, given the pool minima
+    "cost": lambda p, minima: _ratio(minima["cost"], p["cost_usd"]),
+    "headroom": lambda p, minima: max(0.0, math.log(min(p["headroom_index"], HEADROOM_CAP)) / math.log(HEADROOM_CAP)),
+    "power": lambda p, minima: _ratio(minima["power"], p["power_w"]),
+    "rack_units": lambda p, minima: _ratio(minima["rack_units"], p["rack_units"]),
+}
 
 
 def _ratio(best, value):
@@ -205,17 +204,19 @@ def _score(proposals, priority):
     best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
     pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best] or proposals
     weights = {c: w for c, w in WEIGHTS[priority].items()
-               if not any(p[PARTIAL_FLAG[c]] for p in pool if c in PARTIAL_FLAG)}
+               if c not in PARTIAL_FLAG or not any(p[PARTIAL_FLAG[c]] for p in pool)}
     total = sum(weights.values())
     weights = {c: w / total for c, w in weights.items()}
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
     minima = _pool_minima(pool) if pool else {}
-    points = {c: 100 * w for c, w in weights.items()}  # 100 × weight, as each contribution multiplies it
+    scorers = [(c, 100 * w, CRITERION_SCORE[c]) for c, w in weights.items()]  # 100 × weight, as each contribution
     scored = []
     for proposal in proposals:
-        criteria = _criteria(proposal, minima)
-        criteria = {c: criteria[c] for c in weights}
-        proposal["score_contributions"] = contributions = {c: round(points[c] * s, 2) for c, s in criteria.items()}
+        criteria, contributions = {}, {}
+        for criterion, points, score in scorers:
+            criteria[criterion] = value = score(proposal, minima)
+            contributions[criterion] = round(points * value, 2)
+        proposal["score_contributions"] = contributions
         proposal["score"] = round(sum(contributions.values()), 2)
         scored.append((proposal, criteria))
     # every option records its contributions; the sentences are written for the options a buyer reads

@@ -57,7 +57,7 @@ class Index:
         key = (block["id"], nodes > 1)
         floor = self.floors.get(key)
         if floor is None:
-            floor = self.floors[key] = min_units(block, nodes, protection(block))
+            floor = self.floors[key] = min_units(block, nodes, self.scheme(block))
         return floor
 
     def line_templates(self, block):
