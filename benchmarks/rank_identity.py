@@ -112,6 +112,10 @@ def outputs(evaluations, root=ROOT):
         for variant, options in variants.items():
             put(f"{name}|1x|{variant}", ranking.rank(done["tiers"], shipped, cluster=done.get("use_case"), **options))
         put(f"{name}|1x|no-cluster", ranking.rank(done["tiers"], shipped))
+        frozen_quotes = freeze(variants["quotes"]["quotes"])
+        for repeat in range(2):  # a frozen snapshot and its frozen quotes, as the service passes them, twice
+            put(f"{name}|frozen-1x|frozen-quotes|{repeat}", ranking.rank(
+                done["tiers"], catalogs["frozen-1x"], cluster=done.get("use_case"), quotes=frozen_quotes))
     cluster = {"gpus": 128, "gpu_model": "h100", "nodes": 16, "procurement": procurement.normalize(None, None)}
     for tiers_name, tiers in hand_tiers().items():
         for catalog_name in ("1x", "distinct-10x"):

@@ -31,8 +31,7 @@ class Index:
     the memos of one rank() call. What depends on the catalog alone comes from CatalogFacts."""
 
     def __init__(self, catalog, measured, quotes):
-        facts = (shared_facts(catalog) if not measured and not quotes else None) or CatalogFacts(catalog, measured,
-                                                                                               quotes)
+        facts = (shared_facts(catalog, quotes) if not measured else None) or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
@@ -99,24 +98,27 @@ class CatalogFacts:
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
 
 
-SHARED_CATALOGS = 4  # frozen catalogs whose facts are kept (a new snapshot replaces the oldest)
+SHARED_CATALOGS = 16  # (frozen catalog, frozen quotes) pairs whose facts are kept; the oldest goes first
 _shared_lock = threading.Lock()
-_shared = {}  # id(catalog) → (catalog, CatalogFacts); the catalog is held so that its id is not reused
+_shared = {}  # (id(catalog), id(quotes)) → (catalog, quotes, CatalogFacts); both held so their ids are not reused
 
 
-def shared_facts(catalog):
-    """The facts of a frozen catalog snapshot (read-only all the way down), kept across calls; None for any
-    other catalog, which a caller may change between two calls."""
-    found = _shared.get(id(catalog))
-    if found is not None and found[0] is catalog:
-        return found[1]
-    if not _is_frozen(catalog):
+def shared_facts(catalog, quotes=None):
+    """The facts of a frozen catalog snapshot (read-only all the way down) with no quotes or a frozen set of
+    them (the snapshot's per-user quotes), kept across calls; None for anything a caller may change between
+    two calls."""
+    quotes = quotes or None
+    key = (id(catalog), id(quotes))
+    found = _shared.get(key)
+    if found is not None and found[0] is catalog and found[1] is quotes:
+        return found[2]
+    if not _is_frozen(catalog) or not (quotes is None or _is_frozen_quotes(quotes)):
         return None
-    facts = CatalogFacts(catalog, {}, {})
+    facts = CatalogFacts(catalog, {}, quotes or {})
     with _shared_lock:
         while len(_shared) >= SHARED_CATALOGS:
             _shared.pop(next(iter(_shared)))
-        _shared[id(catalog)] = (catalog, facts)
+        _shared[key] = (catalog, quotes, facts)
     return facts
 
 
@@ -124,6 +126,11 @@ def _is_frozen(catalog):
     blocks = catalog.get("blocks") if isinstance(catalog, FrozenDict) else None
     return isinstance(blocks, FrozenList) and all(isinstance(b, FrozenDict) for b in blocks) and \
         isinstance(catalog.get("fabric") or FrozenDict(), FrozenDict)
+
+
+def _is_frozen_quotes(quotes):
+    return isinstance(quotes, FrozenDict) and all(
+        isinstance(q, FrozenDict) and isinstance(q.get("block") or FrozenDict(), FrozenDict) for q in quotes.values())
 
 
 def _with_measured(block, measured):

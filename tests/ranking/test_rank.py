@@ -415,3 +415,12 @@ def test_a_plain_catalog_changed_between_two_calls_is_ranked_as_it_is_now():
     next(b for b in catalog_["blocks"] if b["id"] == "pfs-flash-5u")["price_usd"] = 1.0
     after = by_architecture(ranked(catalog_=catalog_))["nvme-pfs-5u-object"]
     assert line(after, "pfs-flash-5u")["unit_price_usd"] == 1.0 != line(before, "pfs-flash-5u")["unit_price_usd"]
+
+
+def test_a_frozen_set_of_quotes_is_applied_on_every_call_and_only_with_its_snapshot():
+    snapshot = freeze(CATALOG)
+    quotes = {"pfs-flash-5u": {"unit_price_usd": 1.0, "valid_until": "2027-03-31", "vendor_ref": "Q-1"}}
+    frozen_quotes, plain = freeze(quotes), _json(ranked(quotes=quotes))
+    assert [_json(ranked(catalog_=snapshot, quotes=frozen_quotes)) for _ in range(2)] == [plain] * 2
+    assert _json(ranked(catalog_=snapshot)) == _json(ranked())
+    assert _json(ranked(catalog_=snapshot, quotes=freeze({}))) == _json(ranked())
