@@ -1,7 +1,8 @@
 """rank() of another revision and of this checkout, called alternately in one process on the same inputs:
 a before/after ratio that the load of a shared machine disturbs alike on both sides.
 
-The other revision's recommender/ranking.py and ranking_parts.py (and catalog/frozen.py) are exported
+Catalogs: bench_ranking.py's growths (distinct, recombined, snapshot_distinct) and bench_scale.py's
+(`copied`: copies that keep their families). The other revision's recommender/ranking.py and ranking_parts.py (and catalog/frozen.py) are exported
 into a temporary package; rules, fixtures and catalog growths (bench_ranking.py) are this checkout's.
 Each pair is timed in CPU seconds of this process; minimum (the least disturbed call) and median.
 
@@ -24,7 +25,16 @@ import bench_ranking  # sets Django up (settings only)
 ROOT = bench_ranking.ROOT
 EXPORTED = ("recommender/ranking.py", "recommender/ranking_parts.py", "recommender/catalog/frozen.py")
 GROWTHS = (("snapshot_distinct", 1), ("distinct", 10), ("distinct", 100), ("recombined", 10), ("recombined", 100),
-           ("snapshot_distinct", 10), ("snapshot_distinct", 100))
+           ("snapshot_distinct", 10), ("snapshot_distinct", 100), ("copied", 10), ("copied", 100))
+
+
+def copied(catalog, factor):
+    """bench_scale.py's catalog: the shipped one plus factor - 1 copies whose blocks keep their families."""
+    import bench_scale
+
+    extra = bench_scale.scaled(catalog, factor)
+    return {**catalog, "blocks": catalog["blocks"] + extra["blocks"],
+            "architectures": catalog["architectures"] + extra["architectures"]}
 
 
 def base_ranking(revision):
@@ -76,7 +86,7 @@ def main():
                                  text=True).stdout.strip()
     rows, load_before = [], os.getloadavg()
     for grow, factor in GROWTHS:
-        catalog = getattr(bench_ranking, grow)(shipped, factor)
+        catalog = (copied if grow == "copied" else getattr(bench_ranking, grow))(shipped, factor)
         for path in cases:
             result = rules.evaluate(json.loads(path.read_text()))
             repeats = 41 if factor == 1 else (21 if factor == 10 else 9)
