@@ -172,16 +172,18 @@ def groups(architecture, tiers, index, nodes):
     mapping, blocks = architecture["tiers"], index.blocks
     members, missing = {}, []
     for tier in tiers:
-        block_id = mapping.get(tier["tier"])
+        name = tier["tier"]
+        block_id = mapping.get(name)
         if block_id not in blocks:
-            missing.append(_unmapped(tier["tier"]))
+            missing.append(_unmapped(name))
         elif block_id in members:
-            members[block_id].append(tier)
+            members[block_id][0].append(tier)
+            members[block_id][1].append(name)
         else:
-            members[block_id] = [tier]
+            members[block_id] = ([tier], [name])
     result = {}
-    for block_id, block_tiers in members.items():
-        key = (block_id, tuple([t["tier"] for t in block_tiers]))
+    for block_id, (block_tiers, names) in members.items():
+        key = (block_id, tuple(names))
         group = index.groups.get(key)
         if group is None:
             block = blocks[block_id]
@@ -202,7 +204,7 @@ def _unmapped(tier):
 def _needs(block_per_node, tiers, nodes, names):
     """What tiers put on a block: the same for every block of the same per-node kind that holds them, so
     computed once per call and tier set (read only: every group of those tiers shares its lists)."""
-    group = {"tiers": list(names), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
+    group = {"tiers": list(names), "joined": "+".join(names), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
              "order": TIER_ORDER.index(names[0])}
     for tier in tiers:
         scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
@@ -287,17 +289,19 @@ def _size_rank(sized):
 
 def count(group, block, index, nodes):
     """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures."""
-    unit = index.unit(block)
+    unit = index.units.get(block["id"]) or index.unit(block)
     units, binding, gaps = _units_for_needs(group, block, unit)
     for_needs = units
-    if not block.get("per_node"):
-        minimum = index.floor(block, nodes)
+    per_node = block.get("per_node")
+    if not per_node:
+        minimum = index.floors.get((block["id"], nodes > 1)) or index.floor(block, nodes)
         if minimum > units:
             units, binding = minimum, "failure_domains"
     unmet, units = _unit_limit(group, block, units, binding)
-    unmet += _latency(group, block, gaps)
+    if group["latency_s"]:
+        unmet += _latency(group, block, gaps)
     return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
-            "gaps": gaps, "binding": binding, "quantity": units * (nodes if block.get("per_node") else 1)}
+            "gaps": gaps, "binding": binding, "quantity": units * (nodes if per_node else 1)}
 
 
 def _units_for_needs(group, block, unit):
@@ -326,7 +330,7 @@ def _detail(group, counted, index, nodes):
                  failure_domains=failure_domains(block, nodes, counted["units_for_needs"], scheme) if shared else None,
                  degraded=degraded_mode(group, block, unit, units, scheme) if shared else None,
                  label=block.get("label") or block["name"],
-                 description=f"{'+'.join(group['tiers'])}: {counted['quantity']} x {block['name']}")
+                 description=f"{group['joined']}: {counted['quantity']} x {block['name']}")
     sized["headroom"] = headroom(group, sized)
     sized["lines"] = _group_lines(group, sized, index)
     sized["aggregate"] = aggregate(sized["lines"], sized["provided"])
@@ -541,7 +545,7 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 
 def _group_lines(group, sized, index):
     """The unit's BOM line and its ports' line, filled in from the block's templates."""
-    tier, quantity = "+".join(group["tiers"]), sized["quantity"]
+    tier, quantity = group["joined"], sized["quantity"]
     lines = []
     for template, price, power, rack, per_unit in index.line_templates(sized["block"]):
         count = quantity if per_unit is None else quantity * per_unit
