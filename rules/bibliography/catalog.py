@@ -256,4 +256,19 @@ REFERENCES = {
                      "U.2 and E1.L; maximum average active write power 25 W, idle 5 W)",
         "url": "https://smd-chip.com/en/IC_specification_high-density-pcie-4-0-qlc-ssd-datasheet.html",
     },
+    "weka-docs-optimize-redundancy": {
+        "kind": "repository",
+        "reference": "WEKA documentation, 'Optimize redundancy in WEKA deployments' (protection from 3+2 to 16+4; "
+                     "data stripe width 3 to 16; N+2 typically sufficient, N+4 for 100+ backends; for large clusters "
+                     "the stripe should not exceed 25 % of the cluster size, e.g. 8+2 for 40 backends), "
+                     "weka/docs-weka-io, weka-system-overview/about/optimize-redundancy-in-weka-deployments.md, "
+                     "commit ce1eae7a",
+        "url": "https://github.com/weka/docs-weka-io",
+    },
+    "storagesserver-micron-9550-max-specs": {
+        "kind": "url",
+        "reference": "Micron 9550 MAX specifications table (StorageReview review, mirrored): U.2 and E3.S form "
+                     "factors, 3.2/6.4/12.8/25.6 TB, 14,000/10,000 MB/s, 3.0-3.3M random read IOPS, <=18 W",
+        "url": "https://korean.storagesserver.com/cases/micron-9550-max-review-balanced-performance-for-ai-db-and-analytics-48698.html",
+    },
 }

@@ -33,7 +33,9 @@ def shared_line(case):
     if capacity:
         use_case.setdefault("data", {})["total_bytes"] = capacity
     catalog = selectors.catalog_fixtures()
-    top = ranking.rank(rules.evaluate(use_case)["tiers"], catalog)["proposals"][0]
+    result = rules.evaluate(use_case)  # ranked as recommender.services ranks it: with the cluster (fabric)
+    top = ranking.rank(result["tiers"], catalog, priority=result["use_case"].get("priority", "balanced"),
+                       cluster=result["use_case"])["proposals"][0]
     blocks = {b["id"]: b for b in catalog["blocks"]}
     line = next(l for l in top["bom"] if l.get("tier") == "shared_fast" and blocks[l["item"]]["kind"] != "network_port")
     return line, blocks[line["item"]]

@@ -80,7 +80,8 @@ def test_it_adds_up_needs_of_tiers_sharing_a_block():
 # a small shared need on a 4-node cluster: the class minimum sets the unit count
 FAILURE_DOMAIN_CASES = [
     ("nas-object", "nas-flash-2u", 3, "PowerScale: at least 3 nodes per cluster"),
-    ("nvme-sds-pfs-hdd-object", "sds-pfs-server-1u", 8, "6+2 protection needs 8 servers"),
+    ("nvme-sds-pfs-hdd-object", "sds-pfs-server-1u-6400gb", 8,
+     "6+2 protection needs 8 servers (of the cheapest size point, 14 x 6.4 TB, for a 1 TB need)"),
     ("nvme-pfs-2u-object", "pfs-appliance-2u", 2, "no single appliance behind a multi-node cluster"),
     ("object-cache", "object-flash-2u", 4, "EC 12+4 sets over 4 servers"),
 ]
