@@ -5,6 +5,9 @@ default 50-point GPU sweep. Budgets: rank() ≤ 10 ms at 10× and ≤ 50 ms at 1
 Two ways a catalog grows 10× or 100×, both measured:
 - `distinct`: every block and architecture copied with new ids (10× the products, each sized afresh);
 - `recombined`: 10× (100×) architectures composed from the shipped blocks (more designs, same products).
+The distinct catalog is also ranked frozen (`snapshot_distinct`), as the service holds its catalog
+(recommender/catalog/snapshot.py): same blocks and architectures, read-only, so what rank() derives from
+the catalog alone is kept between calls.
 
 Run: uv run python benchmarks/bench_ranking.py > benchmarks/results/ranking.json
 Where the time goes: uv run python benchmarks/bench_ranking.py --profile train_serve_rag distinct 100
@@ -29,6 +32,7 @@ django.setup()
 import rules  # noqa: E402
 from recommender import ranking, services  # noqa: E402
 from recommender.catalog import selectors  # noqa: E402
+from recommender.catalog.frozen import freeze  # noqa: E402
 
 BUDGETS_S = {"rank_10x": 0.010, "rank_100x": 0.050, "advise_median": 0.050, "sweep_50_points": 2.0}
 REPEATS, SWEEP_REPEATS = 15, 1
@@ -70,12 +74,17 @@ def recombined(catalog, factor):
     return {**catalog, "architectures": architectures}
 
 
+def snapshot_distinct(catalog, factor):
+    """The distinct catalog, frozen as the catalog snapshot holds it."""
+    return freeze(distinct(catalog, factor))
+
+
 def measure(path, catalog):
     use_case = json.loads(path.read_text())
     result = rules.evaluate(use_case)
     tiers, cluster = result["tiers"], result["use_case"]
     rank = {}
-    for grow in (distinct, recombined):
+    for grow in (distinct, recombined, snapshot_distinct):
         for factor in SCALES:
             scaled = grow(catalog, factor)
             rank[f"{grow.__name__}_{factor}x_s"] = median_s(
@@ -91,7 +100,8 @@ def profile(case, grow, factor, top=30):
     import pstats
 
     result = rules.evaluate(json.loads((ROOT / "fixtures" / "usecases" / f"{case}.json").read_text()))
-    scaled = {"distinct": distinct, "recombined": recombined}[grow](selectors.catalog_fixtures(), int(factor))
+    growths = {"distinct": distinct, "recombined": recombined, "snapshot_distinct": snapshot_distinct}
+    scaled = growths[grow](selectors.catalog_fixtures(), int(factor))
     ranking.rank(result["tiers"], scaled, cluster=result["use_case"])  # warm: the first call also grows the heap
     profiler = cProfile.Profile()
     profiler.runcall(ranking.rank, result["tiers"], scaled, cluster=result["use_case"])

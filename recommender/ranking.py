@@ -87,38 +87,50 @@ def _propose(architecture, tiers, index, context):
 
 
 def _option_body(groups, missing, index, context):
-    """(body, BOM signature, headroom index): what an option is, from the blocks it uses, not the architecture's id."""
+    """(body, BOM signature, headroom index): what an option is, from the blocks it uses, not the architecture's id.
+
+    Two passes over the sized parts: sums, BOM, records and figures in the groups' order; headroom, unmet needs,
+    gaps and names in tier order.
+    """
     sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
     network = parts.network(groups, sized, index, context)
-    ordered = parts.ordered(groups)
-    headroom, unmet, gaps = {}, list(missing), []
-    for key in ordered:
-        headroom.update(sized[key]["headroom"])
-        unmet += sized[key]["unmet"]
-        gaps += sized[key]["gaps"]
+    aggregates, bom, pairs, failure_domains, degraded, figures = [], [], [], [], [], "datasheet"
+    for part in sized.values():
+        aggregates.append(part["aggregate"])
+        bom += part["lines"]
+        pairs += _line_pairs(part, part["lines"])
+        if part["failure_domains"]:
+            failure_domains.append(part["failure_domains"])
+        if part["degraded"]:
+            degraded.append(part["degraded"])
+        if part["block"].get("figures") == "measured":
+            figures = "measured"
+    aggregates.append(network.get("aggregate", parts.EMPTY_AGGREGATE))
+    bom += network["bom"]
+    headroom, unmet, gaps, logs, labels, descriptions = {}, list(missing), [], [], [], []
+    for key in parts.ordered(groups):
+        part = sized[key]
+        headroom.update(part["headroom"])
+        unmet += part["unmet"]
+        gaps += part["gaps"]
+        logs += _piece_logs(part)
+        if part["label"] not in labels:
+            labels.append(part["label"])
+        descriptions.append(part["description"])
     headroom.update(network["headroom"])
     unmet += network["unmet"]
     gaps += network["gaps"]
-    body = parts.totals([sized[k]["aggregate"] for k in groups] + [network.get("aggregate", parts.EMPTY_AGGREGATE)],
-                        context)
+    logs += _piece_logs(network)
+    body = parts.totals(aggregates, context)
     status = "unmet" if unmet else ("unknown" if gaps else "met")
-    name, description = parts.option_names(ordered, sized)
-    body.update(name=name, description=description, bom=parts.bom(groups, sized) + network["bom"],
-                headroom=headroom, unmet=unmet, gaps=gaps, status=status, meets_requirements=status == "met",
+    body.update(name=" + ".join(labels) if labels else "no storage needed", description="; ".join(descriptions),
+                bom=bom, headroom=headroom, unmet=unmet, gaps=gaps, status=status, meets_requirements=status == "met",
                 first_unmet=unmet[0]["requirement"] if unmet else None, breaks_on=unmet[0]["kind"] if unmet else None,
-                failure_domains=[s["failure_domains"] for s in sized.values() if s["failure_domains"]],
-                degraded=[s["degraded"] for s in sized.values() if s["degraded"]],
-                fabric=network["fabric"], figures=parts.figures_kind(sized))
-    pieces = [sized[k] for k in ordered] + [network]
-    return body, _bom_signature(groups, sized, network), _combined_headroom_index(pieces, headroom)
-
-
-def _bom_signature(groups, sized, network):
-    """Sorted (item, quantity) pairs of the BOM: the same pairs are the same option."""
-    pairs = []
-    for key in groups:
-        pairs += _line_pairs(sized[key], sized[key]["lines"])
-    return tuple(sorted(pairs + _line_pairs(network, network["bom"])))
+                failure_domains=failure_domains, degraded=degraded, fabric=network["fabric"], figures=figures)
+    bom_signature = tuple(sorted(pairs + _line_pairs(network, network["bom"])))
+    if len(logs) != len(headroom):  # a key given by two pieces: fall back to the merged ratios
+        return body, bom_signature, headroom_index(headroom)
+    return body, bom_signature, math.exp(sum(logs) / len(logs)) if logs else 1.0
 
 
 def _line_pairs(part, lines):
@@ -129,17 +141,12 @@ def _line_pairs(part, lines):
     return pairs
 
 
-def _combined_headroom_index(pieces, headroom):
-    """headroom_index(headroom) from the capped logs of each piece's ratios, taken once per piece."""
-    logs = []
-    for piece in pieces:
-        piece_logs = piece.get("headroom_logs")
-        if piece_logs is None:
-            piece_logs = piece["headroom_logs"] = _headroom_logs(piece["headroom"])
-        logs += piece_logs
-    if len(logs) != len(headroom):  # a key given by two pieces: fall back to the merged ratios
-        return headroom_index(headroom)
-    return math.exp(sum(logs) / len(logs)) if logs else 1.0
+def _piece_logs(piece):
+    """The capped logs of a sized part's (or network check's) headroom ratios, taken once per piece."""
+    logs = piece.get("headroom_logs")
+    if logs is None:
+        logs = piece["headroom_logs"] = _headroom_logs(piece["headroom"])
+    return logs
 
 
 def _collapse(built):
@@ -179,13 +186,12 @@ def _pool_minima(pool):
     return {c: min(p[CRITERION_INPUT[c]] for p in pool) for c in ("cost", "power", "rack_units")}
 
 
-def _criteria(proposal, minima):
-    return {
-        "cost": _ratio(minima["cost"], proposal["cost_usd"]),
-        "headroom": max(0.0, math.log(min(proposal["headroom_index"], HEADROOM_CAP)) / math.log(HEADROOM_CAP)),
-        "power": _ratio(minima["power"], proposal["power_w"]),
-        "rack_units": _ratio(minima["rack_units"], proposal["rack_units"]),
-    }
+CRITERION_SCORE = {  # criterion → its 0..1 score of an option, given the pool minima
+    "cost": lambda p, minima: _ratio(minima["cost"], p["cost_usd"]),
+    "headroom": lambda p, minima: max(0.0, math.log(min(p["headroom_index"], HEADROOM_CAP)) / math.log(HEADROOM_CAP)),
+    "power": lambda p, minima: _ratio(minima["power"], p["power_w"]),
+    "rack_units": lambda p, minima: _ratio(minima["rack_units"], p["rack_units"]),
+}
 
 
 def _ratio(best, value):
@@ -198,17 +204,19 @@ def _score(proposals, priority):
     best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
     pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best] or proposals
     weights = {c: w for c, w in WEIGHTS[priority].items()
-               if not any(p[PARTIAL_FLAG[c]] for p in pool if c in PARTIAL_FLAG)}
+               if c not in PARTIAL_FLAG or not any(p[PARTIAL_FLAG[c]] for p in pool)}
     total = sum(weights.values())
     weights = {c: w / total for c, w in weights.items()}
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
     minima = _pool_minima(pool) if pool else {}
-    points = {c: 100 * w for c, w in weights.items()}  # 100 × weight, as each contribution multiplies it
+    scorers = [(c, 100 * w, CRITERION_SCORE[c]) for c, w in weights.items()]  # 100 × weight, as each contribution
     scored = []
     for proposal in proposals:
-        criteria = _criteria(proposal, minima)
-        criteria = {c: criteria[c] for c in weights}
-        proposal["score_contributions"] = contributions = {c: round(points[c] * s, 2) for c, s in criteria.items()}
+        criteria, contributions = {}, {}
+        for criterion, points, score in scorers:
+            criteria[criterion] = value = score(proposal, minima)
+            contributions[criterion] = round(points * value, 2)
+        proposal["score_contributions"] = contributions
         proposal["score"] = round(sum(contributions.values()), 2)
         scored.append((proposal, criteria))
     # every option records its contributions; the sentences are written for the options a buyer reads

@@ -4,8 +4,11 @@ No Django here; recommender/ranking.py composes these into ranked options.
 """
 import datetime
 import math
+import threading
 
 from rules import procurement as procurement_rules
+
+from .catalog.frozen import FrozenDict, FrozenList
 
 TIER_ORDER = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive")
 # docs/architecture.md: "DAS and host-memory tiers are per node" — their figures are per GPU server.
@@ -24,7 +27,57 @@ NETWORK_SOURCES = ["ranking-design: per-GPU-server storage ceiling from fixtures
 # --- catalog index ----------------------------------------------------------------------------
 
 class Index:
-    """Blocks by id (measured figures and the owner's quotes applied), size-point families, fabric table."""
+    """Blocks by id (measured figures and the owner's quotes applied), size-point families, fabric table, and
+    the memos of one rank() call. What depends on the catalog alone comes from CatalogFacts."""
+
+    def __init__(self, catalog, measured, quotes):
+        facts = (shared_facts(catalog, quotes) if not measured else None) or CatalogFacts(catalog, measured, quotes)
+        self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
+        self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
+        self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
+        self.networks = {}  # (read, write per server, storage ports) → network check and switches
+        self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
+        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
+        self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
+        self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
+
+    def variants(self, block):
+        return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
+
+    def unit(self, block):
+        """unit_figures(block), once per block."""
+        unit = self.units.get(block["id"])
+        if unit is None:
+            unit = self.units[block["id"]] = unit_figures(block, self)
+        return unit
+
+    def floor(self, block, nodes):
+        """min_units(block, nodes), once per block and whether the cluster has more than one node."""
+        key = (block["id"], nodes > 1)
+        floor = self.floors.get(key)
+        if floor is None:
+            floor = self.floors[key] = min_units(block, nodes, self.scheme(block))
+        return floor
+
+    def line_templates(self, block):
+        """line_templates(block), once per block."""
+        templates = self.templates.get(block["id"])
+        if templates is None:
+            templates = self.templates[block["id"]] = line_templates(block, self.blocks)
+        return templates
+
+    def scheme(self, block):
+        """protection(block), parsed once per block and call."""
+        scheme = self.schemes.get(block["id"])
+        if scheme is None:
+            scheme = self.schemes[block["id"]] = protection(block)
+        return scheme
+
+
+class CatalogFacts:
+    """What the ranking derives from a catalog (with a call's measured figures and quotes) alone: blocks by id,
+    families in size order, the fabric table, and memos of unit figures, failure-domain floors and BOM line
+    templates. Nothing in here is handed out: the output gets copies (lines) or plain numbers."""
 
     def __init__(self, catalog, measured, quotes):
         self.blocks = {b["id"]: _with_measured(b, measured.get(b["id"])) for b in catalog["blocks"]}
@@ -40,22 +93,44 @@ class Index:
         for members in self.families.values():
             members.sort(key=lambda b: (b["capacity_bytes"], b["id"]))
         self.fabric = catalog.get("fabric") or {}
-        self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.units = {}  # block id → unit figures
-        self.networks = {}  # (read, write per server, storage ports) → network check and switches
-        self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
-        self.schemes = {}  # block id → its protection scheme, parsed once
-        self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
+        self.floors = {}  # (block id, more than one node) → failure-domain floor
+        self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
 
-    def variants(self, block):
-        return self.families.get((block["kind"], block.get("family")), [block]) if block.get("family") else [block]
 
-    def scheme(self, block):
-        """protection(block), parsed once per block and call."""
-        scheme = self.schemes.get(block["id"])
-        if scheme is None:
-            scheme = self.schemes[block["id"]] = protection(block)
-        return scheme
+SHARED_CATALOGS = 16  # (frozen catalog, frozen quotes) pairs whose facts are kept; the oldest goes first
+_shared_lock = threading.Lock()
+_shared = {}  # (id(catalog), id(quotes)) → (catalog, quotes, CatalogFacts); both held so their ids are not reused
+
+
+def shared_facts(catalog, quotes=None):
+    """The facts of a frozen catalog snapshot (read-only all the way down) with no quotes or a frozen set of
+    them (the snapshot's per-user quotes), kept across calls; None for anything a caller may change between
+    two calls."""
+    quotes = quotes or None
+    key = (id(catalog), id(quotes))
+    found = _shared.get(key)
+    if found is not None and found[0] is catalog and found[1] is quotes:
+        return found[2]
+    if not _is_frozen(catalog) or not (quotes is None or _is_frozen_quotes(quotes)):
+        return None
+    facts = CatalogFacts(catalog, {}, quotes or {})
+    with _shared_lock:
+        while len(_shared) >= SHARED_CATALOGS:
+            _shared.pop(next(iter(_shared)))
+        _shared[key] = (catalog, quotes, facts)
+    return facts
+
+
+def _is_frozen(catalog):
+    blocks = catalog.get("blocks") if isinstance(catalog, FrozenDict) else None
+    return isinstance(blocks, FrozenList) and all(isinstance(b, FrozenDict) for b in blocks) and \
+        isinstance(catalog.get("fabric") or FrozenDict(), FrozenDict)
+
+
+def _is_frozen_quotes(quotes):
+    return isinstance(quotes, FrozenDict) and all(
+        isinstance(q, FrozenDict) and isinstance(q.get("block") or FrozenDict(), FrozenDict) for q in quotes.values())
 
 
 def _with_measured(block, measured):
@@ -97,19 +172,26 @@ def groups(architecture, tiers, index, nodes):
     mapping, blocks = architecture["tiers"], index.blocks
     members, missing = {}, []
     for tier in tiers:
-        block_id = mapping.get(tier["tier"])
+        name = tier["tier"]
+        block_id = mapping.get(name)
         if block_id not in blocks:
-            missing.append(_unmapped(tier["tier"]))
+            missing.append(_unmapped(name))
         elif block_id in members:
-            members[block_id].append(tier)
+            members[block_id][0].append(tier)
+            members[block_id][1].append(name)
         else:
-            members[block_id] = [tier]
+            members[block_id] = ([tier], [name])
     result = {}
-    for block_id, block_tiers in members.items():
-        key = (block_id, tuple([t["tier"] for t in block_tiers]))
+    for block_id, (block_tiers, names) in members.items():
+        key = (block_id, tuple(names))
         group = index.groups.get(key)
         if group is None:
-            group = index.groups[key] = _group(blocks[block_id], block_tiers, nodes, key)
+            block = blocks[block_id]
+            needs_key = (key[1], bool(block.get("per_node")))
+            needs = index.needs.get(needs_key)
+            if needs is None:
+                needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
+            group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
         result[block_id] = group
     return result, missing
 
@@ -119,17 +201,23 @@ def _unmapped(tier):
             "why": f"the architecture maps no catalog block to the {tier} tier"}
 
 
-def _group(block, tiers, nodes, key):
-    group = {"block": block, "tiers": list(key[1]), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
-             "key": key, "order": TIER_ORDER.index(key[1][0])}
-    block_per_node = bool(block.get("per_node"))
+def _needs(block_per_node, tiers, nodes, names):
+    """What tiers put on a block: the same for every block of the same per-node kind that holds them, so
+    computed once per call and tier set (read only: every group of those tiers shares its lists)."""
+    group = {"tiers": list(names), "joined": "+".join(names), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
+             "order": TIER_ORDER.index(names[0])}
     for tier in tiers:
         scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
         for field in SIZED_FIELDS:
-            group[field] += float(tier.get(field) or 0) * scale
+            value = tier.get(field)
+            if value:  # a zero or missing figure adds 0.0, which changes no sum
+                group[field] += float(value) * scale
         latency = tier.get("latency_s")
         if latency and not (group["latency_s"] and group["latency_s"] <= latency):
             group["latency_s"] = latency  # the strictest need
+    group["asked"] = [(field, group[field]) for field in SIZED_FIELDS if not group[field] <= 0]
+    group["needed"] = [(field, need, [f"{tier}.{field}" for tier in group["tiers"]])
+                       for field, need in group["asked"] if need > 0]
     return group
 
 
@@ -163,11 +251,20 @@ def size_best(group, index, context):
 
     Every size point is counted; only the chosen one gets its details (degraded mode, BOM lines, sums).
     """
+    best = group["sized"]
+    if best is not None:
+        return best
     key = _sizing_key(group)
     best = index.sized.get(key)
     if best is None:
-        counted = [count(group, block, index, context["nodes"]) for block in index.variants(group["block"])]
-        best = index.sized[key] = _detail(group, min(counted, key=_size_rank), index, context["nodes"])
+        nodes = context["nodes"]
+        variants = index.variants(group["block"])
+        if len(variants) == 1:
+            chosen = count(group, variants[0], index, nodes)
+        else:
+            chosen = min([count(group, block, index, nodes) for block in variants], key=_size_rank)
+        best = index.sized[key] = _detail(group, chosen, index, nodes)
+    group["sized"] = best
     return best
 
 
@@ -192,17 +289,19 @@ def _size_rank(sized):
 
 def count(group, block, index, nodes):
     """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures."""
-    unit = index.units.get(block["id"]) or index.units.setdefault(block["id"], unit_figures(block, index))
+    unit = index.units.get(block["id"]) or index.unit(block)
     units, binding, gaps = _units_for_needs(group, block, unit)
     for_needs = units
-    if not block.get("per_node"):
-        minimum = min_units(block, nodes, index.scheme(block))
+    per_node = block.get("per_node")
+    if not per_node:
+        minimum = index.floors.get((block["id"], nodes > 1)) or index.floor(block, nodes)
         if minimum > units:
             units, binding = minimum, "failure_domains"
     unmet, units = _unit_limit(group, block, units, binding)
-    unmet += _latency(group, block, gaps)
+    if group["latency_s"]:
+        unmet += _latency(group, block, gaps)
     return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
-            "gaps": gaps, "binding": binding, "quantity": units * (nodes if block.get("per_node") else 1)}
+            "gaps": gaps, "binding": binding, "quantity": units * (nodes if per_node else 1)}
 
 
 def _units_for_needs(group, block, unit):
@@ -211,10 +310,7 @@ def _units_for_needs(group, block, unit):
     The binding field is the first of SIZED_FIELDS that asks for that count.
     """
     units, binding, gaps = None, "capacity_bytes", []
-    for field in SIZED_FIELDS:
-        need = group[field]
-        if need <= 0:
-            continue
+    for field, need in group["asked"]:
         if not unit[field]:
             gaps.append(_gap(group, field, block))
             continue
@@ -234,7 +330,7 @@ def _detail(group, counted, index, nodes):
                  failure_domains=failure_domains(block, nodes, counted["units_for_needs"], scheme) if shared else None,
                  degraded=degraded_mode(group, block, unit, units, scheme) if shared else None,
                  label=block.get("label") or block["name"],
-                 description=f"{'+'.join(group['tiers'])}: {counted['quantity']} x {block['name']}")
+                 description=f"{group['joined']}: {counted['quantity']} x {block['name']}")
     sized["headroom"] = headroom(group, sized)
     sized["lines"] = _group_lines(group, sized, index)
     sized["aggregate"] = aggregate(sized["lines"], sized["provided"])
@@ -325,7 +421,7 @@ def min_units(block, nodes, scheme):
 def degraded_mode(group, block, unit, units, scheme=None):
     """Headroom with one unit lost, rebuild time, and whether the tier still meets its needs."""
     after = units - 1
-    headroom = {f: round(unit[f] * after / group[f], 4) for f in SIZED_FIELDS if group[f] > 0 and unit[f]}
+    headroom = {f: round(unit[f] * after / need, 4) for f, need, _ in group["needed"] if unit[f]}
     width = (scheme or protection(block))["width"]
     kept = width is None or after >= width
     lost_bytes = min(group["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
@@ -345,11 +441,11 @@ def degraded_mode(group, block, unit, units, scheme=None):
 def headroom(group, sized):
     """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
     result, unit, provided = {}, sized["unit"], sized["provided"]
-    for field in SIZED_FIELDS:
-        if group[field] > 0 and unit[field]:
-            ratio = round(provided[field] / group[field], 4)  # the same for every tier of the group
-            for tier in group["tiers"]:
-                result[f"{tier}.{field}"] = ratio
+    for field, need, names in group["needed"]:
+        if unit[field]:
+            ratio = round(provided[field] / need, 4)  # the same for every tier of the group
+            for name in names:
+                result[name] = ratio
     latency = sized["block"].get("latency_s")
     if group["latency_s"] and latency:
         ratio = round(group["latency_s"] / latency, 4)
@@ -447,20 +543,42 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 
 # --- bill of materials and totals -------------------------------------------------------------
 
-def bom(groups, sized):
-    return [line for key in groups for line in sized[key]["lines"]]
-
-
 def _group_lines(group, sized, index):
-    block, tier = sized["block"], "+".join(group["tiers"])
-    lines = [bom_line(block, tier, sized["quantity"])]
-    port = index.blocks.get(block.get("network_port_block") or "")
+    """The unit's BOM line and its ports' line, filled in from the block's templates."""
+    tier, quantity = group["joined"], sized["quantity"]
+    lines = []
+    for template, price, power, rack, per_unit in index.line_templates(sized["block"]):
+        count = quantity if per_unit is None else quantity * per_unit
+        line = template.copy()
+        line["tier"], line["quantity"] = tier, int(count)
+        if price is not None:
+            line["subtotal_usd"] = price * count
+        if power is not None:
+            line["power_w"] = power * count
+        if rack is not None:
+            line["rack_units"] = rack * count
+        lines.append(line)
+    return lines
+
+
+def line_templates(block, blocks):
+    """[(line, unit price, unit power, unit rack units, ports per unit)] of a block: what bom_line gives at any
+    quantity, with the price, power and rack units to multiply (None: the template's value stands)."""
+    templates = [_template(block, bom_line(block, None, 1), None)]
+    port = blocks.get(block.get("network_port_block") or "")
     if port and block.get("network_ports"):
-        ports = bom_line(port, tier, sized["quantity"] * block["network_ports"])
+        ports = bom_line(port, None, 1)
         # a user's own quote for the ports is the buyer's fact and stays on its line
         included = block.get("ports_included_in_price") and not ports["quoted"]
-        lines.append(_included_in(ports, block) if included else ports)
-    return lines
+        templates.append(_template(port, _included_in(ports, block) if included else ports, block["network_ports"],
+                                   included))
+    return templates
+
+
+def _template(block, line, per_unit, included=False):
+    power, rack = block.get("power_w"), block.get("rack_units")
+    return (line, line["unit_price_usd"] if line["price_known"] and not included else None,
+            None if power is None else float(power), None if rack is None else float(rack), per_unit)
 
 
 def _included_in(line, block):
@@ -571,20 +689,3 @@ def tco(result, context):
 def ordered(groups):
     """Keys of the groups in tier order (of each group's first tier)."""
     return sorted(groups, key=lambda k: groups[k]["order"])
-
-
-def option_names(ordered_keys, sized):
-    """(name, description) of an option from the blocks it uses for this use case, in tier order."""
-    labels, parts = [], []
-    for key in ordered_keys:
-        if sized[key]["label"] not in labels:
-            labels.append(sized[key]["label"])
-        parts.append(sized[key]["description"])
-    return (" + ".join(labels) if labels else "no storage needed"), "; ".join(parts)
-
-
-def figures_kind(sized):
-    for part in sized.values():
-        if part["block"].get("figures") == "measured":
-            return "measured"
-    return "datasheet"

@@ -1,4 +1,6 @@
 """rank(): sizing, failure domains, degraded mode, fabric, prices, TCO, options, score — on the shipped catalog."""
+import copy
+import json
 import math
 
 import pytest
@@ -6,6 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recommender import ranking, ranking_parts
+from recommender.catalog.frozen import freeze
 from rules import procurement
 
 from .helpers import by_architecture, catalog, line, tier
@@ -372,3 +375,53 @@ def test_ports_inside_a_whole_system_price_are_listed_as_included_and_add_nothin
     assert "net-port-400g" not in included["unpriced_items"] and "net-port-400g" in apart["unpriced_items"]
     assert included["cost_usd"] == pytest.approx(apart["cost_usd"])
     assert ports["power_w"] == line(apart, "net-port-400g")["power_w"]
+
+
+# --- what is kept across calls: the facts of a frozen catalog snapshot, nothing of a plain catalog --------
+
+def _json(result):
+    return json.dumps(result)
+
+
+def _repriced(catalog_, block_id, price_usd):
+    return {**catalog_, "blocks": [dict(b, price_usd=price_usd) if b["id"] == block_id else b
+                                   for b in catalog_["blocks"]]}
+
+
+def test_a_frozen_snapshot_ranks_exactly_like_the_plain_catalog_on_every_call():
+    plain = _json(ranked())
+    snapshot = freeze(CATALOG)
+    assert [_json(ranked(catalog_=snapshot)) for _ in range(3)] == [plain] * 3
+    assert _json(ranked(tiers=TRAINING_TIERS[:2], catalog_=snapshot)) == _json(ranked(tiers=TRAINING_TIERS[:2]))
+
+
+def test_a_call_with_quotes_or_measured_figures_leaves_the_snapshot_as_it_was():
+    snapshot = freeze(CATALOG)
+    ranked(catalog_=snapshot)
+    quote = {"pfs-flash-5u": {"unit_price_usd": 1.0, "valid_until": "2027-03-31", "vendor_ref": "Q-1"}}
+    quoted = ranked(catalog_=snapshot, quotes=quote, measured={"pfs-flash-5u": {"write_bytes_per_s": 50 * GB}})
+    assert line(by_architecture(quoted)["nvme-pfs-5u-object"], "pfs-flash-5u")["unit_price_usd"] == 1.0
+    assert _json(ranked(catalog_=snapshot)) == _json(ranked())
+
+
+def test_two_snapshots_with_the_same_ids_keep_their_own_figures():
+    old, new = freeze(CATALOG), freeze(_repriced(CATALOG, "pfs-flash-5u", 1.0))
+    for snapshot, plain in ((old, CATALOG), (new, _repriced(CATALOG, "pfs-flash-5u", 1.0)), (old, CATALOG)):
+        assert _json(ranked(catalog_=snapshot)) == _json(ranked(catalog_=plain))
+
+
+def test_a_plain_catalog_changed_between_two_calls_is_ranked_as_it_is_now():
+    catalog_ = copy.deepcopy(CATALOG)
+    before = by_architecture(ranked(catalog_=catalog_))["nvme-pfs-5u-object"]
+    next(b for b in catalog_["blocks"] if b["id"] == "pfs-flash-5u")["price_usd"] = 1.0
+    after = by_architecture(ranked(catalog_=catalog_))["nvme-pfs-5u-object"]
+    assert line(after, "pfs-flash-5u")["unit_price_usd"] == 1.0 != line(before, "pfs-flash-5u")["unit_price_usd"]
+
+
+def test_a_frozen_set_of_quotes_is_applied_on_every_call_and_only_with_its_snapshot():
+    snapshot = freeze(CATALOG)
+    quotes = {"pfs-flash-5u": {"unit_price_usd": 1.0, "valid_until": "2027-03-31", "vendor_ref": "Q-1"}}
+    frozen_quotes, plain = freeze(quotes), _json(ranked(quotes=quotes))
+    assert [_json(ranked(catalog_=snapshot, quotes=frozen_quotes)) for _ in range(2)] == [plain] * 2
+    assert _json(ranked(catalog_=snapshot)) == _json(ranked())
+    assert _json(ranked(catalog_=snapshot, quotes=freeze({}))) == _json(ranked())
