@@ -281,10 +281,10 @@ def _size_rank(sized):
     """Met before gaps before unmet; among unmet size points, the one that covers most of the need first
     (the cheapest shortfall would make a larger need look cheaper); then the lowest known cost."""
     status = 2 if sized["unmet"] else (1 if sized["gaps"] else 0)
-    shortfall = 1 - sized["units"] / sized["units_for_needs"] if status == 2 and sized["units_for_needs"] else 0
+    shortfall = tuple(-share for share in sized["coverage"])
     price = sized["block"].get("price_usd")
     cost = sized["quantity"] * price if price is not None else math.inf
-    return status, max(shortfall, 0), cost, sized["quantity"], sized["block"]["id"]
+    return status, shortfall, cost, sized["quantity"], sized["block"]["id"]
 
 
 def count(group, block, index, nodes):
@@ -301,7 +301,16 @@ def count(group, block, index, nodes):
     if group["latency_s"]:
         unmet += _latency(group, block, gaps)
     return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
-            "gaps": gaps, "binding": binding, "quantity": units * (nodes if per_node else 1)}
+            "gaps": gaps, "binding": binding, "quantity": units * (nodes if per_node else 1),
+            "coverage": _coverage(group, unit, units) if unmet else ()}
+
+
+def _coverage(group, unit, units):
+    """What share of each sized need the units deliver, capped at 1, the worst share first.
+
+    Scaling every need by k divides each share by k, so the order between two size points never flips as
+    the need grows (a ceil of unit counts would: a tie broken by price then picks a smaller drive)."""
+    return tuple(sorted(min(unit[field] * units / need, 1.0) for field, need in group["asked"] if unit[field] and need))
 
 
 def _units_for_needs(group, block, unit):

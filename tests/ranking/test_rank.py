@@ -314,6 +314,8 @@ TIER_NAMES = ("gpu_local_nvme", "host_memory", "shared_fast", "object", "archive
        nodes=st.integers(1, 512), factor=st.floats(1, 20))
 # found by hypothesis: no local drive size fits the slots, and the cheapest shortfall was chosen
 @example(needs=[("gpu_local_nvme", 204800000025601.0, 0, 0, 0)], nodes=2, factor=2)
+# found by hypothesis: write binds every size point equally; a rounded unit count then let price pick a smaller drive
+@example(needs=[("gpu_local_nvme", 1024000000032005.0, 0.0, 315492957756.0, 0.0)], nodes=5, factor=1.109375)
 def test_it_never_costs_an_architecture_less_when_every_need_grows(needs, nodes, factor):
     def tiers(k):
         return [tier(name, cap * k / (nodes if name in ranking.PER_NODE_TIERS else 1), r * k, w * k, iops * k,
