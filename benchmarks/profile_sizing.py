@@ -43,7 +43,7 @@ def phase_targets():
     from rest_framework import views
 
     import rules
-    from recommender import ranking, services
+    from recommender import ranking
     from recommender.api import authentication, renderers, sizing, throttles
     from recommender.catalog import snapshot
     from rules.bibliography import render as bibliography
@@ -51,11 +51,11 @@ def phase_targets():
     return [
         ("request (Django, middleware, DRF)", views.APIView, "dispatch"),
         ("request.token auth", authentication.TokenAuthentication, "authenticate"),
-        ("request.throttle (2 Redis round trips)", throttles.ScopedUserThrottle, "allow_request"),
+        ("request.throttle (1 Redis round trip)", throttles.ScopedUserThrottle, "allow_request"),
         ("request.view", sizing.SizingView, "post"),
         ("request.view.rules.evaluate (validator + experta)", rules, "evaluate"),
         ("request.view.catalog snapshot (version row)", snapshot, "current"),
-        ("request.view.owner's quotes", services, "owner_quotes"),
+        ("request.view.owner's quotes", snapshot.CatalogSnapshot, "quotes"),
         ("request.view.ranking.rank", ranking, "rank"),
         ("request.view.bibliography", bibliography, "cited"),
         ("render JSON", renderers.JSONRenderer, "render"),
