@@ -43,8 +43,8 @@ def phase_targets():
     from rest_framework import views
 
     import rules
-    from recommender import ranking
-    from recommender.api import authentication, renderers, sizing, throttles
+    from recommender import ranking, services
+    from recommender.api import authentication, parsers, renderers, sizing, throttles
     from recommender.catalog import snapshot
     from rules.bibliography import render as bibliography
 
@@ -53,11 +53,14 @@ def phase_targets():
         ("request.token auth", authentication.TokenAuthentication, "authenticate"),
         ("request.throttle (1 Redis round trip)", throttles.ScopedUserThrottle, "allow_request"),
         ("request.view", sizing.SizingView, "post"),
+        ("request.view.parse body", parsers.JSONParser, "parse"),
+        ("request.view.use_case_evaluate", services, "use_case_evaluate"),
         ("request.view.rules.evaluate (validator + experta)", rules, "evaluate"),
         ("request.view.catalog snapshot (version row)", snapshot, "current"),
         ("request.view.owner's quotes", snapshot.CatalogSnapshot, "quotes"),
         ("request.view.ranking.rank", ranking, "rank"),
         ("request.view.bibliography", bibliography, "cited"),
+        ("request.view.bibliography sources", bibliography, "document_sources"),
         ("render JSON", renderers.JSONRenderer, "render"),
     ]
 
