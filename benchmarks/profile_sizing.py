@@ -44,20 +44,23 @@ def phase_targets():
 
     import rules
     from recommender import ranking, services
-    from recommender.api import authentication, renderers, sizing, throttles
+    from recommender.api import authentication, parsers, renderers, sizing, throttles
     from recommender.catalog import snapshot
     from rules.bibliography import render as bibliography
 
     return [
         ("request (Django, middleware, DRF)", views.APIView, "dispatch"),
         ("request.token auth", authentication.TokenAuthentication, "authenticate"),
-        ("request.throttle (2 Redis round trips)", throttles.ScopedUserThrottle, "allow_request"),
+        ("request.throttle (1 Redis round trip)", throttles.ScopedUserThrottle, "allow_request"),
         ("request.view", sizing.SizingView, "post"),
+        ("request.view.parse body", parsers.JSONParser, "parse"),
+        ("request.view.use_case_evaluate", services, "use_case_evaluate"),
         ("request.view.rules.evaluate (validator + experta)", rules, "evaluate"),
         ("request.view.catalog snapshot (version row)", snapshot, "current"),
-        ("request.view.owner's quotes", services, "owner_quotes"),
+        ("request.view.owner's quotes", snapshot.CatalogSnapshot, "quotes"),
         ("request.view.ranking.rank", ranking, "rank"),
         ("request.view.bibliography", bibliography, "cited"),
+        ("request.view.bibliography sources", bibliography, "document_sources"),
         ("render JSON", renderers.JSONRenderer, "render"),
     ]
 

@@ -1,6 +1,9 @@
 """The experta engine: composes every family's rules and runs one evaluation of a use case."""
 import threading
 
+from experta import Rule
+from experta.matchers import ReteMatcher
+from experta.matchers.rete.token import Token
 from experta.strategies import DepthStrategy
 
 from . import envelope, explain, tenancy, usecase
@@ -16,14 +19,94 @@ from .training import TrainingRules
 from .video import VideoRules
 
 
+def _token_copy(token):
+    """experta's Token.copy (new mutable parts, same tag), without re-running the constructor's checks
+    on facts it checked when the token was made: every node a token passes copies it (~45 copies,
+    ~550 isinstance calls an evaluation)."""
+    return tuple.__new__(type(token), (token.tag, set(token.data), token.context.copy()))
+
+
+Token.copy = _token_copy
+
+
 class FreshKeyDepthStrategy(DepthStrategy):
-    """experta's depth-first agenda with the same key, computed afresh: its lru_cache on get_key
-    outlives an evaluation, so each lookup compared new activations fact by fact with stale,
-    equal-looking ones of earlier evaluations (~30 % of a sizing request in the profile,
-    docs/performance/README.md, "Sizing API")."""
+    """experta's depth-first agenda with its key computed afresh and its ties put in a fixed order.
+
+    Afresh: its lru_cache on get_key outlives an evaluation, so each lookup compared new activations
+    fact by fact with stale, equal-looking ones of earlier evaluations (~30 % of a sizing request in
+    the profile, docs/performance/README.md, "Sizing API").
+
+    Ties: activations that one change of facts brings at once, with equal keys (salience, facts), fire
+    in the order their rules are written (the engine's classes in method-resolution order, each top
+    to bottom). experta lists them in the order of its network, built from a set of rules hashed by
+    object identity, so that order, and with it the findings' order, differed from one process (one
+    gunicorn worker) to the next. Activations brought by different changes keep experta's order."""
+
+    def __init__(self, written=None):
+        super().__init__()
+        self.written = written or {}  # rule function → its position among the rules as written
 
     def get_key(self, activation):
         return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+    def _update_agenda(self, agenda, added, removed):
+        # equal keys: the one inserted last fires first, so the first written goes in last
+        position = self.written.get
+        super()._update_agenda(agenda, sorted(added, key=lambda a: position(a.rule._wrapped, 0)), removed)
+
+
+class FlatResetMatcher(ReteMatcher):
+    """experta's Rete with a flat reset: its own walks the network recursively, a node once for every
+    path to it (~140 calls and as many debug-log calls an evaluation); clearing each node's memory
+    once leaves the same network. Its changes() collects what every rule's terminal node gathered,
+    in experta's node order, as experta's does, without two new sets per node per change (~200
+    nodes polled an evaluation, most with nothing)."""
+
+    def changes(self, adding=None, deleting=None):
+        root = self.root_node
+        for fact in deleting or ():
+            root.remove(fact)
+        for fact in adding or ():
+            root.add(fact)
+        added, removed = [], []
+        for node in self._get_conflict_set_nodes():
+            if node.added:
+                added.extend(node.added)
+                node.added = set()
+            if node.removed:
+                removed.extend(node.removed)
+                node.removed = set()
+        return added, removed
+
+    def reset(self):
+        nodes = self.__dict__.get("_nodes")
+        if nodes is None:
+            nodes = self._nodes = _network_nodes(self.root_node)
+        for node in nodes:
+            node._reset()
+
+
+def _rules_as_written(cls):
+    """The rule functions of an engine class: its classes in method-resolution order, each in source order."""
+    functions = {}
+    for klass in cls.__mro__:
+        for value in vars(klass).values():
+            if isinstance(value, Rule):
+                functions.setdefault(value._wrapped, None)
+    return list(functions)
+
+
+def _network_nodes(root):
+    """Every node reachable from `root`, each once."""
+    seen, order, stack = set(), [], [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        stack.extend(child.node for child in node.children)
+    return order
 
 
 class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, TabularRules, IngestRules,
@@ -31,6 +114,11 @@ class Advisor(TrainingRules, CvRules, InferenceRules, RagRules, VideoRules, Tabu
     """All families' rules over one normalized use case."""
 
     __strategy__ = FreshKeyDepthStrategy
+    __matcher__ = FlatResetMatcher
+
+    def __init__(self, use_case):
+        super().__init__(use_case)
+        self.strategy.written = {f: n for n, f in enumerate(_rules_as_written(type(self)))}
 
     def get_deffacts(self):
         """experta lists the deffacts with inspect.getmembers on every reset(); an engine's never change."""

@@ -198,13 +198,23 @@ def _human_dict(values):
     return _Formatted({k: humanize(k, v) for k, v in (values or {}).items()})
 
 
+class _FormattedOnUse:
+    """What _human_dict gives a template, formatting only the values the template names."""
+
+    def __init__(self, values):
+        self.values = values or {}
+
+    def __getitem__(self, key):
+        return humanize(key, self.values[key]) if key in self.values else "?"
+
+
 def sentence(finding):
     """One sentence for a finding: its template when there is one, else a generic one."""
-    inputs_h = _human_dict(finding.get("inputs"))
-    result_h = _human_dict(finding.get("result"))
     template = TEMPLATES.get(finding["rule"])
     if template:
-        return template.format(inputs=inputs_h, result=result_h)
+        return template.format(inputs=_FormattedOnUse(finding.get("inputs")),
+                               result=_FormattedOnUse(finding.get("result")))
+    result_h = _human_dict(finding.get("result"))
     results = ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in result_h.items())
     formula = finding.get("formula", "")
     return f"{results} ({formula})." if formula else f"{results}."

