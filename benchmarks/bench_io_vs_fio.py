@@ -60,7 +60,7 @@ def checkpoint(work, guard, s):
     restored = probes.checkpoint_restore(work, paths, 60, quiet)
     best_read = best("seqread", work, guard, MiB, s, filenames=[p.name for p in paths])
     # the run's twin: fio restores our shards (one job per shard), then writes its own
-    fr = fio.reference(runner.shard_pattern("ckpt", MiB, runner.written_names(written)), work, guard, s)
+    fr = fio.reference(runner.shard_pattern("ckpt", MiB, runner.written_names(written), work), work, guard, s)
     runner.clean(work, guard)
     base = {"name": "ckpt", "block_bytes": MiB, "file_bytes": size}
     fw = fio.reference({**base, "kind": "checkpoint_write", "writers": writers}, work, guard, s)

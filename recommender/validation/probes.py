@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import safety
 from .rawio import (ALIGN_BYTES, BLOCK_BYTES, DIRECT, FADVISE, MiB, aligned_buffer, align_up,  # noqa: F401
-                    open_read, open_write, rank_io)
+                    drop_shared_buffers, open_read, open_write, rank_io, shared_buffers)
 
 # PyTorch DataLoader's default prefetch_factor (pytorch-dataloader: prefetch_factor).
 PREFETCH_BATCHES = 2
@@ -111,15 +111,16 @@ def summary(ops, start, end, elapsed_s=None, **extra):
 
 # ---------------------------------------------------------------- ranks (processes)
 
-def _start_ranks(kind, paths, nbytes, block_bytes, method, deadline_s, free_args):
+def _start_ranks(kind, paths, nbytes, block_bytes, method, deadline_s, free_args, buffers=None):
     """One OS process per rank (like DLIO's MPI ranks): rank.py, standard library only, so a rank
-    starts in tens of milliseconds."""
+    starts in tens of milliseconds. `buffers` (one file per rank) are the pages it reads into."""
     lines = queue.Queue()
     procs = []
     for i, path in enumerate(paths):
         spec = {"kind": kind, "index": i, "path": str(path), "nbytes": nbytes,
                 "block_bytes": block_bytes, "method": method, "deadline_s": deadline_s,
-                "free_root": free_args[0], "free_floor_bytes": free_args[1]}
+                "free_root": free_args[0], "free_floor_bytes": free_args[1],
+                "buffer_path": buffers[i] if buffers else None}
         proc = subprocess.Popen([sys.executable, "-E", "-s", RANK_SCRIPT, json.dumps(spec)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         threading.Thread(target=_pump, args=(i, proc.stdout, lines), daemon=True).start()
@@ -208,7 +209,7 @@ def _ranks_summary(rank_results, **extra):
     # DLIO/MLPerf: each rank times its own save after the barrier; the checkpoint's duration is
     # the slowest rank's and its throughput is total bytes ÷ that duration (statscounter.py).
     return summary(ops, start, end, elapsed_s=max(durations), min_rank_bytes_per_s=min(per_rank),
-                   wall_s=end - start,
+                   wall_s=end - start, span_s=ops_span(ops),
                    fsync_s_max=max(r["fsync_s"] for r in rank_results), **extra)
 
 
@@ -230,14 +231,17 @@ def checkpoint_write(work, guard, writers, file_bytes, deadline_s, progress,
 
 
 def checkpoint_restore(work, paths, deadline_s, progress, method=None, block_bytes=BLOCK_BYTES):
-    """Read every shard back, one reader per shard, cold (O_DIRECT or cache dropped)."""
+    """Read every shard back, one reader per shard, cold (O_DIRECT or cache dropped), each into its
+    buffer file of the run (rawio.shared_buffers: the pages fio's twin reads into as well)."""
     method = method or direct_io_method(work)
     sizes = [p.stat().st_size for p in paths]
     nbytes = max(sizes)
-    ranks = _start_ranks("read", paths, nbytes, block_bytes, method, deadline_s, (str(work), 0))
+    buffers = shared_buffers(work, len(paths), block_bytes)
+    ranks = _start_ranks("read", paths, nbytes, block_bytes, method, deadline_s, (str(work), 0), buffers)
     results = _wait_ranks(ranks, sum(sizes), progress, None)
     return _ranks_summary(results, readers=len(paths), block_bytes=block_bytes, method=method,
-                          method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"])
+                          method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"],
+                          read_buffers="shared with the fio twin" if buffers else "private")
 
 
 # ---------------------------------------------------------------- files for read probes
@@ -685,6 +689,7 @@ def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progre
         os.truncate(first, shard_bytes)
     paths = [first] + [write_file(p, shard_bytes, method, guard) for p in names[1:]]
     measure_s = prep.left()
+    shared_buffers(work, readers, block_bytes)  # made before the twin may read first: same pages
     if before_read is not None:
         before_read(paths)
     figures = _loaded_when_last_shard_is(
@@ -694,12 +699,12 @@ def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progre
 
 
 def _loaded_when_last_shard_is(figures):
-    """A model is loaded when its last shard is: the cold start lasts from the first reader's start to
-    the last reader's end (wall span), not the slowest reader's own time as a checkpoint counts it;
-    with 16 reader processes on few cores the readers do not all start at the same instant."""
-    seconds = max(figures["wall_s"], figures["seconds"])
+    """A model is loaded when its last shard is: the cold start lasts from the first read's issue to
+    the last read's completion over all readers (span of the timed ops), not the slowest reader's
+    own time as a checkpoint counts it; the fio twin is timed the same way (fio.WALL_SPAN)."""
+    seconds = figures["span_s"] or figures["seconds"]
     return {**figures, "seconds": seconds, "bytes_per_s": figures["bytes"] / seconds,
-            "iops": figures["ops"] / seconds, "timed_as": "wall span, first read to last"}
+            "iops": figures["ops"] / seconds, "timed_as": "wall span, first read issued to last completed"}
 
 
 def stream_writes(work, guard, writers, file_bytes, block_bytes, deadline_s, progress, prefix):

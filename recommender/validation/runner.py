@@ -125,6 +125,7 @@ def run_step(step, work, guard, method, report, use_fio):
 def clean(work, guard):
     """Remove the step's files (the work directory itself stays until the run ends)."""
     guard.reserved_bytes = 0
+    probes.drop_shared_buffers(work)
     for entry in sorted(work.rglob("*"), reverse=True):
         if entry.name == safety.MARKER_NAME and entry.parent == work:
             continue
@@ -209,7 +210,8 @@ def _checkpoint(step, work, guard, method, report, deadline_s):
 def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
     """fio restores our shards (one job per shard, as our readers did), then writes its own: a
     restore of fio's shards would first lay them out to full size, untimed but in the budget."""
-    restore = compare(shard_pattern("ckpt", step["block_bytes"], written_names(written)), work, guard, runtime_s / 2)
+    restore = compare(shard_pattern("ckpt", step["block_bytes"], written_names(written), work), work, guard,
+                      runtime_s / 2)
     clean(work, guard)
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
     base = {"name": "ckpt", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
@@ -218,9 +220,14 @@ def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
             "checkpoint_restore": restore}
 
 
-def shard_pattern(name, block_bytes, filenames):
-    """fio reading the probe's own files, one job per file (fio.shard_read_args)."""
-    return {"kind": "shard_read", "name": name, "block_bytes": block_bytes, "filenames": list(filenames)}
+def shard_pattern(name, block_bytes, filenames, work=None, timed_as=None):
+    """fio reading the probe's own files, one job per file (fio.shard_read_args); given the run's
+    `work`, each job reads into the buffer file our reader of that file used (rawio.shared_buffers)."""
+    filenames = list(filenames)
+    buffers = probes.shared_buffers(work, len(filenames), block_bytes) if work is not None else None
+    pattern = {"kind": "shard_read", "name": name, "block_bytes": block_bytes, "filenames": filenames,
+               "buffers": buffers}
+    return {**pattern, "timed_as": timed_as} if timed_as else pattern
 
 
 def written_names(written):
@@ -253,8 +260,8 @@ def _streams_twin(step, figures, written, work, guard, runtime_s):
     """As the checkpoint twin: fio reads our streams back first, then writes its own."""
     out, reads = {}, "video_stream_read" in figures
     if reads:
-        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written_names(written)), work, guard,
-                                           runtime_s / 2)
+        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written_names(written), work),
+                                           work, guard, runtime_s / 2)
     clean(work, guard)
     jobs = step.get("streams") or step.get("writers")
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
@@ -272,10 +279,10 @@ def _model_load(step, work, guard, method, report, deadline_s, before=None):
 
 
 def _model_load_twin(step, figures, paths, work, guard, runtime_s):
-    """fio reads the probe's own shards, one job per shard at the same block size, O_DIRECT: same
-    file count, sizes and layout (fio laying out its own files left buffered writeback running
-    under its reads, 0.89–1.46× in docs/performance/validation.md)."""
-    pattern = shard_pattern("model", step["block_bytes"], [p.name for p in paths])
+    """fio reads the probe's own shards, one job per shard at the same block size, O_DIRECT, into the
+    same buffer pages, timed as the same wall span (docs/performance/validation.md: fio laying out
+    its own files swung 0.89–1.46×; private buffers and fio's per-job timing 1.33–1.59×)."""
+    pattern = shard_pattern("model", step["block_bytes"], [p.name for p in paths], work, fio.WALL_SPAN)
     return {"model_load": compare(pattern, work, guard, runtime_s)}
 
 
