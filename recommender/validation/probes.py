@@ -27,6 +27,8 @@ MAX_EMULATED_ACCELERATORS = 16
 # Read buffers of all emulated accelerators together stay under this (a 3D U-Net sample is 146 MB).
 MAX_READ_BUFFER_BYTES = 2 << 30
 PROGRESS_EVERY_S = 0.2
+# Ranks start together at an instant this far ahead per rank (time for every "go" line to arrive).
+START_LEAD_S = 0.002
 # Laying out a probe's files counts in its time: files stop growing once this share of the probe's
 # deadline is spent (the dataset is scaled down to what fits), and the measuring gets the rest.
 PREP_SHARE = 0.3
@@ -177,7 +179,7 @@ def _rank_line(index, line, ranks, ready, got, procs):
     if line == "ready":
         ready.add(index)
         if len(ready) == len(procs):
-            _send_all(procs, "go")
+            _send_all(procs, f"go {time.monotonic() + START_LEAD_S * len(procs):.6f}")
     elif line.startswith("progress "):
         ranks["counters"][index] = int(line.split()[1])
     elif line.startswith("result "):
