@@ -40,6 +40,8 @@ def execute(steps, guard, progress, use_fio=None, label="run", budget_s=None):
         for i, step in enumerate(steps):
             share = planned[i] / total
             step = fitted(step, budget_s - (time.monotonic() - started), sum(planned[i:]), log)
+            # the instant this step is over: its share of the budget counted from the run's start
+            step["end_at"] = started + budget_s * sum(planned[:i + 1]) / total
             if step["probe"] in DEPTH_PROBES:
                 step["engine"] = engine
                 log.append(f"{step['probe']}: {engine_note}")
@@ -87,39 +89,83 @@ def fitted(step, left_s, planned_left_s, log):
             "fio_runtime_s": step.get("fio_runtime_s", 0) * factor}
 
 
-def run_step(step, work, guard, method, report, use_fio):
-    """Repeat one step, each repeat followed by its fio twin; → (median figures, paired fio ratios,
-    seconds spent in the twins)."""
+# fio's own start-up and exit on top of its `runtime` (job set-up, forking its jobs, the report):
+# a twin gets the time left in its repeat minus this; the first twin of a run measures it.
+FIO_OVERHEAD_S = 0.3
+MIN_TWIN_S = 0.1
+
+
+class Window:
+    """One repeat's share of its step's time: ours first, then the twin, both over by `end`."""
+
+    def __init__(self, end_at, repeats_left, ours_s, fio_s, overhead):
+        now = time.monotonic()
+        self.end = now + max(0.0, end_at - now) / repeats_left if end_at else None
+        self.fio_s, self.overhead = fio_s, overhead
+        if self.end is None:
+            self.ours_s = ours_s
+        else:
+            want = ours_s + (fio_s + overhead["s"] if fio_s else 0.0)
+            self.ours_s = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
+
+    def twin_s(self, ours_left_s=0.0):
+        """The twin's runtime: as planned, but over (with fio's start-up) by the repeat's end."""
+        if self.end is None:
+            return self.fio_s
+        return min(self.fio_s, self.end - time.monotonic() - ours_left_s - self.overhead["s"])
+
+    def timed(self, fn, runtime_s):
+        t0 = time.monotonic()
+        out = fn(runtime_s)
+        spent = time.monotonic() - t0
+        self.overhead["s"] = max(self.overhead["s"] * 0.5, spent - runtime_s, 0.05)
+        return out, spent
+
+
+def run_step(step, work, guard, method, report, use_fio, overhead=None):
+    """Repeat one step, each repeat followed by its fio twin, all over by `step["end_at"]` (when
+    given): each repeat gets its share of the time left, ours its planned part of it and the twin
+    what remains, or no twin when too little remains (said in `twins_skipped`); → (median figures,
+    paired fio ratios, seconds spent in the twins)."""
     ours_fn, twin_fn = STEP_RUNNERS[step["probe"]]
     repeats = max(1, int(step.get("repeats", 1)))
-    runs, twins, twin_s = [], [], 0.0
+    overhead = overhead if overhead is not None else {"s": FIO_OVERHEAD_S}
+    runs, twins, twin_s, skipped = [], [], 0.0, 0
     for r in range(repeats):
         def sub(fraction, note, r=r):
             report((r + fraction) / repeats, note)
 
         try:
             twin_now = use_fio and step.get("fio_runtime_s") and twin_fn
-            fio_s = step.get("fio_runtime_s", 0) / repeats
+            window = Window(step.get("end_at"), repeats - r, step["deadline_s"] / repeats,
+                            step.get("fio_runtime_s", 0) / repeats if twin_now else 0.0, overhead)
             first = {}
             hook = {}
             if twin_now and step["probe"] in TWIN_FIRST_ON_ODD_REPEATS and r % 2 == 1:
                 def before(paths):
-                    t0 = time.monotonic()
-                    first["twin"] = twin_fn(step, None, paths, work, guard, fio_s)
-                    first["s"] = time.monotonic() - t0
+                    runtime = window.twin_s(ours_left_s=window.ours_s * (1 - probes.PREP_SHARE))
+                    if runtime >= MIN_TWIN_S:
+                        first["twin"], first["s"] = window.timed(
+                            lambda t: twin_fn(step, None, paths, work, guard, t), runtime)
                 hook = {"before": before}
-            figures, keep = ours_fn(step, work, guard, method, sub, step["deadline_s"] / repeats, **hook)
+            figures, keep = ours_fn(step, work, guard, method, sub, window.ours_s, **hook)
             runs.append(figures)
             if "twin" in first:
                 twins.append(first["twin"])
                 twin_s += first["s"]
+            elif twin_now and window.twin_s() >= MIN_TWIN_S:
+                twin, spent = window.timed(lambda t: twin_fn(step, figures, keep, work, guard, t), window.twin_s())
+                twins.append(twin)
+                twin_s += spent
             elif twin_now:
-                t0 = time.monotonic()
-                twins.append(twin_fn(step, figures, keep, work, guard, fio_s))
-                twin_s += time.monotonic() - t0
+                skipped += 1
         finally:
             clean(work, guard)
-    return merge_repeats(runs), pair_twins(runs, twins), twin_s
+    merged = merge_repeats(runs)
+    if skipped:
+        for figures in merged.values():
+            figures["twins_skipped"] = f"{skipped} of {repeats} repeats: no time left in the budget for fio"
+    return merged, pair_twins(runs, twins), twin_s
 
 
 def clean(work, guard):
