@@ -520,7 +520,7 @@ def training_reads(work, guard, sample_bytes, samples_per_file, files, batch_siz
         pool += [aligned_buffer(aligned, fill=False) for _ in range(read_threads * emulated - len(pool))]
         more_prep_s = time.monotonic() - t0
         # the loop ends so that the sample reads still in flight (one per reader thread) end in time
-        in_flight_s = read_threads * aligned / max(saturated["bytes_per_s"], 1.0)
+        in_flight_s = 2 * read_threads * aligned / max(saturated["bytes_per_s"], 1.0)
         loop = emulate_accelerators(fds, slots, aligned, batch_size, compute_s, read_threads,
                                     emulated, prep.remaining(in_flight_s),
                                     lambda f, n: progress(0.4 + 0.6 * f, "emulated training"), bufs=pool)
@@ -624,7 +624,7 @@ def table_scan(work, guard, fmt, file_bytes, deadline_s, progress, method=None):
     deadline = time.monotonic() + measure_s
     passes, io_ops, parse_s, pass_s = 0, [], 0.0, 0.0
     start = time.monotonic()
-    while passes == 0 or time.monotonic() + pass_s < deadline:  # no pass that would end late
+    while passes == 0 or time.monotonic() + pass_s * 1.25 < deadline:  # no pass that would end late
         t_pass = time.monotonic()
         data, ops = read_whole(path, method)
         io_ops.extend(ops)

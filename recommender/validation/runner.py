@@ -1,4 +1,5 @@
 """Pure: run a probe plan on one target — each step repeated, interleaved with its fio twin — with progress."""
+import os
 import statistics
 import time
 
@@ -91,7 +92,7 @@ def fitted(step, left_s, planned_left_s, log):
 
 # fio's own start-up and exit on top of its `runtime` (job set-up, forking its jobs, the report):
 # a twin gets the time left in its repeat minus this; the first twin of a run measures it.
-FIO_OVERHEAD_S = 0.3
+FIO_OVERHEAD = {"s": 0.4}  # the last twin's, for the next run of this process
 MIN_TWIN_S = 0.1
 
 
@@ -108,17 +109,18 @@ class Window:
             want = ours_s + (fio_s + overhead["s"] if fio_s else 0.0)
             self.ours_s = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
 
-    def twin_s(self, ours_left_s=0.0):
-        """The twin's runtime: as planned, but over (with fio's start-up) by the repeat's end."""
+    def twin_s(self, ours_left_s=0.0, tail_s=0.0):
+        """The twin's runtime: as planned, but over (with fio's start-up, and `tail_s` for removing
+        the repeat's files after it) by the repeat's end."""
         if self.end is None:
             return self.fio_s
-        return min(self.fio_s, self.end - time.monotonic() - ours_left_s - self.overhead["s"])
+        return min(self.fio_s, self.end - time.monotonic() - ours_left_s - tail_s - self.overhead["s"])
 
     def timed(self, fn, runtime_s):
         t0 = time.monotonic()
         out = fn(runtime_s)
         spent = time.monotonic() - t0
-        self.overhead["s"] = max(self.overhead["s"] * 0.5, spent - runtime_s, 0.05)
+        self.overhead["s"] = FIO_OVERHEAD["s"] = max(self.overhead["s"] * 0.5, spent - runtime_s, 0.05)
         return out, spent
 
 
@@ -129,7 +131,7 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None):
     paired fio ratios, seconds spent in the twins)."""
     ours_fn, twin_fn = STEP_RUNNERS[step["probe"]]
     repeats = max(1, int(step.get("repeats", 1)))
-    overhead = overhead if overhead is not None else {"s": FIO_OVERHEAD_S}
+    overhead = overhead if overhead is not None else {"s": max(0.3, FIO_OVERHEAD["s"])}
     runs, twins, twin_s, skipped = [], [], 0.0, 0
     for r in range(repeats):
         def sub(fraction, note, r=r):
@@ -153,8 +155,9 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None):
             if "twin" in first:
                 twins.append(first["twin"])
                 twin_s += first["s"]
-            elif twin_now and window.twin_s() >= MIN_TWIN_S:
-                twin, spent = window.timed(lambda t: twin_fn(step, figures, keep, work, guard, t), window.twin_s())
+            elif twin_now and window.twin_s(tail_s=clean_estimate_s(work)) >= MIN_TWIN_S:
+                twin, spent = window.timed(lambda t: twin_fn(step, figures, keep, work, guard, t),
+                                           window.twin_s(tail_s=clean_estimate_s(work)))
                 twins.append(twin)
                 twin_s += spent
             elif twin_now:
@@ -168,17 +171,31 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None):
     return merged, pair_twins(runs, twins), twin_s
 
 
+# Seconds to remove one file of a repeat (thousands of sample files take a while): measured by
+# every clean of this process, so a twin leaves time for the clean after it.
+CLEAN_S_PER_FILE = {"s": 2e-4}
+
+
+def clean_estimate_s(work):
+    return sum(len(files) for _, _, files in os.walk(work)) * CLEAN_S_PER_FILE["s"]
+
+
 def clean(work, guard):
     """Remove the step's files (the work directory itself stays until the run ends)."""
+    t0 = time.monotonic()
     guard.reserved_bytes = 0
     probes.drop_shared_buffers(work)
+    removed = 0
     for entry in sorted(work.rglob("*"), reverse=True):
         if entry.name == safety.MARKER_NAME and entry.parent == work:
             continue
         if entry.is_symlink() or entry.is_file():
             entry.unlink()
+            removed += 1
         elif entry.is_dir():
             entry.rmdir()
+    if removed >= 100:
+        CLEAN_S_PER_FILE["s"] = (time.monotonic() - t0) / removed
 
 
 # ---------------------------------------------------------------- repeats and twins

@@ -173,6 +173,7 @@ def remove_leftovers(root, keep=()):
     for entry in sorted(Path(root).iterdir()):
         kept = any(entry.name.startswith(prefix) for prefix in keep)
         if entry.name.startswith(WORKDIR_PREFIX) and not kept and has_marker(entry):
+            drop_shared_buffers(entry)  # its read buffers in /dev/shm go with it
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
     return removed
