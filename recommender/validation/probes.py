@@ -624,7 +624,7 @@ def table_scan(work, guard, fmt, file_bytes, deadline_s, progress, method=None):
     deadline = time.monotonic() + measure_s
     passes, io_ops, parse_s, pass_s = 0, [], 0.0, 0.0
     start = time.monotonic()
-    while passes == 0 or time.monotonic() + pass_s * 1.25 < deadline:  # no pass that would end late
+    while passes == 0 or time.monotonic() + pass_s * 1.5 < deadline:  # no pass that would end late (± 50 %)
         t_pass = time.monotonic()
         data, ops = read_whole(path, method)
         io_ops.extend(ops)

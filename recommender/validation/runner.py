@@ -173,7 +173,7 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None):
 
 # Seconds to remove one file of a repeat (thousands of sample files take a while): measured by
 # every clean of this process, so a twin leaves time for the clean after it.
-CLEAN_S_PER_FILE = {"s": 2e-4}
+CLEAN_S_PER_FILE = {"s": 4e-4}
 
 
 def clean_estimate_s(work):

@@ -10,9 +10,10 @@ from recommender.validation import runner, s3probes, safety, workloads
 MiB = 1 << 20
 needs_fio = pytest.mark.skipif(not shutil.which("fio"), reason="fio not installed")
 BUDGET_S = 3.0
-# A read or a part already in flight when the deadline comes still completes; beyond this share
-# of the budget a run has overrun.
-OVERRUN = 1.15
+# A read or a part already in flight when the deadline comes still completes, and on two shared
+# cores a loaded machine delays the clean-up after the last twin; beyond this share of the budget a
+# run has overrun (before the deadlines: U-Net3D 1.28x, RAG 1.40x, a Parquet scan 2.19x).
+OVERRUN = 1.2
 
 # One requirement family (or two) each, with the sizes that used to run over: a 3D U-Net sample of
 # 146.6 MB (MLPerf Storage unet3d), a ResNet-50 record, sixteen checkpoint shards, 140 GB of
