@@ -66,16 +66,22 @@ def pattern_args(pattern, work, runtime_s):
     raise FioError(f"no fio pattern for {kind!r}")
 
 
-def shard_read_args(pattern, work, runtime_s):
+def shard_read_args(pattern, work, runtime_s, lat_log=None):
     """The model-load twin: one job per shard reading the probe's own shard file (same files, sizes,
     block size and job count as ours, O_DIRECT, no ramp), from a job file so any shard count fits.
     fio runs each section of a job file as its own job, side by side unless `stonewall` is set,
-    and group_reporting sums them (fio-howto: "Job file format", group_reporting)."""
+    and group_reporting sums them (fio-howto: "Job file format", group_reporting). With `buffers`
+    each job reads into the probe's buffer file of the same rank (mem=mmapshared:FILE, fio-howto
+    "iomem"): same pages, so the block layer splits both sides' requests alike (rawio)."""
     lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", "rw=read",
              f"bs={pattern['block_bytes']}", "direct=1", "group_reporting=1",
              f"runtime={runtime_ms(runtime_s)}ms"]
+    if lat_log:
+        lines += lat_log_lines(lat_log)
+    buffers = pattern.get("buffers") or []
     for i, name in enumerate(pattern["filenames"]):
         lines += [f"[shard{i}]", f"filename={name}"]
+        lines += [f"mem=mmapshared:{buffers[i]}"] if i < len(buffers) else []
     if str(work) == "<work>":  # shown in the run: the job file itself
         return ["--output-format=json", "<job file>", *lines]
     job = Path(work) / f".{pattern.get('name', 'shards')}.fio"
@@ -168,6 +174,8 @@ def combine(directions):
 
 def reference(pattern, work, guard, runtime_s):
     """Run the fio twin of a probe pattern inside `work` and return the direction that matters."""
+    if pattern.get("timed_as") == WALL_SPAN:
+        return wall_span_reference(pattern, work, runtime_s)
     nbytes = pattern_bytes(pattern)
     guard.reserve(nbytes)
     try:
@@ -179,6 +187,39 @@ def reference(pattern, work, guard, runtime_s):
     if figures is None:
         raise FioError(f"fio reported no {side} I/O")
     return {**figures, "fio_version": report["version"], "args": pattern_args(pattern, "<work>", runtime_s)}
+
+
+# fio's group figure divides the bytes by its slowest job's own runtime (stat.c sum_thread_stats
+# keeps the largest runtime), each job timed from its own start; a model load lasts from the first
+# read issued to the last one completed over all readers, as our probe times it. The twin of such
+# a pattern is timed from fio's per-I/O log the same way: log_unix_epoch puts every job's lines on
+# one clock (fio HOWTO "log_unix_epoch", "Log File Formats").
+WALL_SPAN = "wall_span"
+
+
+def lat_log_lines(prefix):
+    return [f"write_lat_log={prefix}", "log_avg_msec=0", "log_unix_epoch=1"]
+
+
+def wall_span_reference(pattern, work, runtime_s):
+    """A shard-read twin timed as a wall span: bytes ÷ (last completion − first issue) over all its
+    jobs' logged I/Os; fio's own group figure is kept beside it."""
+    logs = Path(work) / ".fio-span"
+    logs.mkdir(exist_ok=True)
+    try:
+        report = run(shard_read_args(pattern, work, runtime_s, lat_log=f"{logs}/io"),
+                     timeout_s=runtime_s * 4 + 60)
+        ops = [op for log in sorted(logs.glob("io_lat.*.log")) for op in read_lat_log(log)]
+    finally:
+        shutil.rmtree(logs, ignore_errors=True)
+    figures = report["read"]
+    if figures is None or not ops:
+        raise FioError("fio reported no read I/O")
+    span = max(op[0] for op in ops) - min(op[0] - op[2] for op in ops)
+    total = sum(op[1] for op in ops)
+    return {**figures, "bytes": total, "bytes_per_s": total / span, "iops": len(ops) / span,
+            "span_s": span, "group_bytes_per_s": figures["bytes_per_s"], "timed_as": WALL_SPAN,
+            "fio_version": report["version"], "args": shard_read_args(pattern, "<work>", runtime_s, "<log>")}
 
 
 def pattern_bytes(pattern):

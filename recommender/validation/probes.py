@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import safety
 from .rawio import (ALIGN_BYTES, BLOCK_BYTES, DIRECT, FADVISE, MiB, aligned_buffer, align_up,  # noqa: F401
-                    open_read, open_write, rank_io)
+                    drop_shared_buffers, open_read, open_write, rank_io, shared_buffers)
 
 # PyTorch DataLoader's default prefetch_factor (pytorch-dataloader: prefetch_factor).
 PREFETCH_BATCHES = 2
@@ -27,6 +27,8 @@ MAX_EMULATED_ACCELERATORS = 16
 # Read buffers of all emulated accelerators together stay under this (a 3D U-Net sample is 146 MB).
 MAX_READ_BUFFER_BYTES = 2 << 30
 PROGRESS_EVERY_S = 0.2
+# Ranks start together at an instant this far ahead per rank (time for every "go" line to arrive).
+START_LEAD_S = 0.002
 # Laying out a probe's files counts in its time: files stop growing once this share of the probe's
 # deadline is spent (the dataset is scaled down to what fits), and the measuring gets the rest.
 PREP_SHARE = 0.3
@@ -111,15 +113,16 @@ def summary(ops, start, end, elapsed_s=None, **extra):
 
 # ---------------------------------------------------------------- ranks (processes)
 
-def _start_ranks(kind, paths, nbytes, block_bytes, method, deadline_s, free_args):
+def _start_ranks(kind, paths, nbytes, block_bytes, method, deadline_s, free_args, buffers=None):
     """One OS process per rank (like DLIO's MPI ranks): rank.py, standard library only, so a rank
-    starts in tens of milliseconds."""
+    starts in tens of milliseconds. `buffers` (one file per rank) are the pages it reads into."""
     lines = queue.Queue()
     procs = []
     for i, path in enumerate(paths):
         spec = {"kind": kind, "index": i, "path": str(path), "nbytes": nbytes,
                 "block_bytes": block_bytes, "method": method, "deadline_s": deadline_s,
-                "free_root": free_args[0], "free_floor_bytes": free_args[1]}
+                "free_root": free_args[0], "free_floor_bytes": free_args[1],
+                "buffer_path": buffers[i] if buffers else None}
         proc = subprocess.Popen([sys.executable, "-E", "-s", RANK_SCRIPT, json.dumps(spec)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         threading.Thread(target=_pump, args=(i, proc.stdout, lines), daemon=True).start()
@@ -176,7 +179,7 @@ def _rank_line(index, line, ranks, ready, got, procs):
     if line == "ready":
         ready.add(index)
         if len(ready) == len(procs):
-            _send_all(procs, "go")
+            _send_all(procs, f"go {time.monotonic() + START_LEAD_S * len(procs):.6f}")
     elif line.startswith("progress "):
         ranks["counters"][index] = int(line.split()[1])
     elif line.startswith("result "):
@@ -208,7 +211,7 @@ def _ranks_summary(rank_results, **extra):
     # DLIO/MLPerf: each rank times its own save after the barrier; the checkpoint's duration is
     # the slowest rank's and its throughput is total bytes ÷ that duration (statscounter.py).
     return summary(ops, start, end, elapsed_s=max(durations), min_rank_bytes_per_s=min(per_rank),
-                   wall_s=end - start,
+                   wall_s=end - start, span_s=ops_span(ops),
                    fsync_s_max=max(r["fsync_s"] for r in rank_results), **extra)
 
 
@@ -230,14 +233,17 @@ def checkpoint_write(work, guard, writers, file_bytes, deadline_s, progress,
 
 
 def checkpoint_restore(work, paths, deadline_s, progress, method=None, block_bytes=BLOCK_BYTES):
-    """Read every shard back, one reader per shard, cold (O_DIRECT or cache dropped)."""
+    """Read every shard back, one reader per shard, cold (O_DIRECT or cache dropped), each into its
+    buffer file of the run (rawio.shared_buffers: the pages fio's twin reads into as well)."""
     method = method or direct_io_method(work)
     sizes = [p.stat().st_size for p in paths]
     nbytes = max(sizes)
-    ranks = _start_ranks("read", paths, nbytes, block_bytes, method, deadline_s, (str(work), 0))
+    buffers = shared_buffers(work, len(paths), block_bytes)
+    ranks = _start_ranks("read", paths, nbytes, block_bytes, method, deadline_s, (str(work), 0), buffers)
     results = _wait_ranks(ranks, sum(sizes), progress, None)
     return _ranks_summary(results, readers=len(paths), block_bytes=block_bytes, method=method,
-                          method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"])
+                          method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"],
+                          read_buffers="shared with the fio twin" if buffers else "private")
 
 
 # ---------------------------------------------------------------- files for read probes
@@ -249,6 +255,7 @@ class Prep:
     def __init__(self, deadline_s, share=PREP_SHARE):
         self.start, self.deadline_s, self.share = time.monotonic(), deadline_s, share
         self.until = self.start + deadline_s * share
+        self.end = self.start + deadline_s
         self.seconds = None
 
     def finish(self):
@@ -256,9 +263,18 @@ class Prep:
         return self.seconds
 
     def left(self):
-        """Measuring time: the deadline minus the set-up, never under (1 − share) of the deadline."""
-        spent = self.seconds if self.seconds is not None else self.finish()
-        return max(self.deadline_s * (1 - self.share), self.deadline_s - spent)
+        """Measuring time: what the set-up left of the deadline (a set-up that ran over, laying out
+        the minimum files, still leaves MIN_MEASURE_SHARE of it to measure)."""
+        if self.seconds is None:
+            self.finish()
+        return max(self.deadline_s * MIN_MEASURE_SHARE, self.end - time.monotonic())
+
+    def remaining(self, allowance_s=0.0):
+        """Time to the probe's end, less what a read in flight may still take."""
+        return max(self.deadline_s * MIN_MEASURE_SHARE, self.end - time.monotonic() - allowance_s)
+
+
+MIN_MEASURE_SHARE = 0.1
 
 
 def write_file(path, nbytes, method, guard, until=None, min_bytes=None):
@@ -417,9 +433,9 @@ def _accelerator_loop(reader, batch_size, compute_s, bufs, stop, deadline, seed)
     for t in loaders:
         t.start()
     steps, compute_total, first_step_end, samples = 0, 0.0, None, 0
-    while not stop.is_set() and time.monotonic() < deadline:
+    while not stop.is_set() and time.monotonic() + compute_s < deadline:  # no step that ends late
         try:
-            samples += batches.get(timeout=0.5)
+            samples += batches.get(timeout=min(0.5, max(0.01, deadline - compute_s - time.monotonic())))
         except queue.Empty:
             continue
         time.sleep(compute_s)
@@ -503,8 +519,10 @@ def training_reads(work, guard, sample_bytes, samples_per_file, files, batch_siz
         t0 = time.monotonic()
         pool += [aligned_buffer(aligned, fill=False) for _ in range(read_threads * emulated - len(pool))]
         more_prep_s = time.monotonic() - t0
+        # the loop ends so that the sample reads still in flight (one per reader thread) end in time
+        in_flight_s = 2 * read_threads * aligned / max(saturated["bytes_per_s"], 1.0)
         loop = emulate_accelerators(fds, slots, aligned, batch_size, compute_s, read_threads,
-                                    emulated, max(measure_s * 0.3, measure_s * 0.6 - more_prep_s),
+                                    emulated, prep.remaining(in_flight_s),
                                     lambda f, n: progress(0.4 + 0.6 * f, "emulated training"), bufs=pool)
     finally:
         close_all(fds)
@@ -600,50 +618,74 @@ def table_scan(work, guard, fmt, file_bytes, deadline_s, progress, method=None):
 
     method = method or direct_io_method(work)
     prep = Prep(deadline_s)
-    path, rows = _write_table(work, guard, fmt, file_bytes)
+    path, rows = _write_table(work, guard, fmt, file_bytes, until=prep.until)
     size = path.stat().st_size
     measure_s = prep.left()
     deadline = time.monotonic() + measure_s
-    passes, io_ops, parse_s = 0, [], 0.0
+    passes, io_ops, parse_s, pass_s = 0, [], 0.0, 0.0
     start = time.monotonic()
-    while passes == 0 or time.monotonic() < deadline:
+    while passes == 0 or time.monotonic() + pass_s * 1.5 < deadline:  # no pass that would end late (± 50 %)
+        t_pass = time.monotonic()
         data, ops = read_whole(path, method)
         io_ops.extend(ops)
         t0 = time.monotonic()
         frame = pd.read_csv(io.BytesIO(data)) if fmt == "csv" else pd.read_parquet(io.BytesIO(data))
         parse_s += time.monotonic() - t0
         passes += 1
+        pass_s = time.monotonic() - t_pass
         progress(min(1.0, (time.monotonic() - start) / measure_s), f"{fmt} scan")
     io_s = sum(op[2] for op in io_ops)
     figures = summary(io_ops, start, time.monotonic())
     return {**figures, "format": fmt, "file_bytes": size, "rows": len(frame), "passes": passes,
-            "prep_s": prep.seconds,
+            "prep_s": prep.seconds, "file_bytes_planned": file_bytes, "scaled_to_budget": size < file_bytes * 0.9,
             "io_s": io_s, "parse_s": parse_s, "read_bytes_per_s": size * passes / io_s,
             "parse_bytes_per_s": size * passes / parse_s,
             "rows_per_s": rows * passes / (io_s + parse_s), "method": method,
             "method_text": COLD_METHOD_TEXT[method] + "; pandas parses from memory"}
 
 
-def _write_table(work, guard, fmt, file_bytes):
+TABLE_CHUNKS = 8
+
+
+def _write_table(work, guard, fmt, file_bytes, until=None):
+    """The table in TABLE_CHUNKS parts (CSV appended, Parquet row groups); with `until` no new part
+    starts after it (at least one is written). Returns the path and the rows written."""
     import numpy as np
-    import pandas as pd
+    import pyarrow.parquet as pq
 
     # ~60 bytes per CSV row for these columns; Parquet compresses, so it gets the same rows.
     rows = max(1000, int(file_bytes // 60))
+    per_chunk = max(1000, rows // TABLE_CHUNKS)
     rng = np.random.default_rng(42)
-    frame = pd.DataFrame({"id": np.arange(rows), "x": rng.random(rows), "y": rng.normal(size=rows),
-                          "label": rng.choice(["cat", "dog", "bird", "fish"], rows),
-                          "count": rng.integers(0, 10_000, rows)})
     guard.reserve(int(file_bytes * 1.5))
     path = safety.inside(work, f"table.{fmt}")
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
+    done, writer = 0, None
+    try:
+        while done < rows and (done == 0 or until is None or time.monotonic() < until):
+            n = min(per_chunk, rows - done)
+            chunk = _table_chunk(rng, done, n)
+            if fmt == "csv":
+                chunk.to_pandas().to_csv(path, index=False, header=done == 0, mode="w" if done == 0 else "a")
+            else:
+                writer = writer or pq.ParquetWriter(path, chunk.schema)
+                writer.write_table(chunk)
+            done += n
+    finally:
+        if writer is not None:
+            writer.close()
     fd = os.open(path, os.O_RDONLY)
     os.fsync(fd)
     os.close(fd)
-    return path, rows
+    return path, done
+
+
+def _table_chunk(rng, first, n):
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.table({"id": np.arange(first, first + n), "x": rng.random(n), "y": rng.normal(size=n),
+                     "label": rng.choice(["cat", "dog", "bird", "fish"], n),
+                     "count": rng.integers(0, 10_000, n)})
 
 
 def read_whole(path, method):
@@ -685,6 +727,7 @@ def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progre
         os.truncate(first, shard_bytes)
     paths = [first] + [write_file(p, shard_bytes, method, guard) for p in names[1:]]
     measure_s = prep.left()
+    shared_buffers(work, readers, block_bytes)  # made before the twin may read first: same pages
     if before_read is not None:
         before_read(paths)
     figures = _loaded_when_last_shard_is(
@@ -694,12 +737,12 @@ def model_load(work, guard, readers, file_bytes, block_bytes, deadline_s, progre
 
 
 def _loaded_when_last_shard_is(figures):
-    """A model is loaded when its last shard is: the cold start lasts from the first reader's start to
-    the last reader's end (wall span), not the slowest reader's own time as a checkpoint counts it;
-    with 16 reader processes on few cores the readers do not all start at the same instant."""
-    seconds = max(figures["wall_s"], figures["seconds"])
+    """A model is loaded when its last shard is: the cold start lasts from the first read's issue to
+    the last read's completion over all readers (span of the timed ops), not the slowest reader's
+    own time as a checkpoint counts it; the fio twin is timed the same way (fio.WALL_SPAN)."""
+    seconds = figures["span_s"] or figures["seconds"]
     return {**figures, "seconds": seconds, "bytes_per_s": figures["bytes"] / seconds,
-            "iops": figures["ops"] / seconds, "timed_as": "wall span, first read to last"}
+            "iops": figures["ops"] / seconds, "timed_as": "wall span, first read issued to last completed"}
 
 
 def stream_writes(work, guard, writers, file_bytes, block_bytes, deadline_s, progress, prefix):
@@ -745,15 +788,23 @@ def rag_index_reads(work, guard, step, deadline_s, progress, method=None, engine
     if step["pattern"] == "sequential":
         fig = checkpoint_restore(work, [path], measure_s, progress, method=method)
         return {**fig, **laid, "pattern": "sequential", "index": step["index"], "method": method}
-    saturated = _rag_random(work, guard, path, step, measure_s * (0.5 if step.get("rate_iops") else 1.0),
-                            None, method, engine)
+    rate = step.get("rate_iops")
+    # fio as the engine starts and reports on top of its runtime: the first phase measures that
+    # cost and the second one leaves room for it, so both end by the probe's deadline
+    overhead = ENGINE_OVERHEAD_S if engine else 0.0
+    first_s = max(0.05, (measure_s - overhead * (2 if rate else 1)) * (0.5 if rate else 1.0))
+    t0 = time.monotonic()
+    saturated = _rag_random(work, guard, path, step, first_s, None, method, engine)
+    overhead = max(0.0, time.monotonic() - t0 - first_s) if engine else 0.0
     progress(0.5, "rag index reads")
     out = {**saturated, **laid, "pattern": step["pattern"], "index": step["index"], "method": method}
-    rate = step.get("rate_iops")
     if rate and rate < saturated["iops"]:
-        paced = _rag_random(work, guard, path, step, measure_s * 0.5, rate, method, engine)
+        paced = _rag_random(work, guard, path, step, max(0.05, prep.remaining(overhead)), rate, method, engine)
         out["at_required_rate"] = {k: paced[k] for k in ("iops", "bytes_per_s", "latency_s", "rate_iops")}
     return out
+
+
+ENGINE_OVERHEAD_S = 0.2
 
 
 def _rag_random(work, guard, path, step, deadline_s, rate, method, engine):

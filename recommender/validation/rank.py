@@ -4,7 +4,7 @@ Run as a script (`python -E -s rank.py SPEC`): it imports only rawio.py from its
 standard library, so ranks start fast and need no Django or project settings.
 
 Protocol on stdin/stdout (driven by probes._wait_ranks): prints "ready" once the file is open,
-waits for "go" (the start barrier), prints "progress BYTES" while running and one
+waits for "go T" (the start barrier; T is the CLOCK_MONOTONIC instant all ranks start at), prints "progress BYTES" while running and one
 "result {json}" at the end; "stop" on stdin or stdin closing stops it early.
 """
 import json
@@ -18,10 +18,11 @@ import rawio
 PROGRESS_EVERY_S = 0.2
 
 
-def listen(stop, go):
+def listen(stop, go, start_at):
     for line in sys.stdin:
-        word = line.strip()
+        word, _, at = line.strip().partition(" ")
         if word == "go":
+            start_at.append(float(at) if at else 0.0)
             go.set()
         elif word == "stop":
             break
@@ -30,13 +31,21 @@ def listen(stop, go):
 
 
 def main(spec):
-    stop, go = threading.Event(), threading.Event()
-    threading.Thread(target=listen, args=(stop, go), daemon=True).start()
+    stop, go, start_at = threading.Event(), threading.Event(), []
+    threading.Thread(target=listen, args=(stop, go, start_at), daemon=True).start()
     kind, method = spec["kind"], spec["method"]
     fd = rawio.open_write(spec["path"], method) if kind == "write" else rawio.open_read(spec["path"], method)
-    buf = rawio.aligned_buffer(spec["block_bytes"], fill=kind == "write")  # before the barrier: not timed
+    if spec.get("buffer_path"):  # the pages fio's twin reads into as well (rawio.shared_buffers)
+        buf = rawio.map_shared_buffer(spec["buffer_path"], spec["block_bytes"])
+    else:
+        buf = rawio.aligned_buffer(spec["block_bytes"], fill=kind == "write")  # before the barrier: not timed
     print("ready", flush=True)
     go.wait()
+    # every rank starts at the same instant on the machine-wide monotonic clock, not when its "go"
+    # line arrives (the parent writes them one after the other), as fio's jobs leave one barrier
+    wait = (start_at[0] if start_at else 0.0) - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
     start = time.monotonic()
     last = [0.0]
 

@@ -38,6 +38,62 @@ def aligned_buffer(nbytes, fill=True):
     return buf
 
 
+# Read buffers both a probe and its fio twin use (fio mem=mmapshared:FILE, fio HOWTO "iomem"): the
+# pages of a request's buffer decide how the block layer splits it (a virtio disk takes at most
+# `max_segments` scatter-gather entries per request, 254 here, and a 2 MiB read over scattered
+# 4 KiB pages needs 512), and anonymous pages land scattered or not by allocator luck, which moved
+# one side's 2 MiB reads by up to 1.6x against the other's. With the same pages both sides issue
+# the same requests (docs/performance/validation.md).
+SHARED_BUFFERS_ROOT = "/dev/shm"
+SHARED_BUFFERS_PREFIX = "advisor-validation-buffers-"
+
+
+def shared_buffers_dir(work):
+    return os.path.join(SHARED_BUFFERS_ROOT, SHARED_BUFFERS_PREFIX + os.path.basename(str(work)))
+
+
+def shared_buffers(work, count, nbytes):
+    """Paths of `count` memory-backed buffer files of `nbytes` for the run in `work` (made once, in a
+    private folder; filled so their pages exist), or None where there is no /dev/shm."""
+    if not os.path.isdir(SHARED_BUFFERS_ROOT) or not os.access(SHARED_BUFFERS_ROOT, os.W_OK):
+        return None
+    folder = shared_buffers_dir(work)
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        if os.path.islink(folder) or os.stat(folder).st_uid != os.getuid():
+            return None
+    paths = [os.path.join(folder, f"buf{i:04d}-{nbytes}") for i in range(count)]
+    zero = bytes(min(nbytes, MiB))
+    for path in paths:
+        if os.path.exists(path):
+            continue
+        fd = open_new(path)
+        try:
+            for offset in range(0, nbytes, len(zero)):
+                os.write(fd, zero[:nbytes - offset])
+        finally:
+            os.close(fd)
+    return paths
+
+
+def map_shared_buffer(path, nbytes):
+    """The buffer file mapped shared (MAP_SHARED, as fio's mmapshared): reads land in its pages."""
+    fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    try:
+        return mmap.mmap(fd, nbytes, mmap.MAP_SHARED)
+    finally:
+        os.close(fd)
+
+
+def drop_shared_buffers(work):
+    folder = shared_buffers_dir(work)
+    if os.path.isdir(folder) and not os.path.islink(folder):
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+
+
 def open_new(path):
     """Create a file for writing without following a symlink planted at its name."""
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)

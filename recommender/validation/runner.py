@@ -1,4 +1,5 @@
 """Pure: run a probe plan on one target — each step repeated, interleaved with its fio twin — with progress."""
+import os
 import statistics
 import time
 
@@ -40,6 +41,8 @@ def execute(steps, guard, progress, use_fio=None, label="run", budget_s=None):
         for i, step in enumerate(steps):
             share = planned[i] / total
             step = fitted(step, budget_s - (time.monotonic() - started), sum(planned[i:]), log)
+            # the instant this step is over: its share of the budget counted from the run's start
+            step["end_at"] = started + budget_s * sum(planned[:i + 1]) / total
             if step["probe"] in DEPTH_PROBES:
                 step["engine"] = engine
                 log.append(f"{step['probe']}: {engine_note}")
@@ -87,51 +90,112 @@ def fitted(step, left_s, planned_left_s, log):
             "fio_runtime_s": step.get("fio_runtime_s", 0) * factor}
 
 
-def run_step(step, work, guard, method, report, use_fio):
-    """Repeat one step, each repeat followed by its fio twin; → (median figures, paired fio ratios,
-    seconds spent in the twins)."""
+# fio's own start-up and exit on top of its `runtime` (job set-up, forking its jobs, the report):
+# a twin gets the time left in its repeat minus this; the first twin of a run measures it.
+FIO_OVERHEAD = {"s": 0.4}  # the last twin's, for the next run of this process
+MIN_TWIN_S = 0.1
+
+
+class Window:
+    """One repeat's share of its step's time: ours first, then the twin, both over by `end`."""
+
+    def __init__(self, end_at, repeats_left, ours_s, fio_s, overhead):
+        now = time.monotonic()
+        self.end = now + max(0.0, end_at - now) / repeats_left if end_at else None
+        self.fio_s, self.overhead = fio_s, overhead
+        if self.end is None:
+            self.ours_s = ours_s
+        else:
+            want = ours_s + (fio_s + overhead["s"] if fio_s else 0.0)
+            self.ours_s = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
+
+    def twin_s(self, ours_left_s=0.0, tail_s=0.0):
+        """The twin's runtime: as planned, but over (with fio's start-up, and `tail_s` for removing
+        the repeat's files after it) by the repeat's end."""
+        if self.end is None:
+            return self.fio_s
+        return min(self.fio_s, self.end - time.monotonic() - ours_left_s - tail_s - self.overhead["s"])
+
+    def timed(self, fn, runtime_s):
+        t0 = time.monotonic()
+        out = fn(runtime_s)
+        spent = time.monotonic() - t0
+        self.overhead["s"] = FIO_OVERHEAD["s"] = max(self.overhead["s"] * 0.5, spent - runtime_s, 0.05)
+        return out, spent
+
+
+def run_step(step, work, guard, method, report, use_fio, overhead=None):
+    """Repeat one step, each repeat followed by its fio twin, all over by `step["end_at"]` (when
+    given): each repeat gets its share of the time left, ours its planned part of it and the twin
+    what remains, or no twin when too little remains (said in `twins_skipped`); → (median figures,
+    paired fio ratios, seconds spent in the twins)."""
     ours_fn, twin_fn = STEP_RUNNERS[step["probe"]]
     repeats = max(1, int(step.get("repeats", 1)))
-    runs, twins, twin_s = [], [], 0.0
+    overhead = overhead if overhead is not None else {"s": max(0.3, FIO_OVERHEAD["s"])}
+    runs, twins, twin_s, skipped = [], [], 0.0, 0
     for r in range(repeats):
         def sub(fraction, note, r=r):
             report((r + fraction) / repeats, note)
 
         try:
             twin_now = use_fio and step.get("fio_runtime_s") and twin_fn
-            fio_s = step.get("fio_runtime_s", 0) / repeats
+            window = Window(step.get("end_at"), repeats - r, step["deadline_s"] / repeats,
+                            step.get("fio_runtime_s", 0) / repeats if twin_now else 0.0, overhead)
             first = {}
             hook = {}
             if twin_now and step["probe"] in TWIN_FIRST_ON_ODD_REPEATS and r % 2 == 1:
                 def before(paths):
-                    t0 = time.monotonic()
-                    first["twin"] = twin_fn(step, None, paths, work, guard, fio_s)
-                    first["s"] = time.monotonic() - t0
+                    runtime = window.twin_s(ours_left_s=window.ours_s * (1 - probes.PREP_SHARE))
+                    if runtime >= MIN_TWIN_S:
+                        first["twin"], first["s"] = window.timed(
+                            lambda t: twin_fn(step, None, paths, work, guard, t), runtime)
                 hook = {"before": before}
-            figures, keep = ours_fn(step, work, guard, method, sub, step["deadline_s"] / repeats, **hook)
+            figures, keep = ours_fn(step, work, guard, method, sub, window.ours_s, **hook)
             runs.append(figures)
             if "twin" in first:
                 twins.append(first["twin"])
                 twin_s += first["s"]
+            elif twin_now and window.twin_s(tail_s=clean_estimate_s(work)) >= MIN_TWIN_S:
+                twin, spent = window.timed(lambda t: twin_fn(step, figures, keep, work, guard, t),
+                                           window.twin_s(tail_s=clean_estimate_s(work)))
+                twins.append(twin)
+                twin_s += spent
             elif twin_now:
-                t0 = time.monotonic()
-                twins.append(twin_fn(step, figures, keep, work, guard, fio_s))
-                twin_s += time.monotonic() - t0
+                skipped += 1
         finally:
             clean(work, guard)
-    return merge_repeats(runs), pair_twins(runs, twins), twin_s
+    merged = merge_repeats(runs)
+    if skipped:
+        for figures in merged.values():
+            figures["twins_skipped"] = f"{skipped} of {repeats} repeats: no time left in the budget for fio"
+    return merged, pair_twins(runs, twins), twin_s
+
+
+# Seconds to remove one file of a repeat (thousands of sample files take a while): measured by
+# every clean of this process, so a twin leaves time for the clean after it.
+CLEAN_S_PER_FILE = {"s": 4e-4}
+
+
+def clean_estimate_s(work):
+    return sum(len(files) for _, _, files in os.walk(work)) * CLEAN_S_PER_FILE["s"]
 
 
 def clean(work, guard):
     """Remove the step's files (the work directory itself stays until the run ends)."""
+    t0 = time.monotonic()
     guard.reserved_bytes = 0
+    probes.drop_shared_buffers(work)
+    removed = 0
     for entry in sorted(work.rglob("*"), reverse=True):
         if entry.name == safety.MARKER_NAME and entry.parent == work:
             continue
         if entry.is_symlink() or entry.is_file():
             entry.unlink()
+            removed += 1
         elif entry.is_dir():
             entry.rmdir()
+    if removed >= 100:
+        CLEAN_S_PER_FILE["s"] = (time.monotonic() - t0) / removed
 
 
 # ---------------------------------------------------------------- repeats and twins
@@ -209,7 +273,8 @@ def _checkpoint(step, work, guard, method, report, deadline_s):
 def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
     """fio restores our shards (one job per shard, as our readers did), then writes its own: a
     restore of fio's shards would first lay them out to full size, untimed but in the budget."""
-    restore = compare(shard_pattern("ckpt", step["block_bytes"], written_names(written)), work, guard, runtime_s / 2)
+    restore = compare(shard_pattern("ckpt", step["block_bytes"], written_names(written), work), work, guard,
+                      runtime_s / 2)
     clean(work, guard)
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
     base = {"name": "ckpt", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
@@ -218,9 +283,14 @@ def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
             "checkpoint_restore": restore}
 
 
-def shard_pattern(name, block_bytes, filenames):
-    """fio reading the probe's own files, one job per file (fio.shard_read_args)."""
-    return {"kind": "shard_read", "name": name, "block_bytes": block_bytes, "filenames": list(filenames)}
+def shard_pattern(name, block_bytes, filenames, work=None, timed_as=None):
+    """fio reading the probe's own files, one job per file (fio.shard_read_args); given the run's
+    `work`, each job reads into the buffer file our reader of that file used (rawio.shared_buffers)."""
+    filenames = list(filenames)
+    buffers = probes.shared_buffers(work, len(filenames), block_bytes) if work is not None else None
+    pattern = {"kind": "shard_read", "name": name, "block_bytes": block_bytes, "filenames": filenames,
+               "buffers": buffers}
+    return {**pattern, "timed_as": timed_as} if timed_as else pattern
 
 
 def written_names(written):
@@ -253,8 +323,8 @@ def _streams_twin(step, figures, written, work, guard, runtime_s):
     """As the checkpoint twin: fio reads our streams back first, then writes its own."""
     out, reads = {}, "video_stream_read" in figures
     if reads:
-        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written_names(written)), work, guard,
-                                           runtime_s / 2)
+        out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written_names(written), work),
+                                           work, guard, runtime_s / 2)
     clean(work, guard)
     jobs = step.get("streams") or step.get("writers")
     bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
@@ -272,10 +342,10 @@ def _model_load(step, work, guard, method, report, deadline_s, before=None):
 
 
 def _model_load_twin(step, figures, paths, work, guard, runtime_s):
-    """fio reads the probe's own shards, one job per shard at the same block size, O_DIRECT: same
-    file count, sizes and layout (fio laying out its own files left buffered writeback running
-    under its reads, 0.89–1.46× in docs/performance/validation.md)."""
-    pattern = shard_pattern("model", step["block_bytes"], [p.name for p in paths])
+    """fio reads the probe's own shards, one job per shard at the same block size, O_DIRECT, into the
+    same buffer pages, timed as the same wall span (docs/performance/validation.md: fio laying out
+    its own files swung 0.89–1.46×; private buffers and fio's per-job timing 1.33–1.59×)."""
+    pattern = shard_pattern("model", step["block_bytes"], [p.name for p in paths], work, fio.WALL_SPAN)
     return {"model_load": compare(pattern, work, guard, runtime_s)}
 
 

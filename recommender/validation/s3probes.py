@@ -4,6 +4,7 @@ to first byte (TTFB) p50/p99. Every object lives under a per-run prefix holding 
 cleanup deletes only keys under that prefix. No Django here."""
 import os
 import random
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -79,12 +80,13 @@ def _summary(ops, **extra):
     return base
 
 
-def put_multipart(run, key, nbytes, part_bytes):
-    """One object by multipart upload; ops are (t_end, bytes, latency, ttfb) per part."""
+def put_multipart(run, key, nbytes, part_bytes, until=None):
+    """One object by multipart upload; ops are (t_end, bytes, latency, ttfb) per part. With `until`
+    (time.perf_counter) no part starts after it (the object then holds the parts sent, at least one)."""
     s3, bucket, body, ops = run.s3, run.bucket, os.urandom(min(part_bytes, nbytes)), []
     upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
     parts, left, number = [], nbytes, 1
-    while left > 0:
+    while left > 0 and (not parts or until is None or time.perf_counter() < until):
         chunk = body if left >= len(body) else body[:left]
         t0 = time.perf_counter()
         etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=number, Body=chunk)["ETag"]
@@ -113,24 +115,34 @@ def parallel(fn, items, threads):
         return [op for ops in pool.map(fn, items) for op in ops]
 
 
+# The checkpoint's PUTs stop starting parts at this share of its deadline; the GETs of what was put
+# take about as long again.
+PUT_SHARE = 0.45
+
+
 def checkpoint(run, writers, object_bytes, deadline_s):
-    """Checkpoint: every rank PUTs its shard by multipart upload at once, then GETs it back."""
+    """Checkpoint: every rank PUTs its shard by multipart upload at once, then GETs it back; the
+    PUTs stop at PUT_SHARE of the deadline (a shard then holds the parts sent, and says so)."""
     run.reserve(writers * object_bytes)
     keys = [f"{run.prefix}rank{i:04d}.ckpt" for i in range(writers)]
-    written = parallel(lambda k: put_multipart(run, k, object_bytes, PART_BYTES), keys, writers)
+    until = time.perf_counter() + deadline_s * PUT_SHARE
+    written = parallel(lambda k: put_multipart(run, k, object_bytes, PART_BYTES, until), keys, writers)
     read = parallel(lambda k: [get(run, k)], keys, writers)
-    return ({"checkpoint_write": _summary(written, writers=writers, object_bytes=object_bytes,
+    object_bytes_written = sum(op[1] for op in written) // writers
+    return ({"checkpoint_write": _summary(written, writers=writers, object_bytes=object_bytes_written,
+                                          object_bytes_planned=object_bytes,
+                                          scaled_to_budget=object_bytes_written < object_bytes,
                                           part_bytes=PART_BYTES, method="S3 multipart PUT"),
              "checkpoint_restore": _summary(read, readers=writers, method="S3 GET")})
 
 
 def ranged_reads(run, object_bytes, read_bytes, threads, deadline_s, name, seed=0):
     """Random ranged GETs of `read_bytes` from one object (samples, index pages)."""
+    deadline = time.perf_counter() + deadline_s  # putting the object counts in the probe's time
     run.reserve(object_bytes)
     key = f"{run.prefix}{name}.dat"
     run.s3.put_object(Bucket=run.bucket, Key=key, Body=os.urandom(object_bytes))
     slots = max(1, object_bytes // read_bytes)
-    deadline = time.perf_counter() + deadline_s
 
     def worker(i):
         rng, ops = random.Random(seed + i), []
@@ -143,13 +155,33 @@ def ranged_reads(run, object_bytes, read_bytes, threads, deadline_s, name, seed=
                     method="S3 ranged GET")
 
 
+def put_until(run, keys, body, threads, until, at_least=2):
+    """PUT `body` under `keys` in parallel, no PUT starting after `until` once `at_least` are in;
+    → the keys put (set-up counts in a probe's time)."""
+    run.reserve(len(body) * len(keys))
+    done, lock, queue_ = [], threading.Lock(), list(reversed(keys))
+
+    def worker(_):
+        while True:
+            with lock:
+                if not queue_ or (len(done) >= at_least and time.perf_counter() >= until):
+                    return []
+                key = queue_.pop()
+            run.s3.put_object(Bucket=run.bucket, Key=key, Body=body)
+            with lock:
+                done.append(key)
+
+    parallel(worker, range(threads), threads)
+    return sorted(done)
+
+
 def block_gets(run, block_bytes, blocks, threads, deadline_s):
-    """KV blocks as objects: random whole-object GETs."""
-    run.reserve(block_bytes * blocks)
-    keys = [f"{run.prefix}kv/{i:06d}" for i in range(blocks)]
-    body = os.urandom(block_bytes)
-    parallel(lambda k: [run.s3.put_object(Bucket=run.bucket, Key=k, Body=body)], keys, threads)
-    deadline = time.perf_counter() + deadline_s
+    """KV blocks as objects: random whole-object GETs; the blocks are put first, within
+    probes.PREP_SHARE of the deadline (at least two)."""
+    start = time.perf_counter()
+    deadline = start + deadline_s  # putting the blocks counts in the probe's time
+    keys = put_until(run, [f"{run.prefix}kv/{i:06d}" for i in range(blocks)], os.urandom(block_bytes),
+                     threads, start + deadline_s * probes.PREP_SHARE)
 
     def worker(i):
         rng, ops = random.Random(i), []
@@ -158,7 +190,29 @@ def block_gets(run, block_bytes, blocks, threads, deadline_s):
         return ops
 
     return _summary(parallel(worker, range(threads), threads), threads=threads, block_bytes=block_bytes,
+                    blocks=len(keys), blocks_planned=blocks, scaled_to_budget=len(keys) < blocks,
                     method="S3 GET per KV block")
+
+
+def model_load(run, readers, shard_bytes, deadline_s):
+    """Model cold start: `readers` shard objects put first, sized so that putting them takes at most
+    probes.PREP_SHARE of the deadline (one 1 MiB PUT measures the rate), then GET all at once."""
+    start = time.perf_counter()
+    probe_key = f"{run.prefix}model-rate.probe"
+    run.reserve(MiB)
+    t0 = time.perf_counter()
+    run.s3.put_object(Bucket=run.bucket, Key=probe_key, Body=os.urandom(MiB))
+    rate = MiB / max(time.perf_counter() - t0, 1e-6)
+    prep_left = start + deadline_s * probes.PREP_SHARE - time.perf_counter()
+    fitted = int(rate * max(prep_left, 0.0) * min(readers, 8) / readers) // MiB * MiB
+    size = max(MiB, min(shard_bytes, fitted))
+    keys = [f"{run.prefix}model-{i + 1:05d}-of-{readers:05d}.safetensors" for i in range(readers)]
+    body = os.urandom(size)
+    run.reserve(size * readers)
+    parallel(lambda k: [run.s3.put_object(Bucket=run.bucket, Key=k, Body=body)], keys, readers)
+    read = parallel(lambda k: [get(run, k)], keys, readers)
+    return _summary(read, readers=readers, shard_bytes=size, shard_bytes_planned=shard_bytes,
+                    scaled_to_budget=size < shard_bytes, method="S3 GET, one per shard, all at once")
 
 
 def run_step(run, step, deadline_s):
@@ -169,9 +223,8 @@ def run_step(run, step, deadline_s):
         size = max(PART_BYTES, min(step["file_bytes"], small // step["writers"]) // PART_BYTES * PART_BYTES)
         return checkpoint(run, step["writers"], size, deadline_s)
     if probe == "model_load":
-        out = checkpoint(run, step["readers"], max(PART_BYTES, min(step["file_bytes"], small // step["readers"])
-                                                   // PART_BYTES * PART_BYTES), deadline_s)
-        return {"model_load": out["checkpoint_restore"]}
+        return {"model_load": model_load(run, step["readers"], max(MiB, min(step["file_bytes"], small // step["readers"])),
+                                         deadline_s)}
     if probe == "training_reads":
         size = workloads.align(step["sample_bytes"])
         return {"training_reads": ranged_reads(run, max(size * 4, min(small, size * 256)), size,
@@ -188,24 +241,31 @@ def run_step(run, step, deadline_s):
 def execute(steps, s3, bucket, size_cap_bytes, progress, label="run", base_prefix=""):
     """Run the plan's S3-capable steps under a fresh run prefix (inside `base_prefix`, if given);
     always delete what the run put."""
-    results, log, skipped = {}, [], []
+    results, log = {}, []
+    skipped = [s["probe"] for s in steps if s["probe"] not in S3_PROBES]
+    steps = [s for s in steps if s["probe"] in S3_PROBES]
     total = sum(s["deadline_s"] for s in steps) or 1.0
-    done = 0.0
+    started, done = time.perf_counter(), 0.0
     with RunPrefix(s3, bucket, label, size_cap_bytes, base_prefix) as run:
         for step in steps:
-            if step["probe"] not in S3_PROBES:
-                skipped.append(step["probe"])
-                continue
             t0 = time.perf_counter()
-            results.update(run_step(run, step, step["deadline_s"]))
+            # over by its share of the plan counted from the run's start, whatever the steps before took
+            end_at = started + (done + step["deadline_s"])
+            deadline_s = max(step["deadline_s"] * MIN_STEP_SHARE, min(step["deadline_s"], end_at - t0))
+            results.update(run_step(run, step, deadline_s))
             run.cleanup(keep_marker=True)
             done += step["deadline_s"]
             progress(min(1.0, done / total), step["probe"])
-            log.append(f"{step['probe']}: done in {time.perf_counter() - t0:.1f} s")
+            log.append(f"{step['probe']}: done in {time.perf_counter() - t0:.1f} s of {deadline_s:.1f} s")
+    elapsed = time.perf_counter() - started
     if skipped:
         log.append(f"no S3 form for: {', '.join(skipped)} (file-system probes)")
+    log.append(f"run: {elapsed:.1f} s of a {total:g} s budget")
     return {"probes": results, "fio": {}, "method": "s3", "method_text": "S3 API through boto3 (no page cache)",
-            "skipped": skipped, "log": log}
+            "skipped": skipped, "log": log, "elapsed_s": elapsed, "budget_s": total}
+
+
+MIN_STEP_SHARE = 0.25
 
 
 def bucket_errors(s3, bucket, endpoint_url):

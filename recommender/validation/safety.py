@@ -6,7 +6,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from .rawio import open_new  # noqa: F401  (re-exported: the one way runs create files)
+from .rawio import drop_shared_buffers, open_new  # noqa: F401  (re-exported: the one way runs create files)
 
 WORKDIR_PREFIX = "advisor-validation-"
 # Every work directory holds this file, written when the run created it; cleanup deletes a
@@ -137,6 +137,7 @@ class Guard:
         try:
             yield work
         finally:
+            drop_shared_buffers(work)
             remove_workdir(work)
             self.reserved_bytes = 0
 
@@ -172,6 +173,7 @@ def remove_leftovers(root, keep=()):
     for entry in sorted(Path(root).iterdir()):
         kept = any(entry.name.startswith(prefix) for prefix in keep)
         if entry.name.startswith(WORKDIR_PREFIX) and not kept and has_marker(entry):
+            drop_shared_buffers(entry)  # its read buffers in /dev/shm go with it
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
     return removed

@@ -1,7 +1,7 @@
 """Issue 11 "done when": an inference, a RAG and a video use case (fixtures/usecases), validated from
 the CLI and through the API with a real Celery worker and a real Redis on a fresh install's default
 target, each measure only their own patterns, check only their own requirements, flag what is
-extrapolated, and re-rank the proposal."""
+extrapolated (API, UI and PDF), and re-rank the proposal. The UI path is test_done_when_ui.py."""
 import json
 import subprocess
 import sys
@@ -85,3 +85,22 @@ def test_through_the_api_and_a_worker_on_a_fresh_installs_default_target(
                     lambda r: "calibration" in r, timeout_s=60)[-1]["calibration"]
     assert target.block in note["measured"] and note["proposal_id"] != first.pk  # re-ranked
     assert use_case.latest_proposal().pk == note["proposal_id"]
+    # the PDF of the re-ranked proposal flags each extrapolated figure
+    pdf = api_client.get(f"/api/v1/use-cases/{use_case.pk}/report.pdf")
+    assert pdf.status_code == 200
+    assert_pdf_flags(pdftext(pdf.content, tmp_path), results["checks"])
+
+
+def pdftext(pdf_bytes, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf_bytes)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def assert_pdf_flags(text, checks):
+    """The PDF's validation table has one row per check, an extrapolated one says so."""
+    assert "Validation" in text
+    extrapolated = [c for c in checks if c["basis"] == "extrapolated"]
+    assert text.count("extrapolated:") == len(extrapolated)
+    assert ("some figures extrapolated from fewer clients than planned" in " ".join(text.split())) == bool(extrapolated)

@@ -1,6 +1,7 @@
 """Which engine reads small random pages at depth, how faithful the fio twins are, and how file
 set-up counts in a run's budget (issue 11 items "reach the device" and "stable figures")."""
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +69,45 @@ def test_the_model_load_twin_reads_our_own_shards_one_job_each(guard):
     assert twin["fio"]["bytes"] == figures["bytes"] == 4 * 4 * MiB  # same files, same bytes
 
 
+@needs_fio
+def test_the_model_load_twin_reads_into_our_buffer_pages_and_is_timed_as_our_wall_span(guard):
+    with guard.workdir("pages") as work:
+        figures, paths = probes.model_load(work, guard, 3, 4 * MiB, 2 * MiB, 10, quiet)
+        buffers = probes.shared_buffers(work, 3, 2 * MiB)
+        for buf in buffers:  # zero them in place (same pages): only fio's reads can refill them
+            with open(buf, "r+b") as pages:
+                pages.write(bytes(2 * MiB))
+        twin = runner._model_load_twin({"block_bytes": 2 * MiB}, figures, paths, work, guard, 5.0)["model_load"]
+        assert "error" not in twin, twin.get("error")
+        # each fio job maps the buffer file our reader of the same shard read into
+        assert [a for a in twin["fio"]["args"] if a.startswith("mem=")] == [f"mem=mmapshared:{b}" for b in buffers]
+        # fio's reads landed in those pages: each holds the last block of its shard
+        for path, buf in zip(paths, buffers):
+            with open(path, "rb") as shard, open(buf, "rb") as pages:
+                shard.seek(-2 * MiB, 2)
+                assert pages.read() == shard.read()
+    assert figures["read_buffers"] == "shared with the fio twin"
+    got = twin["fio"]
+    assert got["timed_as"] == "wall_span" and got["bytes"] == 3 * 4 * MiB
+    assert got["bytes_per_s"] == pytest.approx(got["bytes"] / got["span_s"])
+    assert 0 < got["bytes_per_s"] <= got["group_bytes_per_s"] * 1.05  # a span is never shorter than a job
+    assert figures["seconds"] == figures["span_s"]
+    assert not any(p.name.startswith("advisor-validation-buffers-") for p in Path("/dev/shm").iterdir())
+
+
+def test_shared_buffers_are_made_once_per_run_and_dropped_with_it(guard):
+    with guard.workdir("buf") as work:
+        first = probes.shared_buffers(work, 2, 1 * MiB)
+        assert [Path(p).stat().st_size for p in first] == [MiB, MiB]
+        Path(first[0]).write_bytes(b"x" * MiB)
+        assert probes.shared_buffers(work, 2, 1 * MiB) == first  # the same files, not new pages
+        assert Path(first[0]).read_bytes()[:1] == b"x"
+        runner.clean(work, guard)
+        assert not Path(first[0]).parent.exists()
+        again = probes.shared_buffers(work, 1, 1 * MiB)
+    assert not Path(again[0]).parent.exists()  # the work directory's end drops them too
+
+
 def test_a_file_stops_growing_at_its_set_up_deadline_once_it_holds_the_minimum(guard):
     import time
 
@@ -119,8 +159,10 @@ def test_the_model_load_twin_reads_first_on_every_other_repeat(guard):
 
 
 def test_a_model_is_loaded_when_its_last_shard_is():
-    # two readers, each 1 s on its own clock, the second starting 0.5 s late: the load took 1.5 s
-    figures = {"bytes": 3_000, "ops": 3, "seconds": 1.0, "wall_s": 1.5, "bytes_per_s": 3_000.0, "iops": 3.0}
+    # two readers, each 1 s on its own clock, the second starting 0.5 s late: first read issued to
+    # last read completed is 1.5 s
+    figures = {"bytes": 3_000, "ops": 3, "seconds": 1.0, "wall_s": 1.6, "span_s": 1.5,
+               "bytes_per_s": 3_000.0, "iops": 3.0}
     loaded = probes._loaded_when_last_shard_is(figures)
     assert loaded["seconds"] == 1.5 and loaded["bytes_per_s"] == 2_000 and loaded["iops"] == 2
-    assert loaded["timed_as"] == "wall span, first read to last"
+    assert loaded["timed_as"] == "wall span, first read issued to last completed"

@@ -1,0 +1,74 @@
+"""Every probe keeps to the run's budget: file probes (with their fio twins) on real files and S3
+probes against the real S3 server, each with a small real budget; a run that overruns fails here."""
+import shutil
+import time
+
+import pytest
+
+from recommender.validation import runner, s3probes, safety, workloads
+
+MiB = 1 << 20
+needs_fio = pytest.mark.skipif(not shutil.which("fio"), reason="fio not installed")
+BUDGET_S = 3.0
+# A read or a part already in flight when the deadline comes still completes, and on two shared
+# cores a loaded machine delays the clean-up after the last twin; beyond this share of the budget a
+# run has overrun (before the deadlines: U-Net3D 1.28x, RAG 1.40x, a Parquet scan 2.19x).
+OVERRUN = 1.2
+
+# One requirement family (or two) each, with the sizes that used to run over: a 3D U-Net sample of
+# 146.6 MB (MLPerf Storage unet3d), a ResNet-50 record, sixteen checkpoint shards, 140 GB of
+# weights, KV blocks, a DiskANN index at a required IOPS, video streams with results, a Parquet table.
+FILE_CASES = {
+    "unet3d_samples": {"training_data": {"sample_bytes": 146_600_000, "batch_size": 7, "step_time_s": 0.323,
+                                         "au_min": 0.9, "read_threads": 4}},
+    "resnet50_samples": {"training_data": {"sample_bytes": 114_660, "batch_size": 400, "step_time_s": 0.224,
+                                           "au_min": 0.9}},
+    "checkpoint": {"checkpoint": {"total_bytes": 16 * 2**30, "files": 16}},
+    "model_load": {"model_load": {"total_bytes": 140e9}},
+    "kv_blocks": {"kv_cache": {"bytes_per_token": 131_072}},
+    "rag_index": {"rag_index": {"index": "diskann", "iops": 500}},
+    "video": {"video": {"streams": 8, "read_bytes_per_s": 1e9, "write_bytes_per_s": 1e8},
+              "results_persistence": {"iops": 100}},
+    "parquet_scan": {"tabular": {"format": "parquet", "total_bytes": 1e9}},
+}
+
+
+@needs_fio
+@pytest.mark.parametrize("name", sorted(FILE_CASES))
+def test_a_file_run_with_its_fio_twins_ends_within_its_budget(name, tmp_path):
+    guard = safety.Guard(str(tmp_path), 768 * MiB, 0)
+    steps = workloads.plan({"use_case": {"clients": 1}, "requirements": FILE_CASES[name]}, BUDGET_S,
+                           guard.room_bytes(), fio=True)
+    t0 = time.monotonic()
+    out = runner.execute(steps, guard, lambda f, n: None, use_fio=True, budget_s=BUDGET_S)
+    elapsed = time.monotonic() - t0
+    assert elapsed <= BUDGET_S * OVERRUN, out["log"]
+    assert out["elapsed_s"] <= BUDGET_S * OVERRUN
+    assert all(f["ops"] > 0 for f in out["probes"].values())  # each probe still measured something
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_s3_run_ends_within_its_budget(s3_server):
+    s3 = s3probes.client(s3_server, "testing-key", "testing-secret")
+    proposal = {"requirements": {"checkpoint": {"files": 4, "per_rank_bytes": 2**30},
+                                 "model_load": {"total_bytes": 140e9},
+                                 "kv_cache": {"bytes_per_token": 131_072}}}
+    cap = 1 << 30
+    steps = workloads.plan(proposal, BUDGET_S, cap, kind="s3")
+    t0 = time.monotonic()
+    out = s3probes.execute(steps, s3, "advisor-test", cap, lambda f, n: None, label="budget")
+    elapsed = time.monotonic() - t0
+    assert elapsed <= BUDGET_S * OVERRUN, out["log"]
+    assert out["elapsed_s"] <= BUDGET_S * OVERRUN and out["budget_s"] == pytest.approx(BUDGET_S)
+    write = out["probes"]["checkpoint_write"]
+    assert write["bytes"] > 0 and write["object_bytes"] <= write["object_bytes_planned"]
+
+
+def test_a_twin_that_has_no_time_left_is_skipped_and_the_run_says_so(tmp_path):
+    guard = safety.Guard(str(tmp_path), 64 * MiB, 0)
+    step = {"probe": "small_synced_writes", "record_bytes": 4096, "threads": 1, "max_bytes": 4 * MiB,
+            "deadline_s": 0.3, "fio_runtime_s": 0.3, "repeats": 1, "end_at": time.monotonic() + 0.3}
+    with guard.workdir("late") as work:
+        figures, twins, twin_s = runner.run_step(step, work, guard, "o_direct", lambda f, n: None, True)
+    assert twins == {} and twin_s == 0
+    assert figures["small_synced_writes"]["twins_skipped"].startswith("1 of 1 repeats: no time left")
