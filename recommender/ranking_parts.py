@@ -21,6 +21,7 @@ FIELD_KIND = {"capacity_bytes": "capacity", "read_bytes_per_s": "bandwidth", "wr
 # survivable (project rule, issue 9: "more than one unit behind any shared tier").
 MULTI_NODE_MIN_UNITS = 2
 HOURS_PER_YEAR = 8766  # 365.25 days × 24 h
+TCO_SOURCES = tuple(procurement_rules.SOURCES.values())
 NETWORK_SOURCES = ["ranking-design: per-GPU-server storage ceiling from fixtures/catalog/fabric.json"]
 
 
@@ -34,6 +35,7 @@ class Index:
         facts = (shared_facts(catalog, quotes) if not measured else None) or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
+        self.protections = facts.protections
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
@@ -67,10 +69,13 @@ class Index:
         return templates
 
     def scheme(self, block):
-        """protection(block), parsed once per block and call."""
+        """protection(block): parsed once per block (CatalogFacts), a copy of it once per call (the output holds it)."""
         scheme = self.schemes.get(block["id"])
         if scheme is None:
-            scheme = self.schemes[block["id"]] = protection(block)
+            parsed = self.protections.get(block["id"])
+            if parsed is None:
+                parsed = self.protections[block["id"]] = protection(block)
+            scheme = self.schemes[block["id"]] = parsed.copy()  # flat: numbers, strings, booleans
         return scheme
 
 
@@ -96,6 +101,7 @@ class CatalogFacts:
         self.units = {}  # block id → unit figures
         self.floors = {}  # (block id, more than one node) → failure-domain floor
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
+        self.protections = {}  # block id → its parsed protection scheme (never handed out: calls get copies)
 
 
 SHARED_CATALOGS = 16  # (frozen catalog, frozen quotes) pairs whose facts are kept; the oldest goes first
@@ -690,7 +696,7 @@ def tco(result, context):
             "usd_per_gb_per_s": round(total / (result["read_bytes_per_s"] / 1e9), 2) if result["read_bytes_per_s"] else None,
             "usd_per_gpu_hour": round(total / (gpus * HOURS_PER_YEAR * years), 6) if gpus else None,
             "power_usd_per_kwh": procurement["power_usd_per_kwh"],
-            "sources": list(procurement_rules.SOURCES.values())}
+            "sources": list(TCO_SOURCES)}
 
 
 # --- names -------------------------------------------------------------------------------------
