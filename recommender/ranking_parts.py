@@ -35,7 +35,8 @@ class Index:
         facts = (shared_facts(catalog, quotes) if not measured else None) or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
-        self.protections = facts.protections
+        self.protections, self.layouts = facts.protections, facts.layouts
+        self.tier_names_of, self.tier_names = None, ()  # the call's tiers and their names, for the layouts
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
@@ -102,6 +103,9 @@ class CatalogFacts:
         self.floors = {}  # (block id, more than one node) → failure-domain floor
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
         self.protections = {}  # block id → its parsed protection scheme (never handed out: calls get copies)
+        # (id of an architecture, a call's tier names) → its blocks and their tiers; the catalog holds the
+        # architecture, so its id is not reused while these facts are kept
+        self.layouts = {}
 
 
 SHARED_CATALOGS = 16  # (frozen catalog, frozen quotes) pairs whose facts are kept; the oldest goes first
@@ -175,31 +179,43 @@ def groups(architecture, tiers, index, nodes):
     """(needs per block, tiers without a usable block): tiers mapped to the same block add up; latency is the
     strictest (memoised per call). A tier the architecture maps to no catalog block is an incomplete catalog edit.
     """
-    mapping, blocks = architecture["tiers"], index.blocks
-    members, missing = {}, []
-    for tier in tiers:
-        name = tier["tier"]
-        block_id = mapping.get(name)
-        if block_id not in blocks:
-            missing.append(_unmapped(name))
-        elif block_id in members:
-            members[block_id][0].append(tier)
-            members[block_id][1].append(name)
-        else:
-            members[block_id] = ([tier], [name])
-    result = {}
-    for block_id, (block_tiers, names) in members.items():
-        key = (block_id, tuple(names))
+    if index.tier_names_of is not tiers:
+        index.tier_names_of, index.tier_names = tiers, tuple(tier["tier"] for tier in tiers)
+    members, missing = _layout(architecture, index)
+    blocks, result = index.blocks, {}
+    for block_id, names, positions in members:
+        key = (block_id, names)
         group = index.groups.get(key)
         if group is None:
             block = blocks[block_id]
-            needs_key = (key[1], bool(block.get("per_node")))
+            needs_key = (names, bool(block.get("per_node")))
             needs = index.needs.get(needs_key)
             if needs is None:
-                needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
+                needs = index.needs[needs_key] = _needs(needs_key[1], [tiers[i] for i in positions], nodes, names)
             group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
         result[block_id] = group
-    return result, missing
+    return result, [_unmapped(name) for name in missing]
+
+
+def _layout(architecture, index):
+    """([(block id, its tier names, their positions in the call's tiers)] in first-use order, unmapped tier
+    names): what the architecture's mapping makes of the call's tier names, kept with the catalog facts."""
+    key = (id(architecture), index.tier_names)
+    layout = index.layouts.get(key)
+    if layout is None:
+        mapping, blocks = architecture["tiers"], index.blocks
+        members, missing = {}, []
+        for position, name in enumerate(index.tier_names):
+            block_id = mapping.get(name)
+            if block_id not in blocks:
+                missing.append(name)
+            else:
+                names, positions = members.setdefault(block_id, ([], []))
+                names.append(name)
+                positions.append(position)
+        layout = index.layouts[key] = (tuple((b, tuple(n), tuple(p)) for b, (n, p) in members.items()),
+                                       tuple(missing))
+    return layout
 
 
 def _unmapped(tier):
@@ -540,7 +556,7 @@ def _switches(result, storage_ports, index, context, server):
                                 "why": f"{endpoints} storage-fabric ports need {leaves} leaves, more than a "
                                        f"{ports}-port spine connects (a third switch tier is not modelled)"})
     if leaves + spines:
-        result["bom"].append(bom_line(switch, "fabric", leaves + spines))
+        result["bom"].append(_filled(index.line_templates(switch)[0], "fabric", leaves + spines))
     result["aggregate"] = aggregate(result["bom"], {})
 
 
@@ -561,19 +577,22 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 def _group_lines(group, sized, index):
     """The unit's BOM line and its ports' line, filled in from the block's templates."""
     tier, quantity = group["joined"], sized["quantity"]
-    lines = []
-    for template, price, power, rack, per_unit in index.line_templates(sized["block"]):
-        count = quantity if per_unit is None else quantity * per_unit
-        line = template.copy()
-        line["tier"], line["quantity"] = tier, int(count)
-        if price is not None:
-            line["subtotal_usd"] = price * count
-        if power is not None:
-            line["power_w"] = power * count
-        if rack is not None:
-            line["rack_units"] = rack * count
-        lines.append(line)
-    return lines
+    return [_filled(template, tier, quantity) for template in index.line_templates(sized["block"])]
+
+
+def _filled(template, tier, quantity):
+    """bom_line(block, tier, quantity) from one of the block's line templates: the same line, built by copying."""
+    line, price, power, rack, per_unit = template
+    count = quantity if per_unit is None else quantity * per_unit
+    line = line.copy()
+    line["tier"], line["quantity"] = tier, int(count)
+    if price is not None:
+        line["subtotal_usd"] = price * count
+    if power is not None:
+        line["power_w"] = power * count
+    if rack is not None:
+        line["rack_units"] = rack * count
+    return line
 
 
 def line_templates(block, blocks):
