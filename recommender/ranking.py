@@ -171,8 +171,9 @@ def headroom_index(headroom):
     return math.exp(sum(logs) / len(logs)) if logs else 1.0
 
 
-def _headroom_logs(headroom):
-    return [math.log(min(max(r, 1e-9), HEADROOM_CAP)) for r in headroom.values()]
+def _headroom_logs(headroom, log=math.log):
+    # log(min(max(r, 1e-9), HEADROOM_CAP)), with min and max spelt as the comparisons they make
+    return [log(HEADROOM_CAP if HEADROOM_CAP < r else (1e-9 if 1e-9 > r else r)) for r in headroom.values()]
 
 
 CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}
@@ -196,7 +197,10 @@ CRITERION_SCORE = {  # criterion → its 0..1 score of an option, given the pool
 
 def _ratio(best, value):
     """best ÷ value for lower-is-better criteria, within 0..1; 1.0 when the value is zero."""
-    return 1.0 if value <= 0 else min(1.0, max(0.0, best) / value)
+    if value <= 0:
+        return 1.0
+    share = (best if best > 0.0 else 0.0) / value  # min(1.0, max(0.0, best) / value), as the comparisons it makes
+    return share if share < 1.0 else 1.0
 
 
 def _score(proposals, priority):

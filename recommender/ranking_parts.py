@@ -32,16 +32,18 @@ class Index:
     the memos of one rank() call. What depends on the catalog alone comes from CatalogFacts."""
 
     def __init__(self, catalog, measured, quotes):
-        facts = (shared_facts(catalog, quotes) if not measured else None) or CatalogFacts(catalog, measured, quotes)
+        shared = shared_facts(catalog, quotes) if not measured else None
+        facts = shared or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
-        self.protections, self.layouts = facts.protections, facts.layouts
+        self.layouts = facts.layouts if shared else None  # a call's own facts: the layout is worked out in place
+        self.protections = facts.protections if shared else None  # parsed schemes kept across calls
         self.tier_names_of, self.tier_names = None, ()  # the call's tiers and their names, for the layouts
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
-        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
         self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
+        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
         self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
 
     def variants(self, block):
@@ -73,10 +75,15 @@ class Index:
         """protection(block): parsed once per block (CatalogFacts), a copy of it once per call (the output holds it)."""
         scheme = self.schemes.get(block["id"])
         if scheme is None:
-            parsed = self.protections.get(block["id"])
-            if parsed is None:
-                parsed = self.protections[block["id"]] = protection(block)
-            scheme = self.schemes[block["id"]] = parsed.copy()  # flat: numbers, strings, booleans
+            kept = self.protections
+            if kept is None:  # facts of this call only: nothing to keep
+                scheme = protection(block)
+            else:
+                parsed = kept.get(block["id"])
+                if parsed is None:
+                    parsed = kept[block["id"]] = protection(block)
+                scheme = parsed.copy()  # flat: numbers, strings, booleans
+            self.schemes[block["id"]] = scheme
         return scheme
 
 
@@ -179,9 +186,16 @@ def groups(architecture, tiers, index, nodes):
     """(needs per block, tiers without a usable block): tiers mapped to the same block add up; latency is the
     strictest (memoised per call). A tier the architecture maps to no catalog block is an incomplete catalog edit.
     """
-    if index.tier_names_of is not tiers:
-        index.tier_names_of, index.tier_names = tiers, tuple(tier["tier"] for tier in tiers)
-    members, missing = _layout(architecture, index)
+    if index.layouts is None:
+        members, missing = _layout_of(architecture["tiers"], [tier["tier"] for tier in tiers], index.blocks)
+    else:
+        if index.tier_names_of is not tiers:
+            index.tier_names_of, index.tier_names = tiers, tuple(tier["tier"] for tier in tiers)
+        key = (id(architecture), index.tier_names)
+        layout = index.layouts.get(key)
+        if layout is None:
+            layout = index.layouts[key] = _layout_of(architecture["tiers"], index.tier_names, index.blocks)
+        members, missing = layout
     blocks, result = index.blocks, {}
     for block_id, names, positions in members:
         key = (block_id, names)
@@ -197,25 +211,20 @@ def groups(architecture, tiers, index, nodes):
     return result, [_unmapped(name) for name in missing]
 
 
-def _layout(architecture, index):
+def _layout_of(mapping, tier_names, blocks):
     """([(block id, its tier names, their positions in the call's tiers)] in first-use order, unmapped tier
-    names): what the architecture's mapping makes of the call's tier names, kept with the catalog facts."""
-    key = (id(architecture), index.tier_names)
-    layout = index.layouts.get(key)
-    if layout is None:
-        mapping, blocks = architecture["tiers"], index.blocks
-        members, missing = {}, []
-        for position, name in enumerate(index.tier_names):
-            block_id = mapping.get(name)
-            if block_id not in blocks:
-                missing.append(name)
-            else:
-                names, positions = members.setdefault(block_id, ([], []))
-                names.append(name)
-                positions.append(position)
-        layout = index.layouts[key] = (tuple((b, tuple(n), tuple(p)) for b, (n, p) in members.items()),
-                                       tuple(missing))
-    return layout
+    names): what an architecture's mapping makes of a call's tier names (kept with shared catalog facts)."""
+    members, missing = {}, []
+    for position, name in enumerate(tier_names):
+        block_id = mapping.get(name)
+        if block_id not in blocks:
+            missing.append(name)
+        elif block_id in members:
+            members[block_id][1].append(name)
+            members[block_id][2].append(position)
+        else:
+            members[block_id] = (block_id, [name], [position])
+    return [(b, tuple(n), p) for b, n, p in members.values()], missing
 
 
 def _unmapped(tier):
