@@ -186,29 +186,57 @@ def groups(architecture, tiers, index, nodes):
     """(needs per block, tiers without a usable block): tiers mapped to the same block add up; latency is the
     strictest (memoised per call). A tier the architecture maps to no catalog block is an incomplete catalog edit.
     """
-    if index.layouts is None:
-        members, missing = _layout_of(architecture["tiers"], [tier["tier"] for tier in tiers], index.blocks)
-    else:
-        if index.tier_names_of is not tiers:
-            index.tier_names_of, index.tier_names = tiers, tuple(tier["tier"] for tier in tiers)
-        key = (id(architecture), index.tier_names)
-        layout = index.layouts.get(key)
-        if layout is None:
-            layout = index.layouts[key] = _layout_of(architecture["tiers"], index.tier_names, index.blocks)
-        members, missing = layout
-    blocks, result = index.blocks, {}
+    if index.layouts is None:  # a call's own facts: group in place
+        return _groups_in_place(architecture, tiers, index, nodes)
+    if index.tier_names_of is not tiers:
+        index.tier_names_of, index.tier_names = tiers, tuple(tier["tier"] for tier in tiers)
+    key = (id(architecture), index.tier_names)
+    layout = index.layouts.get(key)
+    if layout is None:
+        layout = index.layouts[key] = _layout_of(architecture["tiers"], index.tier_names, index.blocks)
+    members, missing = layout
+    result = {}
     for block_id, names, positions in members:
         key = (block_id, names)
         group = index.groups.get(key)
         if group is None:
-            block = blocks[block_id]
-            needs_key = (names, bool(block.get("per_node")))
-            needs = index.needs.get(needs_key)
-            if needs is None:
-                needs = index.needs[needs_key] = _needs(needs_key[1], [tiers[i] for i in positions], nodes, names)
-            group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
+            group = _group(index, key, [tiers[i] for i in positions], nodes)
         result[block_id] = group
     return result, [_unmapped(name) for name in missing]
+
+
+def _groups_in_place(architecture, tiers, index, nodes):
+    mapping, blocks = architecture["tiers"], index.blocks
+    members, missing = {}, []
+    for tier in tiers:
+        name = tier["tier"]
+        block_id = mapping.get(name)
+        if block_id not in blocks:
+            missing.append(_unmapped(name))
+        elif block_id in members:
+            members[block_id][0].append(tier)
+            members[block_id][1].append(name)
+        else:
+            members[block_id] = ([tier], [name])
+    result = {}
+    for block_id, (block_tiers, names) in members.items():
+        key = (block_id, tuple(names))
+        group = index.groups.get(key)
+        if group is None:
+            group = _group(index, key, block_tiers, nodes)
+        result[block_id] = group
+    return result, missing
+
+
+def _group(index, key, block_tiers, nodes):
+    """The needs of `key`'s tiers on its block, memoised per call (and per tier set and per-node kind)."""
+    block = index.blocks[key[0]]
+    needs_key = (key[1], bool(block.get("per_node")))
+    needs = index.needs.get(needs_key)
+    if needs is None:
+        needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
+    group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
+    return group
 
 
 def _layout_of(mapping, tier_names, blocks):
