@@ -51,6 +51,12 @@ def base_ranking(revision):
         if package.is_dir():
             (package / "__init__.py").touch()
     sys.path.insert(0, str(folder))
+    frozen = folder / "base_ranking" / "catalog" / "frozen.py"
+    if frozen.is_file() and frozen.read_text() == (ROOT / "recommender" / "catalog" / "frozen.py").read_text():
+        # the same frozen types on both sides: a snapshot frozen here is frozen for the base too (its facts are
+        # kept across calls); otherwise the base would rebuild them every call and look slower than it is
+        importlib.import_module("base_ranking")
+        sys.modules["base_ranking.catalog.frozen"] = importlib.import_module("recommender.catalog.frozen")
     return importlib.import_module("base_ranking.ranking")
 
 

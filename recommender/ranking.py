@@ -171,8 +171,9 @@ def headroom_index(headroom):
     return math.exp(sum(logs) / len(logs)) if logs else 1.0
 
 
-def _headroom_logs(headroom):
-    return [math.log(min(max(r, 1e-9), HEADROOM_CAP)) for r in headroom.values()]
+def _headroom_logs(headroom, log=math.log):
+    # log(min(max(r, 1e-9), HEADROOM_CAP)), with min and max spelt as the comparisons they make
+    return [log(HEADROOM_CAP if HEADROOM_CAP < r else (1e-9 if 1e-9 > r else r)) for r in headroom.values()]
 
 
 CRITERION_INPUT = {"cost": "cost_usd", "headroom": "headroom_index", "power": "power_w", "rack_units": "rack_units"}
@@ -196,7 +197,10 @@ CRITERION_SCORE = {  # criterion → its 0..1 score of an option, given the pool
 
 def _ratio(best, value):
     """best ÷ value for lower-is-better criteria, within 0..1; 1.0 when the value is zero."""
-    return 1.0 if value <= 0 else min(1.0, max(0.0, best) / value)
+    if value <= 0:
+        return 1.0
+    share = (best if best > 0.0 else 0.0) / value  # min(1.0, max(0.0, best) / value), as the comparisons it makes
+    return share if share < 1.0 else 1.0
 
 
 def _score(proposals, priority):
@@ -222,8 +226,9 @@ def _score(proposals, priority):
     # every option records its contributions; the sentences are written for the options a buyer reads
     top = heapq.nsmallest(EXPLAINED_OPTIONS, scored,
                           key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
+    wording = {c: _criterion_wording(c, w, priority) for c, w in weights.items()}
     for proposal, criteria in top:
-        findings += [_criterion_finding(proposal, c, s, weights[c], priority) for c, s in criteria.items()]
+        findings += [_criterion_finding(proposal, c, s, wording[c]) for c, s in criteria.items()]
     return findings
 
 
@@ -261,22 +266,29 @@ def _weakest_text(headroom):
     return f" (weakest: {key} at {headroom[key]:.2f}x)"
 
 
-def _criterion_finding(proposal, criterion, criterion_score, weight, priority):
+def _criterion_wording(criterion, weight, priority):
+    """What every finding on one criterion says alike under one priority (worded once per call)."""
+    return {"rule": f"ranking_{criterion}_criterion", "label": criterion.replace("_", " "),
+            "input": CRITERION_INPUT[criterion], "weight": round(weight, 4), "priority": priority,
+            "tail": f"; with weight {weight:.2f} under '{priority}' priority it adds ",
+            "value_text": CRITERION_VALUE_TEXT[criterion], "formula": CRITERION_FORMULAS[criterion]}
+
+
+def _criterion_finding(proposal, criterion, criterion_score, wording):
     contribution = proposal["score_contributions"][criterion]
-    inputs = {"architecture": proposal["architecture"],
-              CRITERION_INPUT[criterion]: proposal[CRITERION_INPUT[criterion]], "weight": round(weight, 4),
-              "priority": priority}
+    inputs = {"architecture": proposal["architecture"], wording["input"]: proposal[wording["input"]],
+              "weight": wording["weight"], "priority": wording["priority"]}
     sources = list(RANKING_SOURCES)
     if criterion == "cost":
         sources += sorted({line["source"] for line in proposal["bom"] if line.get("source")})
     return {
-        "rule": f"ranking_{criterion}_criterion",
-        "text": (f"{proposal['name']}: {criterion.replace('_', ' ')} {CRITERION_VALUE_TEXT[criterion](proposal)} "
-                 f"scores {criterion_score:.2f}; with weight {weight:.2f} under '{priority}' priority it adds "
+        "rule": wording["rule"],
+        "text": (f"{proposal['name']}: {wording['label']} {wording['value_text'](proposal)} "
+                 f"scores {criterion_score:.2f}{wording['tail']}"
                  f"{contribution:.1f} of the {proposal['score']:.1f} points."),
         "inputs": inputs,
         "result": {"criterion_score": round(criterion_score, 4), "contribution": contribution},
-        "formula": CRITERION_FORMULAS[criterion],
+        "formula": wording["formula"],
         "sources": sources,
     }
 

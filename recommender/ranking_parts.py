@@ -21,6 +21,7 @@ FIELD_KIND = {"capacity_bytes": "capacity", "read_bytes_per_s": "bandwidth", "wr
 # survivable (project rule, issue 9: "more than one unit behind any shared tier").
 MULTI_NODE_MIN_UNITS = 2
 HOURS_PER_YEAR = 8766  # 365.25 days × 24 h
+TCO_SOURCES = tuple(procurement_rules.SOURCES.values())
 NETWORK_SOURCES = ["ranking-design: per-GPU-server storage ceiling from fixtures/catalog/fabric.json"]
 
 
@@ -31,14 +32,18 @@ class Index:
     the memos of one rank() call. What depends on the catalog alone comes from CatalogFacts."""
 
     def __init__(self, catalog, measured, quotes):
-        facts = (shared_facts(catalog, quotes) if not measured else None) or CatalogFacts(catalog, measured, quotes)
+        shared = shared_facts(catalog, quotes) if not measured else None
+        facts = shared or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
+        self.layouts = facts.layouts if shared else None  # a call's own facts: the layout is worked out in place
+        self.protections = facts.protections if shared else None  # parsed schemes kept across calls
+        self.tier_names_of, self.tier_names = None, ()  # the call's tiers and their names, for the layouts
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.networks = {}  # (read, write per server, storage ports) → network check and switches
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
-        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
         self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
+        self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
         self.options = {}  # (block, tiers) of every group → the option body (same blocks, same option)
 
     def variants(self, block):
@@ -67,10 +72,18 @@ class Index:
         return templates
 
     def scheme(self, block):
-        """protection(block), parsed once per block and call."""
+        """protection(block): parsed once per block (CatalogFacts), a copy of it once per call (the output holds it)."""
         scheme = self.schemes.get(block["id"])
         if scheme is None:
-            scheme = self.schemes[block["id"]] = protection(block)
+            kept = self.protections
+            if kept is None:  # facts of this call only: nothing to keep
+                scheme = protection(block)
+            else:
+                parsed = kept.get(block["id"])
+                if parsed is None:
+                    parsed = kept[block["id"]] = protection(block)
+                scheme = parsed.copy()  # flat: numbers, strings, booleans
+            self.schemes[block["id"]] = scheme
         return scheme
 
 
@@ -96,6 +109,10 @@ class CatalogFacts:
         self.units = {}  # block id → unit figures
         self.floors = {}  # (block id, more than one node) → failure-domain floor
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
+        self.protections = {}  # block id → its parsed protection scheme (never handed out: calls get copies)
+        # (id of an architecture, a call's tier names) → its blocks and their tiers; the catalog holds the
+        # architecture, so its id is not reused while these facts are kept
+        self.layouts = {}
 
 
 SHARED_CATALOGS = 16  # (frozen catalog, frozen quotes) pairs whose facts are kept; the oldest goes first
@@ -169,6 +186,26 @@ def groups(architecture, tiers, index, nodes):
     """(needs per block, tiers without a usable block): tiers mapped to the same block add up; latency is the
     strictest (memoised per call). A tier the architecture maps to no catalog block is an incomplete catalog edit.
     """
+    if index.layouts is None:  # a call's own facts: group in place
+        return _groups_in_place(architecture, tiers, index, nodes)
+    if index.tier_names_of is not tiers:
+        index.tier_names_of, index.tier_names = tiers, tuple(tier["tier"] for tier in tiers)
+    key = (id(architecture), index.tier_names)
+    layout = index.layouts.get(key)
+    if layout is None:
+        layout = index.layouts[key] = _layout_of(architecture["tiers"], index.tier_names, index.blocks)
+    members, missing = layout
+    result = {}
+    for block_id, names, positions in members:
+        key = (block_id, names)
+        group = index.groups.get(key)
+        if group is None:
+            group = _group(index, key, [tiers[i] for i in positions], nodes)
+        result[block_id] = group
+    return result, [_unmapped(name) for name in missing]
+
+
+def _groups_in_place(architecture, tiers, index, nodes):
     mapping, blocks = architecture["tiers"], index.blocks
     members, missing = {}, []
     for tier in tiers:
@@ -186,14 +223,36 @@ def groups(architecture, tiers, index, nodes):
         key = (block_id, tuple(names))
         group = index.groups.get(key)
         if group is None:
-            block = blocks[block_id]
-            needs_key = (key[1], bool(block.get("per_node")))
-            needs = index.needs.get(needs_key)
-            if needs is None:
-                needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
-            group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
+            group = _group(index, key, block_tiers, nodes)
         result[block_id] = group
     return result, missing
+
+
+def _group(index, key, block_tiers, nodes):
+    """The needs of `key`'s tiers on its block, memoised per call (and per tier set and per-node kind)."""
+    block = index.blocks[key[0]]
+    needs_key = (key[1], bool(block.get("per_node")))
+    needs = index.needs.get(needs_key)
+    if needs is None:
+        needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
+    group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
+    return group
+
+
+def _layout_of(mapping, tier_names, blocks):
+    """([(block id, its tier names, their positions in the call's tiers)] in first-use order, unmapped tier
+    names): what an architecture's mapping makes of a call's tier names (kept with shared catalog facts)."""
+    members, missing = {}, []
+    for position, name in enumerate(tier_names):
+        block_id = mapping.get(name)
+        if block_id not in blocks:
+            missing.append(name)
+        elif block_id in members:
+            members[block_id][1].append(name)
+            members[block_id][2].append(position)
+        else:
+            members[block_id] = (block_id, [name], [position])
+    return [(b, tuple(n), p) for b, n, p in members.values()], missing
 
 
 def _unmapped(tier):
@@ -534,7 +593,7 @@ def _switches(result, storage_ports, index, context, server):
                                 "why": f"{endpoints} storage-fabric ports need {leaves} leaves, more than a "
                                        f"{ports}-port spine connects (a third switch tier is not modelled)"})
     if leaves + spines:
-        result["bom"].append(bom_line(switch, "fabric", leaves + spines))
+        result["bom"].append(_filled(index.line_templates(switch)[0], "fabric", leaves + spines))
     result["aggregate"] = aggregate(result["bom"], {})
 
 
@@ -555,19 +614,22 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 def _group_lines(group, sized, index):
     """The unit's BOM line and its ports' line, filled in from the block's templates."""
     tier, quantity = group["joined"], sized["quantity"]
-    lines = []
-    for template, price, power, rack, per_unit in index.line_templates(sized["block"]):
-        count = quantity if per_unit is None else quantity * per_unit
-        line = template.copy()
-        line["tier"], line["quantity"] = tier, int(count)
-        if price is not None:
-            line["subtotal_usd"] = price * count
-        if power is not None:
-            line["power_w"] = power * count
-        if rack is not None:
-            line["rack_units"] = rack * count
-        lines.append(line)
-    return lines
+    return [_filled(template, tier, quantity) for template in index.line_templates(sized["block"])]
+
+
+def _filled(template, tier, quantity):
+    """bom_line(block, tier, quantity) from one of the block's line templates: the same line, built by copying."""
+    line, price, power, rack, per_unit = template
+    count = quantity if per_unit is None else quantity * per_unit
+    line = line.copy()
+    line["tier"], line["quantity"] = tier, int(count)
+    if price is not None:
+        line["subtotal_usd"] = price * count
+    if power is not None:
+        line["power_w"] = power * count
+    if rack is not None:
+        line["rack_units"] = rack * count
+    return line
 
 
 def line_templates(block, blocks):
@@ -690,7 +752,7 @@ def tco(result, context):
             "usd_per_gb_per_s": round(total / (result["read_bytes_per_s"] / 1e9), 2) if result["read_bytes_per_s"] else None,
             "usd_per_gpu_hour": round(total / (gpus * HOURS_PER_YEAR * years), 6) if gpus else None,
             "power_usd_per_kwh": procurement["power_usd_per_kwh"],
-            "sources": list(procurement_rules.SOURCES.values())}
+            "sources": list(TCO_SOURCES)}
 
 
 # --- names -------------------------------------------------------------------------------------
