@@ -119,7 +119,10 @@ class Window:
             self.ours_s = ours_s
         else:
             want = ours_s + (fio_s + overhead["s"] if fio_s else 0.0)
-            self.ours_s = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
+            fit = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
+            # a repeat that starts with its time gone (the steps before overran) still measures
+            # something, as `fitted` promises, and then leaves no time for its twin
+            self.ours_s = max(fit, ours_s * MIN_STEP_FACTOR)
 
     def twin_s(self, ours_left_s=0.0, tail_s=0.0):
         """The twin's runtime: as planned, but over (with fio's start-up, and `tail_s` for removing
@@ -140,15 +143,19 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None, timeline
     """Repeat one step, each repeat followed by its fio twin, all over by `step["end_at"]` (when
     given): each repeat gets its share of the time left, ours its planned part of it and the twin
     what remains, or no twin when too little remains (said in `twins_skipped`); → (median figures,
-    paired fio ratios, seconds spent in the twins). Each part's (repeat, "ours" | "twin" | "clean",
+    paired fio ratios, seconds spent in the twins). A repeat after the first that would start past
+    the step's end is not run (said in `repeats_skipped`). Each part's (repeat, "ours" | "twin" | "clean",
     start, end, repeat's end) on the monotonic clock is appended to `timeline` when given."""
     timeline = timeline if timeline is not None else []
     ours_fn, twin_fn = STEP_RUNNERS[step["probe"]]
     repeats = max(1, int(step.get("repeats", 1)))
     overhead = overhead if overhead is not None else {"s": max(0.3, FIO_OVERHEAD["s"])}
-    runs, twins, twin_s, skipped = [], [], 0.0, 0
+    runs, twins, twin_s, skipped, late = [], [], 0.0, 0, 0
     window = None
     for r in range(repeats):
+        if r and step.get("end_at") and time.monotonic() >= step["end_at"]:
+            late = repeats - r  # no repeat starts after the step's end (the first always runs)
+            break
         def sub(fraction, note, r=r):
             report((r + fraction) / repeats, note)
 
@@ -188,9 +195,11 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None, timeline
             clean(work, guard)
             timeline.append((r, "clean", t, time.monotonic(), window.end if window else None))
     merged = merge_repeats(runs)
-    if skipped:
-        for figures in merged.values():
+    for figures in merged.values():
+        if skipped:
             figures["twins_skipped"] = f"{skipped} of {repeats} repeats: no time left in the budget for fio"
+        if late:
+            figures["repeats_skipped"] = f"{late} of {repeats} repeats: the step's time was over"
     return merged, pair_twins(runs, twins), twin_s
 
 
