@@ -75,16 +75,8 @@ def shard_read_args(pattern, work, runtime_s, lat_log=None):
     and group_reporting sums them (fio-howto: "Job file format", group_reporting). With `buffers`
     each job reads into the probe's buffer file of the same rank (mem=mmapshared:FILE, fio-howto
     "iomem"): same pages, so the block layer splits both sides' requests alike (rawio)."""
-    lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", "rw=read",
-             f"bs={pattern['block_bytes']}", "direct=1", "group_reporting=1",
-             f"runtime={runtime_ms(runtime_s)}ms"]
-    if lat_log:
-        lines += lat_log_lines(lat_log)
-    buffers = pattern.get("buffers") or []
-    for i, name in enumerate(pattern["filenames"]):
-        lines += [f"[shard{i}]", f"filename={name}"]
-        lines += [f"mem=mmapshared:{buffers[i]}"] if i < len(buffers) else []
-    return job_file(pattern, work, lines, "shards")
+    return job_file(pattern, work, runtime_s, lat_log, ["rw=read", f"bs={pattern['block_bytes']}", "direct=1"],
+                    "shard")
 
 
 def shard_write_args(pattern, work, runtime_s, lat_log=None):
@@ -94,22 +86,23 @@ def shard_write_args(pattern, work, runtime_s, lat_log=None):
     fio's own buffers put a 1 MiB request over other pages, which the block layer may split
     differently (rawio). Timed as a wall span from the per-I/O log (WALL_SPAN): our ranks start
     at one instant, so our slowest rank's time is the span from that instant to the last write."""
-    lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", "rw=write",
-             f"bs={pattern['block_bytes']}", f"size={pattern['file_bytes']}", "direct=1", "end_fsync=1",
-             "fallocate=none", "group_reporting=1", f"runtime={runtime_ms(runtime_s)}ms"]
-    if lat_log:
-        lines += lat_log_lines(lat_log)
+    return job_file(pattern, work, runtime_s, lat_log,
+                    ["rw=write", f"bs={pattern['block_bytes']}", f"size={pattern['file_bytes']}", "direct=1",
+                     "end_fsync=1", "fallocate=none"], "writer")
+
+
+def job_file(pattern, work, runtime_s, lat_log, options, section):
+    """A job file: psync at depth 1 with `options` for all, then one section (job) per file of
+    the pattern, each with the buffer file of the same rank when the pattern has them."""
+    lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", *options, "group_reporting=1",
+             f"runtime={runtime_ms(runtime_s)}ms", *(lat_log_lines(lat_log) if lat_log else [])]
     buffers = pattern.get("buffers") or []
     for i, name in enumerate(pattern["filenames"]):
-        lines += [f"[writer{i}]", f"filename={name}"]
+        lines += [f"[{section}{i}]", f"filename={name}"]
         lines += [f"mem=mmapshared:{buffers[i]}"] if i < len(buffers) else []
-    return job_file(pattern, work, lines, "writers")
-
-
-def job_file(pattern, work, lines, default_name):
     if str(work) == "<work>":  # shown in the run: the job file itself
         return ["--output-format=json", "<job file>", *lines]
-    job = Path(work) / f".{pattern.get('name', default_name)}.fio"
+    job = Path(work) / f".{pattern.get('name', section + 's')}.fio"
     job.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return ["--output-format=json", str(job)]
 

@@ -108,3 +108,17 @@ def test_a_twin_that_has_no_time_left_is_skipped_and_the_run_says_so(tmp_path):
         figures, twins, twin_s = runner.run_step(step, work, guard, "o_direct", lambda f, n: None, True)
     assert twins == {} and twin_s == 0
     assert figures["small_synced_writes"]["twins_skipped"].startswith("1 of 1 repeats: no time left")
+
+
+def test_a_step_whose_time_is_over_runs_one_short_repeat_and_says_it_skipped_the_rest(tmp_path):
+    guard = safety.Guard(str(tmp_path), 64 * MiB, 0)
+    step = {"probe": "small_synced_writes", "record_bytes": 4096, "threads": 1, "max_bytes": 4 * MiB,
+            "deadline_s": 0.6, "fio_runtime_s": 0.3, "repeats": 3, "end_at": time.monotonic() - 1.0}
+    timeline = []
+    with guard.workdir("over") as work:
+        figures, twins, _ = runner.run_step(step, work, guard, "o_direct", lambda f, n: None, True,
+                                            timeline=timeline)
+    got = figures["small_synced_writes"]
+    assert got["ops"] > 0 and got["repeats"]["count"] == 1  # it still measured, once
+    assert got["repeats_skipped"].startswith("2 of 3 repeats: the step's time was over")
+    assert twins == {} and [p[1] for p in timeline] == ["ours", "clean"]  # no time for its twin

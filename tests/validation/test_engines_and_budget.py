@@ -90,9 +90,11 @@ def test_the_model_load_twin_reads_into_our_buffer_pages_and_is_timed_as_our_wal
     got = twin["fio"]
     assert got["timed_as"] == "wall_span" and got["bytes"] == 3 * 4 * MiB
     assert got["bytes_per_s"] == pytest.approx(got["bytes"] / got["span_s"])
-    assert 0 < got["bytes_per_s"] <= got["group_bytes_per_s"] * 1.05  # a span is never shorter than a job
+    # fio's group figure is kept beside it; no order between the two is asserted: a job's runtime
+    # also counts its start-up before the first I/O, so under load the span can be the shorter
+    assert got["span_s"] > 0 and got["group_bytes_per_s"] > 0
     assert figures["seconds"] == figures["span_s"]
-    assert not any(p.name.startswith("advisor-validation-buffers-") for p in Path("/dev/shm").iterdir())
+    assert not Path(buffers[0]).parent.exists()  # this run's buffer files went with its work directory
 
 
 @needs_fio
