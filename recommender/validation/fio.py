@@ -43,6 +43,8 @@ def pattern_args(pattern, work, runtime_s):
     """fio arguments for one of our probe patterns (same files, sizes, block sizes, jobs)."""
     kind = pattern["kind"]
     args = common_args(pattern.get("name", kind), work, runtime_s)
+    if kind == "checkpoint_write" and pattern.get("filenames"):
+        return shard_write_args(pattern, work, runtime_s)
     if kind == "checkpoint_write":
         # fallocate=none: fio preallocates by default, a checkpoint writer (torch.save) does not,
         # and allocating writes are slower than overwrites (fio-howto: fallocate).
@@ -73,18 +75,34 @@ def shard_read_args(pattern, work, runtime_s, lat_log=None):
     and group_reporting sums them (fio-howto: "Job file format", group_reporting). With `buffers`
     each job reads into the probe's buffer file of the same rank (mem=mmapshared:FILE, fio-howto
     "iomem"): same pages, so the block layer splits both sides' requests alike (rawio)."""
-    lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", "rw=read",
-             f"bs={pattern['block_bytes']}", "direct=1", "group_reporting=1",
-             f"runtime={runtime_ms(runtime_s)}ms"]
-    if lat_log:
-        lines += lat_log_lines(lat_log)
+    return job_file(pattern, work, runtime_s, lat_log, ["rw=read", f"bs={pattern['block_bytes']}", "direct=1"],
+                    "shard")
+
+
+def shard_write_args(pattern, work, runtime_s, lat_log=None):
+    """The checkpoint-write twin: one job per writer writing a fresh file of the probe's size (the
+    probe's file names, removed before), the same block size, O_DIRECT and a final fsync, each from
+    the buffer file our writer of that rank wrote from (mem=mmapshared:FILE, fio-howto "iomem"):
+    fio's own buffers put a 1 MiB request over other pages, which the block layer may split
+    differently (rawio). Timed as a wall span from the per-I/O log (WALL_SPAN): our ranks start
+    at one instant, so our slowest rank's time is the span from that instant to the last write."""
+    return job_file(pattern, work, runtime_s, lat_log,
+                    ["rw=write", f"bs={pattern['block_bytes']}", f"size={pattern['file_bytes']}", "direct=1",
+                     "end_fsync=1", "fallocate=none"], "writer")
+
+
+def job_file(pattern, work, runtime_s, lat_log, options, section):
+    """A job file: psync at depth 1 with `options` for all, then one section (job) per file of
+    the pattern, each with the buffer file of the same rank when the pattern has them."""
+    lines = ["[global]", f"directory={work}", "ioengine=psync", "iodepth=1", *options, "group_reporting=1",
+             f"runtime={runtime_ms(runtime_s)}ms", *(lat_log_lines(lat_log) if lat_log else [])]
     buffers = pattern.get("buffers") or []
     for i, name in enumerate(pattern["filenames"]):
-        lines += [f"[shard{i}]", f"filename={name}"]
+        lines += [f"[{section}{i}]", f"filename={name}"]
         lines += [f"mem=mmapshared:{buffers[i]}"] if i < len(buffers) else []
     if str(work) == "<work>":  # shown in the run: the job file itself
         return ["--output-format=json", "<job file>", *lines]
-    job = Path(work) / f".{pattern.get('name', 'shards')}.fio"
+    job = Path(work) / f".{pattern.get('name', section + 's')}.fio"
     job.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return ["--output-format=json", str(job)]
 
@@ -175,7 +193,7 @@ def combine(directions):
 def reference(pattern, work, guard, runtime_s):
     """Run the fio twin of a probe pattern inside `work` and return the direction that matters."""
     if pattern.get("timed_as") == WALL_SPAN:
-        return wall_span_reference(pattern, work, runtime_s)
+        return wall_span_reference(pattern, work, guard, runtime_s)
     nbytes = pattern_bytes(pattern)
     guard.reserve(nbytes)
     try:
@@ -201,29 +219,37 @@ def lat_log_lines(prefix):
     return [f"write_lat_log={prefix}", "log_avg_msec=0", "log_unix_epoch=1"]
 
 
-def wall_span_reference(pattern, work, runtime_s):
-    """A shard-read twin timed as a wall span: bytes ÷ (last completion − first issue) over all its
-    jobs' logged I/Os; fio's own group figure is kept beside it."""
+def wall_span_reference(pattern, work, guard, runtime_s):
+    """A shard-read or shard-write twin timed as a wall span: bytes ÷ (last completion − first
+    issue) over all its jobs' logged I/Os; fio's own group figure is kept beside it. The log has no
+    line for a write job's end_fsync, so a write twin's span stops at its last write's completion."""
+    write = pattern["kind"] == "checkpoint_write"
+    build = shard_write_args if write else shard_read_args
     logs = Path(work) / ".fio-span"
     logs.mkdir(exist_ok=True)
+    nbytes = pattern_bytes(pattern)
+    guard.reserve(nbytes)
     try:
-        report = run(shard_read_args(pattern, work, runtime_s, lat_log=f"{logs}/io"),
-                     timeout_s=runtime_s * 4 + 60)
+        report = run(build(pattern, work, runtime_s, lat_log=f"{logs}/io"), timeout_s=runtime_s * 4 + 60)
         ops = [op for log in sorted(logs.glob("io_lat.*.log")) for op in read_lat_log(log)]
     finally:
+        guard.release(nbytes)
         shutil.rmtree(logs, ignore_errors=True)
-    figures = report["read"]
+    side = "write" if write else "read"
+    figures = report[side]
     if figures is None or not ops:
-        raise FioError("fio reported no read I/O")
+        raise FioError(f"fio reported no {side} I/O")
     span = max(op[0] for op in ops) - min(op[0] - op[2] for op in ops)
     total = sum(op[1] for op in ops)
     return {**figures, "bytes": total, "bytes_per_s": total / span, "iops": len(ops) / span,
             "span_s": span, "group_bytes_per_s": figures["bytes_per_s"], "timed_as": WALL_SPAN,
-            "fio_version": report["version"], "args": shard_read_args(pattern, "<work>", runtime_s, "<log>")}
+            "fio_version": report["version"], "args": build(pattern, "<work>", runtime_s, "<log>")}
 
 
 def pattern_bytes(pattern):
     """Bytes fio will create for the pattern (none when it reads the probe's files)."""
+    if pattern["kind"] == "checkpoint_write" and pattern.get("filenames"):
+        return len(pattern["filenames"]) * pattern["file_bytes"]
     if pattern.get("filenames") or pattern.get("opendir"):
         return 0
     jobs = pattern.get("writers") or pattern.get("readers") or pattern.get("threads") or 1

@@ -217,17 +217,20 @@ def _ranks_summary(rank_results, **extra):
 
 def checkpoint_write(work, guard, writers, file_bytes, deadline_s, progress,
                      block_bytes=BLOCK_BYTES, name="rank"):
-    """N writers each write one shard in large sequential blocks, then fsync (DLIO/MLPerf)."""
+    """N writers each write one shard in large sequential blocks, then fsync (DLIO/MLPerf), each
+    from its write buffer file of the run (rawio.shared_buffers: the pages fio's twin writes from)."""
     file_bytes = max(block_bytes, (int(file_bytes) // block_bytes) * block_bytes)
     guard.reserve(writers * file_bytes)
     method = direct_io_method(work)
     paths = [safety.inside(work, f"{name}{i:04d}.ckpt") for i in range(writers)]
+    buffers = shared_buffers(work, writers, block_bytes, fill=True)
     ranks = _start_ranks("write", paths, file_bytes, block_bytes, method, deadline_s,
-                         (str(guard.root), guard.free_floor_bytes))
+                         (str(guard.root), guard.free_floor_bytes), buffers)
     results = _wait_ranks(ranks, writers * file_bytes, progress, guard)
     figures = _ranks_summary(results, writers=writers, file_bytes=file_bytes,
                              block_bytes=block_bytes, fsync=True, method=method,
-                             method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"])
+                             method_text=COLD_METHOD_TEXT[method], concurrency=ranks["concurrency"],
+                             write_buffers="shared with the fio twin" if buffers else "private")
     figures["files"] = [{"path": p.name, "bytes": r["bytes"]} for p, r in zip(paths, results)]
     return figures, paths
 

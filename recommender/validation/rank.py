@@ -35,7 +35,7 @@ def main(spec):
     threading.Thread(target=listen, args=(stop, go, start_at), daemon=True).start()
     kind, method = spec["kind"], spec["method"]
     fd = rawio.open_write(spec["path"], method) if kind == "write" else rawio.open_read(spec["path"], method)
-    if spec.get("buffer_path"):  # the pages fio's twin reads into as well (rawio.shared_buffers)
+    if spec.get("buffer_path"):  # the pages fio's twin reads into or writes from as well (rawio.shared_buffers)
         buf = rawio.map_shared_buffer(spec["buffer_path"], spec["block_bytes"])
     else:
         buf = rawio.aligned_buffer(spec["block_bytes"], fill=kind == "write")  # before the barrier: not timed

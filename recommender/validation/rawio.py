@@ -52,9 +52,10 @@ def shared_buffers_dir(work):
     return os.path.join(SHARED_BUFFERS_ROOT, SHARED_BUFFERS_PREFIX + os.path.basename(str(work)))
 
 
-def shared_buffers(work, count, nbytes):
+def shared_buffers(work, count, nbytes, fill=False):
     """Paths of `count` memory-backed buffer files of `nbytes` for the run in `work` (made once, in a
-    private folder; filled so their pages exist), or None where there is no /dev/shm."""
+    private folder; filled so their pages exist), or None where there is no /dev/shm. Write buffers
+    (`fill`) hold incompressible bytes, as fio fills its own (fio HOWTO "buffer_pattern" default)."""
     if not os.path.isdir(SHARED_BUFFERS_ROOT) or not os.access(SHARED_BUFFERS_ROOT, os.W_OK):
         return None
     folder = shared_buffers_dir(work)
@@ -63,22 +64,24 @@ def shared_buffers(work, count, nbytes):
     except FileExistsError:
         if os.path.islink(folder) or os.stat(folder).st_uid != os.getuid():
             return None
-    paths = [os.path.join(folder, f"buf{i:04d}-{nbytes}") for i in range(count)]
-    zero = bytes(min(nbytes, MiB))
+    kind = "wbuf" if fill else "buf"
+    paths = [os.path.join(folder, f"{kind}{i:04d}-{nbytes}") for i in range(count)]
     for path in paths:
         if os.path.exists(path):
             continue
+        chunk = os.urandom(min(nbytes, MiB)) if fill else bytes(min(nbytes, MiB))
         fd = open_new(path)
         try:
-            for offset in range(0, nbytes, len(zero)):
-                os.write(fd, zero[:nbytes - offset])
+            for offset in range(0, nbytes, len(chunk)):
+                os.write(fd, chunk[:nbytes - offset])
         finally:
             os.close(fd)
     return paths
 
 
 def map_shared_buffer(path, nbytes):
-    """The buffer file mapped shared (MAP_SHARED, as fio's mmapshared): reads land in its pages."""
+    """The buffer file mapped shared (MAP_SHARED, as fio's mmapshared): reads land in its pages and
+    writes go out from them."""
     fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
     try:
         return mmap.mmap(fd, nbytes, mmap.MAP_SHARED)

@@ -34,7 +34,7 @@ def execute(steps, guard, progress, use_fio=None, label="run", budget_s=None):
     total = sum(planned) or 1.0
     budget_s = total if budget_s is None else budget_s
     started = time.monotonic()
-    done, results, references, log = 0.0, {}, {}, []
+    done, results, references, log, timeline = 0.0, {}, {}, [], []
     engine, engine_note = depth_engine()
     with guard.workdir(label) as work:
         method = probes.direct_io_method(work)
@@ -51,21 +51,33 @@ def execute(steps, guard, progress, use_fio=None, label="run", budget_s=None):
                 progress(min(1.0, base + share * fraction), step["probe"])
 
             t0 = time.monotonic()
-            figures, twins, twin_s = run_step(step, work, guard, method, report, use_fio)
+            parts_done = []
+            figures, twins, twin_s = run_step(step, work, guard, method, report, use_fio, timeline=parts_done)
+            t1 = time.monotonic()
             results.update(figures)
             references.update(twins)
+            timeline.append(part_record(step["probe"], None, "step", t0, t1, step["end_at"], started))
+            timeline += [part_record(step["probe"], *p, started) for p in parts_done]
             prep = sum(f.get("prep_s_total") or 0 for f in figures.values())
             parts = [f"file set-up {prep:.1f} s"] if prep else []
             parts += [f"fio twin {twin_s:.1f} s"] if twins else []
-            log.append(f"{step['probe']}: {step.get('repeats', 1)} repeats in {time.monotonic() - t0:.1f} s"
-                       + (f" ({', '.join(parts)} of it)" if parts else ""))
+            log.append(f"{step['probe']}: {step.get('repeats', 1)} repeats in {t1 - t0:.1f} s"
+                       + (f" ({', '.join(parts)} of it)" if parts else "")
+                       + f", ended at {t1 - started:.1f} s (its share ends at {step['end_at'] - started:.1f} s)")
             done += share
     elapsed = time.monotonic() - started
     log.append(f"run: {elapsed:.1f} s of a {budget_s:g} s budget")
     return {"probes": results, "fio": references, "method": method,
             "method_text": probes.COLD_METHOD_TEXT[method], "elapsed_s": elapsed, "budget_s": budget_s,
             "prep_s": sum(f.get("prep_s_total") or 0 for f in results.values()),
-            "measurements": calibration.flatten(results), "log": log}
+            "measurements": calibration.flatten(results), "log": log, "timeline": timeline}
+
+
+def part_record(probe, repeat, part, start, end, deadline, started):
+    """When one part of the run (a step, or a repeat's own measuring, fio twin or clean-up) started
+    and ended, and the instant it had to be over by, in seconds from the run's start (monotonic)."""
+    return {"probe": probe, "repeat": repeat, "part": part, "start_s": start - started,
+            "end_s": end - started, "deadline_s": deadline - started if deadline is not None else None}
 
 
 def depth_engine():
@@ -107,7 +119,10 @@ class Window:
             self.ours_s = ours_s
         else:
             want = ours_s + (fio_s + overhead["s"] if fio_s else 0.0)
-            self.ours_s = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
+            fit = min(ours_s, (self.end - now) * ours_s / want) if want > 0 else ours_s
+            # a repeat that starts with its time gone (the steps before overran) still measures
+            # something, as `fitted` promises, and then leaves no time for its twin
+            self.ours_s = max(fit, ours_s * MIN_STEP_FACTOR)
 
     def twin_s(self, ours_left_s=0.0, tail_s=0.0):
         """The twin's runtime: as planned, but over (with fio's start-up, and `tail_s` for removing
@@ -124,16 +139,23 @@ class Window:
         return out, spent
 
 
-def run_step(step, work, guard, method, report, use_fio, overhead=None):
+def run_step(step, work, guard, method, report, use_fio, overhead=None, timeline=None):
     """Repeat one step, each repeat followed by its fio twin, all over by `step["end_at"]` (when
     given): each repeat gets its share of the time left, ours its planned part of it and the twin
     what remains, or no twin when too little remains (said in `twins_skipped`); → (median figures,
-    paired fio ratios, seconds spent in the twins)."""
+    paired fio ratios, seconds spent in the twins). A repeat after the first that would start past
+    the step's end is not run (said in `repeats_skipped`). Each part's (repeat, "ours" | "twin" | "clean",
+    start, end, repeat's end) on the monotonic clock is appended to `timeline` when given."""
+    timeline = timeline if timeline is not None else []
     ours_fn, twin_fn = STEP_RUNNERS[step["probe"]]
     repeats = max(1, int(step.get("repeats", 1)))
     overhead = overhead if overhead is not None else {"s": max(0.3, FIO_OVERHEAD["s"])}
-    runs, twins, twin_s, skipped = [], [], 0.0, 0
+    runs, twins, twin_s, skipped, late = [], [], 0.0, 0, 0
+    window = None
     for r in range(repeats):
+        if r and step.get("end_at") and time.monotonic() >= step["end_at"]:
+            late = repeats - r  # no repeat starts after the step's end (the first always runs)
+            break
         def sub(fraction, note, r=r):
             report((r + fraction) / repeats, note)
 
@@ -147,27 +169,37 @@ def run_step(step, work, guard, method, report, use_fio, overhead=None):
                 def before(paths):
                     runtime = window.twin_s(ours_left_s=window.ours_s * (1 - probes.PREP_SHARE))
                     if runtime >= MIN_TWIN_S:
+                        t = time.monotonic()
                         first["twin"], first["s"] = window.timed(
                             lambda t: twin_fn(step, None, paths, work, guard, t), runtime)
+                        timeline.append((r, "twin", t, time.monotonic(), window.end))
                 hook = {"before": before}
+            t = time.monotonic()
             figures, keep = ours_fn(step, work, guard, method, sub, window.ours_s, **hook)
+            timeline.append((r, "ours", t, time.monotonic(), window.end))
             runs.append(figures)
             if "twin" in first:
                 twins.append(first["twin"])
                 twin_s += first["s"]
             elif twin_now and window.twin_s(tail_s=clean_estimate_s(work)) >= MIN_TWIN_S:
+                t = time.monotonic()
                 twin, spent = window.timed(lambda t: twin_fn(step, figures, keep, work, guard, t),
                                            window.twin_s(tail_s=clean_estimate_s(work)))
+                timeline.append((r, "twin", t, time.monotonic(), window.end))
                 twins.append(twin)
                 twin_s += spent
             elif twin_now:
                 skipped += 1
         finally:
+            t = time.monotonic()
             clean(work, guard)
+            timeline.append((r, "clean", t, time.monotonic(), window.end if window else None))
     merged = merge_repeats(runs)
-    if skipped:
-        for figures in merged.values():
+    for figures in merged.values():
+        if skipped:
             figures["twins_skipped"] = f"{skipped} of {repeats} repeats: no time left in the budget for fio"
+        if late:
+            figures["repeats_skipped"] = f"{late} of {repeats} repeats: the step's time was over"
     return merged, pair_twins(runs, twins), twin_s
 
 
@@ -180,11 +212,13 @@ def clean_estimate_s(work):
     return sum(len(files) for _, _, files in os.walk(work)) * CLEAN_S_PER_FILE["s"]
 
 
-def clean(work, guard):
-    """Remove the step's files (the work directory itself stays until the run ends)."""
+def clean(work, guard, keep_buffers=False):
+    """Remove the step's files (the work directory itself stays until the run ends); a twin that
+    still writes from the step's buffer files keeps them (`keep_buffers`)."""
     t0 = time.monotonic()
     guard.reserved_bytes = 0
-    probes.drop_shared_buffers(work)
+    if not keep_buffers:
+        probes.drop_shared_buffers(work)
     removed = 0
     for entry in sorted(work.rglob("*"), reverse=True):
         if entry.name == safety.MARKER_NAME and entry.parent == work:
@@ -275,12 +309,20 @@ def _checkpoint_twin(step, figures, written, work, guard, runtime_s):
     restore of fio's shards would first lay them out to full size, untimed but in the budget."""
     restore = compare(shard_pattern("ckpt", step["block_bytes"], written_names(written), work), work, guard,
                       runtime_s / 2)
-    clean(work, guard)
-    bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
-    base = {"name": "ckpt", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
-    return {"checkpoint_write": compare({**base, "kind": "checkpoint_write", "writers": step["writers"]},
-                                        work, guard, runtime_s / 2),
-            "checkpoint_restore": restore}
+    clean(work, guard, keep_buffers=True)
+    write = write_pattern("ckpt", step["block_bytes"], written, step["file_bytes"], work)
+    return {"checkpoint_write": compare(write, work, guard, runtime_s / 2), "checkpoint_restore": restore}
+
+
+def write_pattern(name, block_bytes, written, planned_bytes, work):
+    """fio writing what our writers wrote: one job per writer, fresh files of our names and the
+    bytes our fullest writer wrote, each from the buffer file that writer wrote from
+    (fio.shard_write_args)."""
+    names = written_names(written)
+    return {"kind": "checkpoint_write", "name": name, "block_bytes": block_bytes, "writers": len(names),
+            "file_bytes": min(planned_bytes, max(w["bytes"] for w in written["files"])),
+            "filenames": names, "buffers": probes.shared_buffers(work, len(names), block_bytes, fill=True),
+            "timed_as": fio.WALL_SPAN}
 
 
 def shard_pattern(name, block_bytes, filenames, work=None, timed_as=None):
@@ -325,13 +367,10 @@ def _streams_twin(step, figures, written, work, guard, runtime_s):
     if reads:
         out["video_stream_read"] = compare(shard_pattern("stream", step["block_bytes"], written_names(written), work),
                                            work, guard, runtime_s / 2)
-    clean(work, guard)
-    jobs = step.get("streams") or step.get("writers")
-    bytes_each = min(step["file_bytes"], max(w["bytes"] for w in written["files"]))
-    base = {"name": "stream", "block_bytes": step["block_bytes"], "file_bytes": bytes_each}
+    clean(work, guard, keep_buffers=True)
     names = [n for n in ("video_stream_write", "ingest_write") if n in figures]
-    out[names[0]] = compare({**base, "kind": "checkpoint_write", "writers": jobs}, work, guard,
-                            runtime_s / (2 if reads else 1))
+    out[names[0]] = compare(write_pattern("stream", step["block_bytes"], written, step["file_bytes"], work),
+                            work, guard, runtime_s / (2 if reads else 1))
     return out
 
 

@@ -90,9 +90,38 @@ def test_the_model_load_twin_reads_into_our_buffer_pages_and_is_timed_as_our_wal
     got = twin["fio"]
     assert got["timed_as"] == "wall_span" and got["bytes"] == 3 * 4 * MiB
     assert got["bytes_per_s"] == pytest.approx(got["bytes"] / got["span_s"])
-    assert 0 < got["bytes_per_s"] <= got["group_bytes_per_s"] * 1.05  # a span is never shorter than a job
+    # fio's group figure is kept beside it; no order between the two is asserted: a job's runtime
+    # also counts its start-up before the first I/O, so under load the span can be the shorter
+    assert got["span_s"] > 0 and got["group_bytes_per_s"] > 0
     assert figures["seconds"] == figures["span_s"]
-    assert not any(p.name.startswith("advisor-validation-buffers-") for p in Path("/dev/shm").iterdir())
+    assert not Path(buffers[0]).parent.exists()  # this run's buffer files went with its work directory
+
+
+@needs_fio
+def test_the_checkpoint_write_twin_writes_from_our_writers_buffer_pages_timed_as_a_wall_span(guard):
+    with guard.workdir("wpages") as work:
+        buffers = probes.shared_buffers(work, 2, 1 * MiB, fill=True)
+        for buf, mark in zip(buffers, b"AB"):  # marked in place (same pages) before our writers run
+            with open(buf, "r+b") as pages:
+                pages.write(bytes([mark]) * MiB)
+        written, paths = probes.checkpoint_write(work, guard, 2, 4 * MiB, 10, quiet)
+        # each of our writers wrote from its rank's buffer file
+        assert [p.read_bytes() for p in paths] == [b"A" * 4 * MiB, b"B" * 4 * MiB]
+        step = {"writers": 2, "file_bytes": 4 * MiB, "block_bytes": MiB}
+        twin = runner._checkpoint_twin(step, written, written, work, guard, 4.0)["checkpoint_write"]
+        assert "error" not in twin, twin.get("error")
+        assert [a for a in twin["fio"]["args"] if a.startswith("mem=")] == [f"mem=mmapshared:{b}" for b in buffers]
+        assert {f"filename={p.name}" for p in paths} <= set(twin["fio"]["args"])
+        # fio wrote fresh files of our names from those pages: the last block is the buffer's content
+        for path, buf in zip(paths, buffers):
+            with open(path, "rb") as shard, open(buf, "rb") as pages:
+                shard.seek(-MiB, 2)
+                assert shard.read() == pages.read()
+    assert written["write_buffers"] == "shared with the fio twin"
+    got = twin["fio"]
+    assert {"rw=write", "bs=1048576", "direct=1", "end_fsync=1", "fallocate=none"} <= set(got["args"])
+    assert got["timed_as"] == "wall_span" and got["bytes"] == 2 * 4 * MiB
+    assert got["bytes_per_s"] == pytest.approx(got["bytes"] / got["span_s"])
 
 
 def test_shared_buffers_are_made_once_per_run_and_dropped_with_it(guard):
@@ -132,7 +161,8 @@ def test_set_up_time_is_reported_apart_and_counted_in_the_run(guard):
     steps, out = run_plan(guard, proposal, 3, use_fio=False)
     assert out["budget_s"] == 3 and out["elapsed_s"] > 0
     assert out["prep_s"] == pytest.approx(sum(f["prep_s_total"] for f in out["probes"].values()))
-    assert all("file set-up" in line for line in out["log"] if line.startswith(("kv_block_reads:", "rag_index_reads: 1")))
+    steps_done = [line for line in out["log"] if line.startswith(("kv_block_reads:", "rag_index_reads:")) and " repeats in " in line]
+    assert len(steps_done) == 2 and all("file set-up" in line for line in steps_done)
     assert out["log"][-1].startswith("run: ") and "of a 3 s budget" in out["log"][-1]
 
 
