@@ -108,6 +108,14 @@ def test_other_values_render_as_drfs_document(data):
     assert b"\xe2\x80\xa8" not in renderers.JSONRenderer().render(data)
 
 
+@pytest.mark.parametrize("text", [
+    "line\u2028separator", "paragraph\u2029separator", "© and ¨ without a separator", "© then \u2029 then ¨",
+    "\u2028", "…’“” other U+20xx punctuation", "plain ascii",
+])
+def test_line_and_paragraph_separators_are_escaped_byte_for_byte_as_drf_does(text):
+    assert renderers.JSONRenderer().render({"text": text, "list": [text]}) == drf_json({"text": text, "list": [text]})
+
+
 class Ratio(float):
     pass
 
