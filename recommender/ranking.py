@@ -388,8 +388,10 @@ def _public(proposal):
 SWEEP_MIN_GPUS, SWEEP_MAX_GPUS, SWEEP_POINTS = 8, 100_000, 50
 
 
-def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=None):
+def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=None, quotes=None):
     """Requirements and the top option over a GPU-count sweep; where (and on what) each architecture breaks.
+
+    `quotes`: the owner's quoted prices, applied at every point as `rank` applies them.
 
     `evaluate` defaults to rules.evaluate (the knowledge base, pure like this module).
     """
@@ -408,7 +410,7 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
                 raise  # the document is wrong whatever the GPU count: report it once
             skipped.append({"gpus": gpus, "errors": error.errors})
             continue
-        ranked = rank(result["tiers"], catalog, priority=priority, cluster=result.get("use_case"))
+        ranked = rank(result["tiers"], catalog, priority=priority, cluster=result.get("use_case"), quotes=quotes)
         points.append(_sweep_point(gpus, result, ranked))
         _record_breaks(breaks, gpus, ranked)
     if not points and skipped:

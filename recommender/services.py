@@ -47,14 +47,16 @@ def use_case_evaluate(document, measured=None, owner=None):
     return document
 
 
-def gpu_sweep(use_case_document, catalog=None):
-    """The GPU-count sweep shown with a proposal (counts in multiples of the model-parallel size),
-    or None when the engine cannot sweep this use case."""
+def gpu_sweep(use_case_document, catalog=None, owner=None):
+    """The GPU-count sweep shown with a proposal (counts in multiples of the model-parallel size), priced
+    with `owner`'s quotes as the proposal is, or None when the engine cannot sweep this use case."""
     if not use_case_document.get("gpus"):
         return None
     counts = ranking.default_gpu_counts(use_case_document, points=SWEEP_POINTS)
+    snapshot = catalog_snapshot.current()
     try:
-        return ranking.sweep(use_case_document, catalog or catalog_snapshot.current().catalog, gpu_counts=counts)
+        return ranking.sweep(use_case_document, catalog or snapshot.catalog, gpu_counts=counts,
+                             quotes=snapshot.quotes(owner))
     except Exception as exc:  # the sweep is an extra view; the proposal stands without it
         log.warning("GPU sweep not drawn: %s: %s", type(exc).__name__, exc)
         return None
@@ -69,11 +71,11 @@ def sweep_summary(sweep):
             "counts": [p["gpus"] for p in points]}
 
 
-def proposal_charts(use_case_document, proposal_document):
+def proposal_charts(use_case_document, proposal_document, owner=None):
     """The charts stored with a proposal (drawn by proposal_charts_ensure): pages and PDF only read them."""
     from recommender.reports import charts  # matplotlib: paid on first view, not at start-up
 
-    sweep = gpu_sweep(use_case_document)
+    sweep = gpu_sweep(use_case_document, owner=owner)
     return {**charts.draw_stored(proposal_document, sweep), "sweep": sweep_summary(sweep)}
 
 
@@ -83,7 +85,7 @@ def proposal_charts_ensure(proposal):
     Building a proposal does not draw them: matplotlib costs ~1–3 s of CPU per proposal, which an API
     client that only reads the JSON would pay on every create (docs/performance/reports.md)."""
     if not proposal.charts.get("svg"):
-        proposal.charts = proposal_charts(proposal.use_case.document, proposal.document)
+        proposal.charts = proposal_charts(proposal.use_case.document, proposal.document, owner=proposal.use_case.owner)
         Proposal.objects.filter(pk=proposal.pk).update(charts=proposal.charts)
     return proposal.charts
 

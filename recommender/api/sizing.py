@@ -78,4 +78,5 @@ class SweepView(APIView):
         if document.get("parallelism") is not None and not isinstance(document["parallelism"], dict):
             # the sweep reads the layout before the validator runs; answer as the validator would
             raise rules.UseCaseError({"parallelism": ["must be an object"]})
-        return DocumentResponse(ranking.sweep(document, snapshot.current().with_quotes(request.user)))
+        current = snapshot.current()
+        return DocumentResponse(ranking.sweep(document, current.catalog, quotes=current.quotes(request.user)))

@@ -35,11 +35,6 @@ class CatalogSnapshot:
     def version(self):
         return self.catalog.get("version", "")
 
-    def with_quotes(self, user):
-        """The catalog as `user` sees it: the shared one. A user's quoted prices are not merged into it;
-        they reach the ranking apart, through `quotes(user)` (the sweep does not apply them yet)."""
-        return self.catalog
-
     def quotes(self, user):
         """`user`'s valid quotes (never anyone else's), read once per snapshot and day: a quote is a
         catalog row, so its save or delete replaces the version token and with it this snapshot."""

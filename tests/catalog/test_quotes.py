@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from recommender import services
-from recommender.catalog import quotes
+from recommender import ranking, services
+from recommender.catalog import quotes, snapshot
 from recommender.catalog.models import Quote
 from recommender.catalog.validation import CatalogError
 from tests.ranking.helpers import usecases
@@ -46,6 +46,20 @@ def test_it_uses_a_quote_in_its_owners_proposals_only(alice, bob):
     # without a quote the ports are inside the storage unit's whole-system price
     assert ports(theirs)["price_basis"] == "included" and ports(theirs)["quoted"] is False
     assert ports(services.use_case_evaluate(CV))["subtotal_usd"] == 0
+
+
+def test_it_prices_its_owners_gpu_sweep_with_the_quote_and_nobody_elses(alice, bob):
+    quotes.quotes_import(alice, quotes.quote_rows_json([QUOTE]))
+    def tops(user):
+        response = client_for(user).post("/api/v1/sizing/sweep", CV, format="json")
+        assert response.status_code == 200, response.content
+        return [(p["gpus"], p["top"]["architecture"], p["top"]["cost_usd"]) for p in response.json()["points"]]
+    mine, theirs = tops(alice), tops(bob)
+    unquoted = ranking.sweep(CV, snapshot.current().catalog)["points"]
+    assert theirs == [(p["gpus"], p["top"]["architecture"], p["top"]["cost_usd"]) for p in unquoted]
+    # the quoted ports are a line of their own in alice's options, so her sweep costs more wherever they are used
+    assert any(m[2] > t[2] for m, t in zip(mine, theirs) if m[1] == t[1])
+    assert all(m[2] >= t[2] for m, t in zip(mine, theirs) if m[1] == t[1])
 
 
 def test_it_imports_json_quotes_through_the_api_and_lists_only_mine(alice, bob):

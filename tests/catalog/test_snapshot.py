@@ -146,10 +146,6 @@ def test_it_refuses_changes_to_the_shared_snapshot(loaded):
     assert dict(block, price_usd=1)["price_usd"] == 1  # a copy is an ordinary dict
 
 
-def test_it_gives_every_user_the_shared_catalog_until_quotes_exist(loaded, user):
-    assert snapshot.current().with_quotes(user) is snapshot.current().catalog
-
-
 @pytest.mark.parametrize("path", USE_CASES, ids=[p.stem for p in USE_CASES])
 def test_it_answers_the_same_from_the_shipped_and_the_database_catalog(loaded, path):
     tiers = services.rules.evaluate(use_case(path))["tiers"]
