@@ -1,7 +1,9 @@
 """Start-up recovery of validation runs (H13): when a worker comes up, the hosts that a previous
 process of the same worker name left "running" are re-queued (it died mid-run), and every host
-still queued on its queues is sent again (the broker may have lost the message). A second
+still queued on its queues is sent again (the broker may have lost the message), and a run whose
+hosts all ended but which was never settled (the worker died in between) is settled. A second
 delivery is harmless: services._claim lets only one task claim a queued host."""
+import datetime
 import logging
 
 from celery.signals import worker_ready
@@ -13,6 +15,7 @@ from .models import RunHost, ValidationRun
 log = logging.getLogger(__name__)
 MAX_REQUEUES = 3
 REQUEUE_MARK = "re-queued after its worker died"
+SETTLING_STALE = datetime.timedelta(seconds=60)  # a settling writes a few rows: seconds, not a minute
 
 
 def requeue_orphans(worker_name):
@@ -51,12 +54,30 @@ def resend_queued(queues):
     return len(hosts)
 
 
+def settle_ended(queues):
+    """Runs on `queues` whose every host ended while the run stayed active: the worker died between
+    a host's last write and the run's settling (its results are kept; only the settling is redone)."""
+    settled = 0
+    runs = ValidationRun.objects.filter(status__in=services.ACTIVE, hosts__target__host_queue__in=list(queues))
+    for run_id in set(runs.values_list("pk", flat=True)):
+        if RunHost.objects.filter(run_id=run_id, status__in=services.ACTIVE).exists():
+            continue
+        # a settling cut short may have set finished_at: once it is stale (no live settling can still be
+        # under way), clear it so run_finish_if_done settles the run once
+        ValidationRun.objects.filter(pk=run_id, status__in=services.ACTIVE,
+                                     finished_at__lt=timezone.now() - SETTLING_STALE).update(finished_at=None)
+        services.run_finish_if_done(run_id)
+        settled += 1
+    return settled
+
+
 def recover(worker_name, queues):
     orphans = requeue_orphans(worker_name)
     sent = resend_queued(queues)
-    if orphans or sent:
-        log.warning("recovery on %s: %d host(s) re-queued after a crash, %d task(s) sent again",
-                    worker_name, orphans, sent)
+    settled = settle_ended(queues)
+    if orphans or sent or settled:
+        log.warning("recovery on %s: %d host(s) re-queued after a crash, %d task(s) sent again, "
+                    "%d run(s) settled", worker_name, orphans, sent, settled)
     return orphans, sent
 
 
