@@ -11,6 +11,7 @@ import pytest
 
 from recommender import services as core_services
 from recommender.validation import calibration
+from tests.reports.test_report_pdf import pdf_text
 
 from .conftest import wait_for
 from .test_round_trip import poll
@@ -88,14 +89,7 @@ def test_through_the_api_and_a_worker_on_a_fresh_installs_default_target(
     # the PDF of the re-ranked proposal flags each extrapolated figure
     pdf = api_client.get(f"/api/v1/use-cases/{use_case.pk}/report.pdf")
     assert pdf.status_code == 200
-    assert_pdf_flags(pdftext(pdf.content, tmp_path), results["checks"])
-
-
-def pdftext(pdf_bytes, tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf_bytes)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    assert_pdf_flags(pdf_text(pdf.content, tmp_path), results["checks"])
 
 
 def assert_pdf_flags(text, checks):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from recommender import services as core_services
 from recommender.validation.models import ValidationRun
 
-from .test_done_when import CASES, assert_own, assert_pdf_flags, fixture, pdftext
+from .test_done_when import CASES, assert_own, assert_pdf_flags, fixture, pdf_text
 
 MiB = 1 << 20
 # Words a foreign probe or requirement would put on the page.
@@ -59,4 +59,4 @@ def test_from_the_ui_on_a_fresh_installs_default_target(name, page, live_server,
     assert target.block in results["calibration"]["measured"]
     pdf = page.request.get(f"{live_server.url}/proposals/{results['calibration']['proposal_id']}/report.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-    assert_pdf_flags(pdftext(pdf.body(), tmp_path), results["checks"])
+    assert_pdf_flags(pdf_text(pdf.body(), tmp_path), results["checks"])
