@@ -124,6 +124,13 @@ REFERENCES = {
                      "continue': 64 GB RDIMM $255 (Q3 2025) → $450 (Q4 2025) → about $700 by March 2026",
         "url": "https://www.esim.report/news/memory-price-surge-tipped-to-continue",
     },
+    "techpowerup-micron-mcrdimm-2024": {
+        "kind": "url",
+        "reference": "TechPowerUp, 'Micron Shows Off \"Tall Form Factor\" 256 GB DDR5-8000 MCRDIMM' (2024-03, NVIDIA "
+                     "GTC), quoting Tom's Hardware: the tall 256 GB MCRDIMM consumes around 20 W, 'Micron's 128 GB "
+                     "DDR5-8000 RDIMM consumes 10 W at DDR5-4800'",
+        "url": "https://techpowerup.com/forums/posts/5226654",
+    },
     "tomshardware-micron-cz120": {
         "kind": "url",
         "reference": "Tom's Hardware, 'Micron Unveils 128GB and 256GB CXL 2.0 Expansion Modules' (up to 36 GB/s; a "
