@@ -73,7 +73,7 @@ def _propose(architecture, tiers, index, context):
     proposal is the body, the others copy it under their own id (nothing is changed before _collapse).
     """
     groups, missing = parts.groups(architecture, tiers, index, context["nodes"])
-    signature = None if missing else tuple(g["key"] for g in groups.values())
+    signature = None if missing else tuple([g["key"] for g in groups.values()])
     known = index.options.get(signature) if signature is not None else None
     if known is not None:
         body, bom_signature, headroom_index_ = known

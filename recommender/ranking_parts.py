@@ -768,6 +768,7 @@ EMPTY_AGGREGATE = aggregate([], {})
 
 
 def totals(aggregates, context):
+    """An option's sums over its parts' aggregates, and its TCO."""
     cost = power = rack = usable = read = 0
     unpriced, media, unknown_power, unknown_rack = [], [], [], []
     for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
@@ -784,41 +785,48 @@ def totals(aggregates, context):
             unknown_power += no_power
         if no_rack:
             unknown_rack += no_rack
-    result = {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
-              "cost_is_lower_bound": bool(unpriced or media), "unpriced_items": unpriced, "media_only_items": media,
+    cost_usd, lower_bound = round(cost, 2), bool(unpriced or media)
+    result = {"cost_usd": cost_usd, "cost_complete": not unpriced and not media,
+              "cost_is_lower_bound": lower_bound, "unpriced_items": unpriced, "media_only_items": media,
               "power_w": power, "power_is_partial": bool(unknown_power),
               "unknown_power_items": unknown_power, "rack_units": rack,
               "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
               "usable_capacity_bytes": usable, "read_bytes_per_s": read,
               "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
               "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
-    result["tco"] = tco(result, context)
+    result["tco"] = tco(cost_usd, lower_bound, power, bool(unknown_power), rack, usable, read, context)
     return result
 
 
-def tco(result, context):
+def tco(cost_usd, cost_is_lower_bound, power_w, power_is_partial, rack_units, usable_bytes, read_bytes_per_s,
+        context):
     """Capex + energy + support + rack space over the horizon; unknown parts are named, not zeroed."""
     procurement = context["procurement"]
-    years = procurement["tco_horizon_years"]
-    energy = result["power_w"] / 1000 * HOURS_PER_YEAR * years * procurement["power_usd_per_kwh"]
+    years, power_price = procurement["tco_horizon_years"], procurement["power_usd_per_kwh"]
+    energy = power_w / 1000 * HOURS_PER_YEAR * years * power_price
     support_fraction = procurement.get("support_fraction_per_year")
-    support = result["cost_usd"] * support_fraction * years if support_fraction is not None else None
+    support = cost_usd * support_fraction * years if support_fraction is not None else None
     rack_price = procurement.get("rack_usd_per_u_per_year")
-    rack = result["rack_units"] * rack_price * years if rack_price is not None else None
-    unknown = [name for name, value in (("support", support), ("rack_space", rack)) if value is None]
-    unknown += ["capex"] if result["cost_is_lower_bound"] else []
-    unknown += ["energy"] if result["power_is_partial"] else []
-    total = result["cost_usd"] + energy + (support or 0) + (rack or 0)
+    rack = rack_units * rack_price * years if rack_price is not None else None
+    unknown = []
+    if support is None:
+        unknown.append("support")
+    if rack is None:
+        unknown.append("rack_space")
+    if cost_is_lower_bound:
+        unknown.append("capex")
+    if power_is_partial:
+        unknown.append("energy")
+    total = cost_usd + energy + (support or 0) + (rack or 0)
     gpus = context.get("gpus")
-    return {"horizon_years": years, "capex_usd": result["cost_usd"], "energy_usd": round(energy, 2),
+    return {"horizon_years": years, "capex_usd": cost_usd, "energy_usd": round(energy, 2),
             "support_usd": None if support is None else round(support, 2),
             "rack_space_usd": None if rack is None else round(rack, 2), "tco_usd": round(total, 2),
             "tco_is_lower_bound": bool(unknown), "unknown_parts": unknown,
-            "usd_per_usable_tb": round(total / (result["usable_capacity_bytes"] / 1e12), 2)
-            if result["usable_capacity_bytes"] else None,
-            "usd_per_gb_per_s": round(total / (result["read_bytes_per_s"] / 1e9), 2) if result["read_bytes_per_s"] else None,
+            "usd_per_usable_tb": round(total / (usable_bytes / 1e12), 2) if usable_bytes else None,
+            "usd_per_gb_per_s": round(total / (read_bytes_per_s / 1e9), 2) if read_bytes_per_s else None,
             "usd_per_gpu_hour": round(total / (gpus * HOURS_PER_YEAR * years), 6) if gpus else None,
-            "power_usd_per_kwh": procurement["power_usd_per_kwh"],
+            "power_usd_per_kwh": power_price,
             "sources": list(TCO_SOURCES)}
 
 
