@@ -486,6 +486,22 @@ def _unmet_record(group, block, what, field, value, limit):
 def protection(block):
     """{'scheme': 'ec'|'replica'|'within_unit'|'none', 'k', 'm', 'width'} from a block's protection string."""
     text = str(block.get("protection") or "none")
+    parsed = _PARSED_PROTECTION.get(text)
+    if parsed is None:
+        parsed = _parse_protection(text)
+        if len(_PARSED_PROTECTION) >= PARSED_PROTECTION_KEPT:
+            _PARSED_PROTECTION.clear()  # a catalog has a handful of strings; a flood of new ones starts afresh
+        _PARSED_PROTECTION[text] = parsed
+    if parsed["width"] is None:  # no erasure code or replica count: the block's usable fraction stands
+        return {**parsed, "usable_ratio": block.get("usable_fraction")}
+    return parsed.copy()  # flat: the output holds it, the kept one is never handed out
+
+
+PARSED_PROTECTION_KEPT = 256
+_PARSED_PROTECTION = {}  # protection string → what _parse_protection makes of it (a function of the string alone)
+
+
+def _parse_protection(text):
     scheme, _, spec = text.partition(":")
     if scheme == "ec" and "+" in spec:
         shards, _, per_unit = spec.partition("/")
@@ -495,7 +511,7 @@ def protection(block):
                 "usable_ratio": k / (k + m), "survives_unit_loss": per_unit <= m}
     if scheme == "replica" and spec.isdigit():
         return {"scheme": "replica", "k": 1, "m": int(spec) - 1, "width": int(spec), "usable_ratio": 1 / int(spec)}
-    return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": block.get("usable_fraction")}
+    return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": None}
 
 
 def failure_domains(block, nodes, units_for_needs, scheme=None):
