@@ -419,12 +419,6 @@ def _detail(group, counted, index, nodes):
         sized["gaps"] = [_gap(group, field, block) for field in sized["gaps"]]
     if sized["unmet"]:
         sized["unmet"] = [_unmet_record(group, block, *pending) for pending in sized["unmet"]]
-    sized["provided"] = provided = {
-        "capacity_bytes": (unit["capacity_bytes"] or 0.0) * units,
-        "read_bytes_per_s": (unit["read_bytes_per_s"] or 0.0) * units,
-        "write_bytes_per_s": (unit["write_bytes_per_s"] or 0.0) * units,
-        "iops": (unit["iops"] or 0.0) * units,
-        "metadata_ops_per_s": (unit["metadata_ops_per_s"] or 0.0) * units}
     if block.get("per_node"):
         sized["failure_domains"] = sized["degraded"] = None
     else:
@@ -434,7 +428,7 @@ def _detail(group, counted, index, nodes):
     sized["label"] = block.get("label") or block["name"]
     sized["description"] = f"{group['joined']}: {counted['quantity']} x {block['name']}"
     sized["headroom"] = headroom(group, sized)
-    lines, sized["aggregate"] = _group_lines(group, sized, index, provided)
+    lines, sized["aggregate"] = _group_lines(group, sized, index)
     sized["lines"] = lines
     sized["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
     sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
@@ -558,11 +552,14 @@ def degraded_mode(group, block, unit, units, scheme=None):
 # --- headroom ---------------------------------------------------------------------------------
 
 def headroom(group, sized):
-    """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
-    result, unit, provided = {}, sized["unit"], sized["provided"]
+    """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met.
+
+    What the units provide of a field is the unit's figure × units (no figure: 0, and no ratio)."""
+    result, unit, units = {}, sized["unit"], sized["units"]
     for field, need, names in group["needed"]:
-        if unit[field]:
-            ratio = round(provided[field] / need, 4)  # the same for every tier of the group
+        per_unit = unit[field]
+        if per_unit:
+            ratio = round(per_unit * units / need, 4)  # the same for every tier of the group
             for name in names:
                 result[name] = ratio
     latency = sized["block"].get("latency_s")
@@ -667,7 +664,7 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 
 # --- bill of materials and totals -------------------------------------------------------------
 
-def _group_lines(group, sized, index, provided):
+def _group_lines(group, sized, index):
     """(the unit's BOM line and its ports' line, filled in from the block's templates; their aggregate()):
     the sums are taken as the lines are filled, in aggregate()'s order and arithmetic."""
     tier, quantity = group["joined"], sized["quantity"]
@@ -689,7 +686,8 @@ def _group_lines(group, sized, index, provided):
             unknown_rack.append(line["item"])
         power += line_power or 0
         rack += line_rack or 0
-    return lines, (cost, power, rack, provided.get("capacity_bytes", 0.0), provided.get("read_bytes_per_s", 0.0),
+    unit, units = sized["unit"], sized["units"]
+    return lines, (cost, power, rack, (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units,
                    tuple(unpriced), tuple(media), tuple(unknown_power), tuple(unknown_rack))
 
 
