@@ -38,6 +38,7 @@ class Index:
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
         self.port_lines = facts.port_lines
+        self.kept = shared is not None  # facts kept across calls: BOM lines are filled from kept templates
         self.layouts = facts.layouts if shared else None  # a call's own facts: the layout is worked out in place
         self.protections = facts.protections if shared else None  # parsed schemes kept across calls
         self.tier_names_of, self.tier_names = None, ()  # the call's tiers and their names, for the layouts
@@ -665,14 +666,18 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 # --- bill of materials and totals -------------------------------------------------------------
 
 def _group_lines(group, sized, index):
-    """(the unit's BOM line and its ports' line, filled in from the block's templates; their aggregate()):
-    the sums are taken as the lines are filled, in aggregate()'s order and arithmetic."""
-    tier, quantity = group["joined"], sized["quantity"]
+    """(the unit's BOM line and its ports' line; their aggregate(), taken in its order and arithmetic).
+
+    Kept catalog facts fill the lines from the block's templates; a call's own facts build them directly (a
+    template would be made for the one or two parts of the call that use the block, then dropped)."""
+    tier, quantity, block = group["joined"], sized["quantity"], sized["block"]
+    if index.kept:
+        lines = [_filled(template, tier, quantity) for template in index.line_templates(block)]
+    else:
+        lines = block_lines(block, index.blocks, tier, quantity)
     cost = power = rack = 0
-    lines, unpriced, media, unknown_power, unknown_rack = [], [], [], [], []
-    for template in index.line_templates(sized["block"]):
-        line = _filled(template, tier, quantity)
-        lines.append(line)
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for line in lines:
         if line["price_known"]:
             cost += line["subtotal_usd"]
         else:
@@ -725,6 +730,18 @@ def line_templates(block, blocks, port_lines=None):
         templates.append(_template(port, _included_in(ports, block) if included else ports, block["network_ports"],
                                    included))
     return templates
+
+
+def block_lines(block, blocks, tier, quantity):
+    """The unit's BOM line and its ports' line at a quantity: what _filled makes of line_templates(block)."""
+    lines = [bom_line(block, tier, quantity)]
+    port = blocks.get(block.get("network_port_block") or "")
+    if port and block.get("network_ports"):
+        ports = bom_line(port, tier, quantity * block["network_ports"])
+        # a user's own quote for the ports is the buyer's fact and stays on its line
+        included = block.get("ports_included_in_price") and not ports["quoted"]
+        lines.append(_included_in(ports, block) if included else ports)
+    return lines
 
 
 def _template(block, line, per_unit, included=False):
