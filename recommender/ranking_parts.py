@@ -214,8 +214,7 @@ def groups(architecture, tiers, index, nodes):
         layout = index.layouts[key] = _layout_of(architecture["tiers"], index.tier_names, index.blocks)
     members, missing = layout
     result = {}
-    for block_id, names, positions in members:
-        key = (block_id, names)
+    for block_id, key, positions in members:
         group = index.groups.get(key)
         if group is None:
             group = _group(index, key, [tiers[i] for i in positions], nodes)
@@ -258,8 +257,8 @@ def _group(index, key, block_tiers, nodes):
 
 
 def _layout_of(mapping, tier_names, blocks):
-    """([(block id, its tier names, their positions in the call's tiers)] in first-use order, unmapped tier
-    names): what an architecture's mapping makes of a call's tier names (kept with shared catalog facts)."""
+    """([(block id, (block id, its tier names), their positions in the call's tiers)] in first-use order,
+    unmapped tier names): what an architecture's mapping makes of a call's tier names (kept with shared facts)."""
     members, missing = {}, []
     for position, name in enumerate(tier_names):
         block_id = mapping.get(name)
@@ -270,7 +269,7 @@ def _layout_of(mapping, tier_names, blocks):
             members[block_id][2].append(position)
         else:
             members[block_id] = (block_id, [name], [position])
-    return [(b, tuple(n), p) for b, n, p in members.values()], missing
+    return [(b, (b, tuple(n)), p) for b, n, p in members.values()], missing
 
 
 def _unmapped(tier):
@@ -692,8 +691,9 @@ def _group_lines(group, sized, index):
         power += line_power or 0
         rack += line_rack or 0
     unit, units = sized["unit"], sized["units"]
-    return lines, (cost, power, rack, (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units,
-                   tuple(unpriced), tuple(media), tuple(unknown_power), tuple(unknown_rack))
+    usable, read = (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units
+    return lines, (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
+                   tuple(unknown_rack))
 
 
 def _filled(template, tier, quantity):

@@ -441,7 +441,8 @@ def _quoted_ports_catalog():
 def test_it_builds_the_same_bom_lines_directly_as_from_the_kept_templates(catalog_, quantity):
     blocks = {b["id"]: b for b in catalog_["blocks"]}
     for block in catalog_["blocks"]:
-        filled = [ranking_parts._filled(t, "shared_fast", quantity) for t in ranking_parts.line_templates(block, blocks)]
+        templates = ranking_parts.line_templates(block, blocks)
+        filled = [ranking_parts._filled(template, "shared_fast", quantity) for template in templates]
         direct = ranking_parts.block_lines(block, blocks, "shared_fast", quantity)
         assert json.dumps(direct) == json.dumps(filled), block["id"]
 
