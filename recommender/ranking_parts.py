@@ -860,9 +860,3 @@ def tco(cost_usd, cost_is_lower_bound, power_w, power_is_partial, rack_units, us
             "power_usd_per_kwh": power_price,
             "sources": list(TCO_SOURCES)}
 
-
-# --- names -------------------------------------------------------------------------------------
-
-def ordered(groups):
-    """Keys of the groups in tier order (of each group's first tier)."""
-    return sorted(groups, key=lambda k: groups[k]["order"])
