@@ -5,7 +5,6 @@ No Django here; recommender/ranking.py composes these into ranked options.
 import datetime
 import math
 import threading
-from math import ceil
 
 from rules import procurement as procurement_rules
 
@@ -381,7 +380,7 @@ def count(group, block, index, nodes):
         if not per_unit:
             gaps.append(field)
             continue
-        wanted = ceil(need / per_unit - 1e-9)
+        wanted = math.ceil(need / per_unit - 1e-9)
         if units is None or wanted > units:
             units, binding = wanted, field  # the first of SIZED_FIELDS that asks for that count
     units = for_needs = 1 if units is None else (units if units > 1 else 1)
