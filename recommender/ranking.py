@@ -73,7 +73,7 @@ def _propose(architecture, tiers, index, context):
     proposal is the body, the others copy it under their own id (nothing is changed before _collapse).
     """
     groups, missing = parts.groups(architecture, tiers, index, context["nodes"])
-    signature = None if missing else tuple(g["key"] for g in groups.values())
+    signature = None if missing else tuple([g["key"] for g in groups.values()])
     known = index.options.get(signature) if signature is not None else None
     if known is not None:
         body, bom_signature, headroom_index_ = known
@@ -92,28 +92,27 @@ def _option_body(groups, missing, index, context):
     Two passes over the sized parts: sums, BOM, records and figures in the groups' order; headroom, unmet needs,
     gaps and names in tier order.
     """
-    sized = {key: parts.size_best(group, index, context) for key, group in groups.items()}
-    network = parts.network(groups, sized, index, context)
+    pieces = [(group, group["sized"] or parts.size_best(group, index, context)) for group in groups.values()]
+    network = parts.network(pieces, index, context)
     aggregates, bom, pairs, failure_domains, degraded, figures = [], [], [], [], [], "datasheet"
-    for part in sized.values():
+    for _, part in pieces:
         aggregates.append(part["aggregate"])
         bom += part["lines"]
-        pairs += _line_pairs(part, part["lines"])
+        pairs += part["line_pairs"]
         if part["failure_domains"]:
             failure_domains.append(part["failure_domains"])
         if part["degraded"]:
             degraded.append(part["degraded"])
-        if part["block"].get("figures") == "measured":
+        if part["measured"]:
             figures = "measured"
     aggregates.append(network.get("aggregate", parts.EMPTY_AGGREGATE))
     bom += network["bom"]
     headroom, unmet, gaps, logs, labels, descriptions = {}, list(missing), [], [], [], []
-    for key in parts.ordered(groups):
-        part = sized[key]
+    for _, part in (sorted(pieces, key=_tier_order) if len(pieces) > 1 else pieces):
         headroom.update(part["headroom"])
         unmet += part["unmet"]
         gaps += part["gaps"]
-        logs += _piece_logs(part)
+        logs += part["headroom_logs"] or _piece_logs(part)
         if part["label"] not in labels:
             labels.append(part["label"])
         descriptions.append(part["description"])
@@ -127,14 +126,19 @@ def _option_body(groups, missing, index, context):
                 bom=bom, headroom=headroom, unmet=unmet, gaps=gaps, status=status, meets_requirements=status == "met",
                 first_unmet=unmet[0]["requirement"] if unmet else None, breaks_on=unmet[0]["kind"] if unmet else None,
                 failure_domains=failure_domains, degraded=degraded, fabric=network["fabric"], figures=figures)
-    bom_signature = tuple(sorted(pairs + _line_pairs(network, network["bom"])))
+    bom_signature = tuple(sorted(pairs + _line_pairs(network, network["bom"]) if network["bom"] else pairs))
     if len(logs) != len(headroom):  # a key given by two pieces: fall back to the merged ratios
         return body, bom_signature, headroom_index(headroom)
     return body, bom_signature, math.exp(sum(logs) / len(logs)) if logs else 1.0
 
 
+def _tier_order(piece):
+    return piece[0]["order"]  # the tier order of the group's first tier
+
+
 def _line_pairs(part, lines):
-    """(item, quantity) of a part's BOM lines, taken once per sized part or network check."""
+    """(item, quantity) of a network check's BOM lines, taken once per check (a sized part's are taken as it is
+    detailed)."""
     pairs = part.get("line_pairs")
     if pairs is None:
         pairs = part["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
@@ -214,22 +218,23 @@ def _score(proposals, priority):
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
     minima = _pool_minima(pool) if pool else {}
     scorers = [(c, 100 * w, CRITERION_SCORE[c]) for c, w in weights.items()]  # 100 × weight, as each contribution
-    scored = []
     for proposal in proposals:
-        criteria, contributions = {}, {}
+        contributions = {}
         for criterion, points, score in scorers:
-            criteria[criterion] = value = score(proposal, minima)
-            contributions[criterion] = round(points * value, 2)
+            contributions[criterion] = round(points * score(proposal, minima), 2)
         proposal["score_contributions"] = contributions
         proposal["score"] = round(sum(contributions.values()), 2)
-        scored.append((proposal, criteria))
-    # every option records its contributions; the sentences are written for the options a buyer reads
-    top = heapq.nsmallest(EXPLAINED_OPTIONS, scored,
-                          key=lambda item: (STATUS_ORDER[item[0]["status"]], -item[0]["score"], item[0]["cost_usd"]))
+    # every option records its contributions; the sentences are written for the options a buyer reads (their
+    # criterion scores are worked out again for them: the same arithmetic on the same figures)
+    top = heapq.nsmallest(EXPLAINED_OPTIONS, proposals, key=_explain_order)
     wording = {c: _criterion_wording(c, w, priority) for c, w in weights.items()}
-    for proposal, criteria in top:
-        findings += [_criterion_finding(proposal, c, s, wording[c]) for c, s in criteria.items()]
+    for proposal in top:
+        findings += [_criterion_finding(proposal, c, score(proposal, minima), wording[c]) for c, _, score in scorers]
     return findings
+
+
+def _explain_order(proposal):
+    return STATUS_ORDER[proposal["status"]], -proposal["score"], proposal["cost_usd"]
 
 
 def _skipped_finding(criterion, pool, priority):

@@ -36,6 +36,8 @@ class Index:
         facts = shared or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
+        self.port_lines = facts.port_lines
+        self.kept = shared is not None  # facts kept across calls: BOM lines are filled from kept templates
         self.layouts = facts.layouts if shared else None  # a call's own facts: the layout is worked out in place
         self.protections = facts.protections if shared else None  # parsed schemes kept across calls
         self.tier_names_of, self.tier_names = None, ()  # the call's tiers and their names, for the layouts
@@ -68,7 +70,7 @@ class Index:
         """line_templates(block), once per block."""
         templates = self.templates.get(block["id"])
         if templates is None:
-            templates = self.templates[block["id"]] = line_templates(block, self.blocks)
+            templates = self.templates[block["id"]] = line_templates(block, self.blocks, self.port_lines)
         return templates
 
     def scheme(self, block):
@@ -93,26 +95,41 @@ class CatalogFacts:
     templates. Nothing in here is handed out: the output gets copies (lines) or plain numbers."""
 
     def __init__(self, catalog, measured, quotes):
-        self.blocks = {b["id"]: _with_measured(b, measured.get(b["id"])) for b in catalog["blocks"]}
+        if measured:
+            self.blocks = {b["id"]: _with_measured(b, measured.get(b["id"])) for b in catalog["blocks"]}
+        else:  # _with_measured(b, None), spelt out: most blocks are read as they are
+            self.blocks = {b["id"]: b if b.get("figures", "datasheet") == "datasheet" else dict(b, figures="datasheet")
+                           for b in catalog["blocks"]}
         for block_id, quote in quotes.items():
             if block_id not in self.blocks and quote.get("block"):
                 self.blocks[block_id] = dict(quote["block"], figures="datasheet")
             if block_id in self.blocks:
                 self.blocks[block_id] = _with_quote(self.blocks[block_id], quote)
-        self.families = {}
+        self.families = families = {}
         for block in self.blocks.values():
-            if block.get("family"):
-                self.families.setdefault((block["kind"], block["family"]), []).append(block)
-        for members in self.families.values():
-            members.sort(key=lambda b: (b["capacity_bytes"], b["id"]))
+            family = block.get("family")
+            if family:
+                members = families.get((block["kind"], family))
+                if members is None:
+                    families[(block["kind"], family)] = [block]
+                else:
+                    members.append(block)
+        for members in families.values():
+            if len(members) > 1:
+                members.sort(key=_size_order)
         self.fabric = catalog.get("fabric") or {}
         self.units = {}  # block id → unit figures
         self.floors = {}  # (block id, more than one node) → failure-domain floor
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
+        self.port_lines = {}  # port block id → bom_line(port, None, 1), shared by the templates of its users
         self.protections = {}  # block id → its parsed protection scheme (never handed out: calls get copies)
         # (id of an architecture, a call's tier names) → its blocks and their tiers; the catalog holds the
         # architecture, so its id is not reused while these facts are kept
         self.layouts = {}
+
+
+def _size_order(block):
+    return block["capacity_bytes"], block["id"]
 
 
 SHARED_CATALOGS = 16  # (frozen catalog, frozen quotes) pairs whose facts are kept; the oldest goes first
@@ -196,8 +213,7 @@ def groups(architecture, tiers, index, nodes):
         layout = index.layouts[key] = _layout_of(architecture["tiers"], index.tier_names, index.blocks)
     members, missing = layout
     result = {}
-    for block_id, names, positions in members:
-        key = (block_id, names)
+    for block_id, key, positions in members:
         group = index.groups.get(key)
         if group is None:
             group = _group(index, key, [tiers[i] for i in positions], nodes)
@@ -240,8 +256,8 @@ def _group(index, key, block_tiers, nodes):
 
 
 def _layout_of(mapping, tier_names, blocks):
-    """([(block id, its tier names, their positions in the call's tiers)] in first-use order, unmapped tier
-    names): what an architecture's mapping makes of a call's tier names (kept with shared catalog facts)."""
+    """([(block id, (block id, its tier names), their positions in the call's tiers)] in first-use order,
+    unmapped tier names): what an architecture's mapping makes of a call's tier names (kept with shared facts)."""
     members, missing = {}, []
     for position, name in enumerate(tier_names):
         block_id = mapping.get(name)
@@ -252,7 +268,7 @@ def _layout_of(mapping, tier_names, blocks):
             members[block_id][2].append(position)
         else:
             members[block_id] = (block_id, [name], [position])
-    return [(b, tuple(n), p) for b, n, p in members.values()], missing
+    return [(b, (b, tuple(n)), p) for b, n, p in members.values()], missing
 
 
 def _unmapped(tier):
@@ -292,11 +308,15 @@ def _scale(tier_per_node, block_per_node, nodes):
 def unit_figures(block, index):
     """What one unit delivers: usable capacity, derated bandwidth capped by its network ports, IOPS."""
     derate = float(block.get("derating") or 1.0)
-    figures = {"capacity_bytes": (block.get("capacity_bytes") or 0) * block.get("usable_fraction", 1.0) or None}
-    for field in SIZED_FIELDS[1:]:
-        value = block.get(field)
-        figures[field] = None if value is None else float(value) * derate
-    port = index.blocks.get(block.get("network_port_block") or "")
+    read, write, iops, metadata = (block.get("read_bytes_per_s"), block.get("write_bytes_per_s"), block.get("iops"),
+                                   block.get("metadata_ops_per_s"))
+    figures = {"capacity_bytes": (block.get("capacity_bytes") or 0) * block.get("usable_fraction", 1.0) or None,
+               "read_bytes_per_s": None if read is None else float(read) * derate,
+               "write_bytes_per_s": None if write is None else float(write) * derate,
+               "iops": None if iops is None else float(iops) * derate,
+               "metadata_ops_per_s": None if metadata is None else float(metadata) * derate}
+    port_id = block.get("network_port_block")
+    port = index.blocks.get(port_id) if port_id else None
     if port and block.get("network_ports"):
         ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
         for field in ("read_bytes_per_s", "write_bytes_per_s"):
@@ -321,7 +341,7 @@ def size_best(group, index, context):
         if len(variants) == 1:
             chosen = count(group, variants[0], index, nodes)
         else:
-            chosen = min([count(group, block, index, nodes) for block in variants], key=_size_rank)
+            chosen = min([count(group, variant, index, nodes) for variant in variants], key=_size_rank)
         best = index.sized[key] = _detail(group, chosen, index, nodes)
     group["sized"] = best
     return best
@@ -347,20 +367,38 @@ def _size_rank(sized):
 
 
 def count(group, block, index, nodes):
-    """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures."""
-    unit = index.units.get(block["id"]) or index.unit(block)
-    units, binding, gaps = _units_for_needs(group, block, unit)
-    for_needs = units
+    """Units of one block that meet the group's needs, the need that binds, unmet needs and unknown figures.
+
+    `gaps` names the fields with no figure and `unmet` holds what each unmet need's record is made of; _detail
+    writes both out for the chosen size point only (the other size points' records would be dropped).
+    """
+    block_id = block["id"]
+    unit = index.units.get(block_id) or index.unit(block)
+    units, binding, gaps = None, "capacity_bytes", []
+    for field, need in group["asked"]:  # the largest unit count any sized need asks for (at least 1)
+        per_unit = unit[field]
+        if not per_unit:
+            gaps.append(field)
+            continue
+        wanted = math.ceil(need / per_unit - 1e-9)
+        if units is None or wanted > units:
+            units, binding = wanted, field  # the first of SIZED_FIELDS that asks for that count
+    units = for_needs = 1 if units is None else (units if units > 1 else 1)
     per_node = block.get("per_node")
     if not per_node:
-        minimum = index.floors.get((block["id"], nodes > 1)) or index.floor(block, nodes)
+        minimum = index.floors.get((block_id, nodes > 1)) or index.floor(block, nodes)
         if minimum > units:
             units, binding = minimum, "failure_domains"
     unmet, units = _unit_limit(group, block, units, binding)
-    if group["latency_s"]:
-        unmet += _latency(group, block, gaps)
+    need = group["latency_s"]
+    if need:
+        latency = block.get("latency_s")
+        if latency is None:
+            gaps.append("latency_s")
+        elif latency > need:
+            unmet.append(("latency", "latency_s", latency, need))
     return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
-            "gaps": gaps, "binding": binding, "quantity": units * (nodes if per_node else 1),
+            "gaps": gaps, "binding": binding, "quantity": units * nodes if per_node else units,
             "coverage": _coverage(group, unit, units) if unmet else ()}
 
 
@@ -372,36 +410,28 @@ def _coverage(group, unit, units):
     return tuple(sorted(min(unit[field] * units / need, 1.0) for field, need in group["asked"] if unit[field] and need))
 
 
-def _units_for_needs(group, block, unit):
-    """(units, binding field, gaps): the largest unit count any sized need asks for (at least 1).
-
-    The binding field is the first of SIZED_FIELDS that asks for that count.
-    """
-    units, binding, gaps = None, "capacity_bytes", []
-    for field, need in group["asked"]:
-        if not unit[field]:
-            gaps.append(_gap(group, field, block))
-            continue
-        wanted = math.ceil(need / unit[field] - 1e-9)
-        if units is None or wanted > units:
-            units, binding = wanted, field
-    return (1 if units is None else max(units, 1)), binding, gaps
-
-
 def _detail(group, counted, index, nodes):
     """The chosen size point with what it provides, its failure domains, degraded mode, headroom and BOM lines."""
     block, unit, units = counted["block"], counted["unit"], counted["units"]
-    shared = not block.get("per_node")
-    scheme = index.scheme(block)
     sized = counted  # the other size points' counts are dropped: this one is completed in place
-    sized.update(provided={f: (unit[f] or 0.0) * units for f in SIZED_FIELDS},
-                 failure_domains=failure_domains(block, nodes, counted["units_for_needs"], scheme) if shared else None,
-                 degraded=degraded_mode(group, block, unit, units, scheme) if shared else None,
-                 label=block.get("label") or block["name"],
-                 description=f"{group['joined']}: {counted['quantity']} x {block['name']}")
+    if sized["gaps"]:
+        sized["gaps"] = [_gap(group, field, block) for field in sized["gaps"]]
+    if sized["unmet"]:
+        sized["unmet"] = [_unmet_record(group, block, *pending) for pending in sized["unmet"]]
+    if block.get("per_node"):
+        sized["failure_domains"] = sized["degraded"] = None
+    else:
+        scheme = index.scheme(block)
+        sized["failure_domains"] = failure_domains(block, nodes, counted["units_for_needs"], scheme)
+        sized["degraded"] = degraded_mode(group, block, unit, units, scheme)
+    sized["label"] = block.get("label") or block["name"]
+    sized["description"] = f"{group['joined']}: {counted['quantity']} x {block['name']}"
     sized["headroom"] = headroom(group, sized)
-    sized["lines"] = _group_lines(group, sized, index)
-    sized["aggregate"] = aggregate(sized["lines"], sized["provided"])
+    lines, sized["aggregate"] = _group_lines(group, sized, index)
+    sized["lines"] = lines
+    sized["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
+    sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
+    sized["measured"] = block.get("figures") == "measured"
     return sized
 
 
@@ -416,34 +446,32 @@ def _unmet(group, field, why, block, kind=None):
 
 
 def _unit_limit(group, block, units, binding):
-    """([unmet], units capped at the block's limit): slots per GPU server, or largest system."""
+    """([unmet, as _unmet_record's arguments], units capped at the block's limit): slots per GPU server, or
+    largest system."""
     if block.get("per_node"):
         limit = block.get("max_units_per_node")
         if not limit and units > 1:
-            why = (f"needs {units} units of {block['name']} per GPU server, and the catalog has no sourced slot "
-                   f"count per server (catalog gap)")
-            return [_unmet(group, binding, why, block, kind="slots")], units
+            return [("slots", binding, units, None)], units
         where = "per GPU server"
     else:
         limit, where = block.get("max_units"), "per system"
     if limit and units > limit:
-        why = f"needs {units} units of {block['name']} but at most {limit} fit {where}"
-        return [_unmet(group, binding, why, block)], limit
+        return [(where, binding, units, limit)], limit
     return [], units
 
 
-def _latency(group, block, gaps):
-    need = group["latency_s"]
-    if not need:
-        return []
-    if block.get("latency_s") is None:
-        gaps.append(_gap(group, "latency_s", block))
-        return []
-    if block["latency_s"] > need:
-        why = (f"{block['name']} answers in {block['latency_s']:.3g} s, slower than the {need:.3g} s needed, "
+def _unmet_record(group, block, what, field, value, limit):
+    """The record of an unmet need counted by count(): a unit limit (`what` says where), no slot count, or a
+    latency no unit count changes (`value` the block's latency, `limit` the need)."""
+    if what == "latency":
+        why = (f"{block['name']} answers in {value:.3g} s, slower than the {limit:.3g} s needed, "
                f"at any unit count")
-        return [_unmet(group, "latency_s", why, block)]
-    return []
+        return _unmet(group, field, why, block)
+    if what == "slots":
+        why = (f"needs {value} units of {block['name']} per GPU server, and the catalog has no sourced slot "
+               f"count per server (catalog gap)")
+        return _unmet(group, field, why, block, kind="slots")
+    return _unmet(group, field, f"needs {value} units of {block['name']} but at most {limit} fit {what}", block)
 
 
 # --- failure domains and degraded mode ---------------------------------------------------------
@@ -451,6 +479,22 @@ def _latency(group, block, gaps):
 def protection(block):
     """{'scheme': 'ec'|'replica'|'within_unit'|'none', 'k', 'm', 'width'} from a block's protection string."""
     text = str(block.get("protection") or "none")
+    parsed = _PARSED_PROTECTION.get(text)
+    if parsed is None:
+        parsed = _parse_protection(text)
+        if len(_PARSED_PROTECTION) >= PARSED_PROTECTION_KEPT:
+            _PARSED_PROTECTION.clear()  # a catalog has a handful of strings; a flood of new ones starts afresh
+        _PARSED_PROTECTION[text] = parsed
+    if parsed["width"] is None:  # no erasure code or replica count: the block's usable fraction stands
+        return {**parsed, "usable_ratio": block.get("usable_fraction")}
+    return parsed.copy()  # flat: the output holds it, the kept one is never handed out
+
+
+PARSED_PROTECTION_KEPT = 256
+_PARSED_PROTECTION = {}  # protection string → what _parse_protection makes of it (a function of the string alone)
+
+
+def _parse_protection(text):
     scheme, _, spec = text.partition(":")
     if scheme == "ec" and "+" in spec:
         shards, _, per_unit = spec.partition("/")
@@ -460,7 +504,7 @@ def protection(block):
                 "usable_ratio": k / (k + m), "survives_unit_loss": per_unit <= m}
     if scheme == "replica" and spec.isdigit():
         return {"scheme": "replica", "k": 1, "m": int(spec) - 1, "width": int(spec), "usable_ratio": 1 / int(spec)}
-    return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": block.get("usable_fraction")}
+    return {"scheme": scheme, "detail": spec, "width": None, "usable_ratio": None}
 
 
 def failure_domains(block, nodes, units_for_needs, scheme=None):
@@ -507,11 +551,14 @@ def degraded_mode(group, block, unit, units, scheme=None):
 # --- headroom ---------------------------------------------------------------------------------
 
 def headroom(group, sized):
-    """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met."""
-    result, unit, provided = {}, sized["unit"], sized["provided"]
+    """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met.
+
+    What the units provide of a field is the unit's figure × units (no figure: 0, and no ratio)."""
+    result, unit, units = {}, sized["unit"], sized["units"]
     for field, need, names in group["needed"]:
-        if unit[field]:
-            ratio = round(provided[field] / need, 4)  # the same for every tier of the group
+        per_unit = unit[field]
+        if per_unit:
+            ratio = round(per_unit * units / need, 4)  # the same for every tier of the group
             for name in names:
                 result[name] = ratio
     latency = sized["block"].get("latency_s")
@@ -524,26 +571,31 @@ def headroom(group, sized):
 
 # --- fabric -----------------------------------------------------------------------------------
 
-def network(groups, sized, index, context):
+def network(pieces, index, context):
     """Per-GPU-server storage-network check and the leaf/spine switches the storage fabric needs.
 
-    Memoised per call on what it depends on: the shared tiers' read and write needs and the storage ports.
+    `pieces`: (group, its sized part) of an option. Memoised per call on what it depends on: the shared tiers'
+    read and write needs and the storage ports.
     """
     read = write = ports = 0
     shared = False
-    for key, group in groups.items():
-        block = sized[key]["block"]
+    for group, part in pieces:
+        block = part["block"]
         if not block.get("per_node"):
             shared = True
             read += group["read_bytes_per_s"]
             write += group["write_bytes_per_s"]
-            ports += sized[key]["quantity"] * (block.get("network_ports") or 0)
+            ports += part["quantity"] * (block.get("network_ports") or 0)
     if not shared:
-        return {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None}
+        return NO_NETWORK
     result = index.networks.get((read, write, ports))
     if result is None:
         result = index.networks[(read, write, ports)] = _network(read, write, ports, index, context)
     return result
+
+
+NO_NETWORK = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None, "line_pairs": [],
+              "headroom_logs": []}  # read only: what an option without a shared block adds (nothing)
 
 
 def _network(read, write, storage_ports, index, context):
@@ -612,9 +664,35 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 # --- bill of materials and totals -------------------------------------------------------------
 
 def _group_lines(group, sized, index):
-    """The unit's BOM line and its ports' line, filled in from the block's templates."""
-    tier, quantity = group["joined"], sized["quantity"]
-    return [_filled(template, tier, quantity) for template in index.line_templates(sized["block"])]
+    """(the unit's BOM line and its ports' line; their aggregate(), taken in its order and arithmetic).
+
+    Kept catalog facts fill the lines from the block's templates; a call's own facts build them directly (a
+    template would be made for the one or two parts of the call that use the block, then dropped)."""
+    tier, quantity, block = group["joined"], sized["quantity"], sized["block"]
+    if index.kept:
+        lines = [_filled(template, tier, quantity) for template in index.line_templates(block)]
+    else:
+        lines = block_lines(block, index.blocks, tier, quantity)
+    cost = power = rack = 0
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for line in lines:
+        if line["price_known"]:
+            cost += line["subtotal_usd"]
+        else:
+            unpriced.append(line["item"])
+        if line["price_basis"] == "media_lower_bound":
+            media.append(line["item"])
+        line_power, line_rack = line["power_w"], line["rack_units"]
+        if line_power is None:
+            unknown_power.append(line["item"])
+        if line_rack is None:
+            unknown_rack.append(line["item"])
+        power += line_power or 0
+        rack += line_rack or 0
+    unit, units = sized["unit"], sized["units"]
+    usable, read = (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units
+    return lines, (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
+                   tuple(unknown_rack))
 
 
 def _filled(template, tier, quantity):
@@ -632,18 +710,37 @@ def _filled(template, tier, quantity):
     return line
 
 
-def line_templates(block, blocks):
+def line_templates(block, blocks, port_lines=None):
     """[(line, unit price, unit power, unit rack units, ports per unit)] of a block: what bom_line gives at any
-    quantity, with the price, power and rack units to multiply (None: the template's value stands)."""
+    quantity, with the price, power and rack units to multiply (None: the template's value stands).
+
+    `port_lines` (port id → its one-unit line, read only) lets the blocks on one port share that line."""
     templates = [_template(block, bom_line(block, None, 1), None)]
-    port = blocks.get(block.get("network_port_block") or "")
+    port_id = block.get("network_port_block")
+    port = blocks.get(port_id) if port_id else None
     if port and block.get("network_ports"):
-        ports = bom_line(port, None, 1)
+        ports = port_lines.get(port_id) if port_lines is not None else None
+        if ports is None:
+            ports = bom_line(port, None, 1)
+            if port_lines is not None:
+                port_lines[port_id] = ports
         # a user's own quote for the ports is the buyer's fact and stays on its line
         included = block.get("ports_included_in_price") and not ports["quoted"]
         templates.append(_template(port, _included_in(ports, block) if included else ports, block["network_ports"],
                                    included))
     return templates
+
+
+def block_lines(block, blocks, tier, quantity):
+    """The unit's BOM line and its ports' line at a quantity: what _filled makes of line_templates(block)."""
+    lines = [bom_line(block, tier, quantity)]
+    port = blocks.get(block.get("network_port_block") or "")
+    if port and block.get("network_ports"):
+        ports = bom_line(port, tier, quantity * block["network_ports"])
+        # a user's own quote for the ports is the buyer's fact and stays on its line
+        included = block.get("ports_included_in_price") and not ports["quoted"]
+        lines.append(_included_in(ports, block) if included else ports)
+    return lines
 
 
 def _template(block, line, per_unit, included=False):
@@ -701,6 +798,7 @@ EMPTY_AGGREGATE = aggregate([], {})
 
 
 def totals(aggregates, context):
+    """An option's sums over its parts' aggregates, and its TCO."""
     cost = power = rack = usable = read = 0
     unpriced, media, unknown_power, unknown_rack = [], [], [], []
     for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
@@ -717,46 +815,47 @@ def totals(aggregates, context):
             unknown_power += no_power
         if no_rack:
             unknown_rack += no_rack
-    result = {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
-              "cost_is_lower_bound": bool(unpriced or media), "unpriced_items": unpriced, "media_only_items": media,
+    cost_usd, lower_bound = round(cost, 2), bool(unpriced or media)
+    result = {"cost_usd": cost_usd, "cost_complete": not unpriced and not media,
+              "cost_is_lower_bound": lower_bound, "unpriced_items": unpriced, "media_only_items": media,
               "power_w": power, "power_is_partial": bool(unknown_power),
               "unknown_power_items": unknown_power, "rack_units": rack,
               "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
               "usable_capacity_bytes": usable, "read_bytes_per_s": read,
               "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
               "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
-    result["tco"] = tco(result, context)
+    result["tco"] = tco(cost_usd, lower_bound, power, bool(unknown_power), rack, usable, read, context)
     return result
 
 
-def tco(result, context):
+def tco(cost_usd, cost_is_lower_bound, power_w, power_is_partial, rack_units, usable_bytes, read_bytes_per_s,
+        context):
     """Capex + energy + support + rack space over the horizon; unknown parts are named, not zeroed."""
     procurement = context["procurement"]
-    years = procurement["tco_horizon_years"]
-    energy = result["power_w"] / 1000 * HOURS_PER_YEAR * years * procurement["power_usd_per_kwh"]
+    years, power_price = procurement["tco_horizon_years"], procurement["power_usd_per_kwh"]
+    energy = power_w / 1000 * HOURS_PER_YEAR * years * power_price
     support_fraction = procurement.get("support_fraction_per_year")
-    support = result["cost_usd"] * support_fraction * years if support_fraction is not None else None
+    support = cost_usd * support_fraction * years if support_fraction is not None else None
     rack_price = procurement.get("rack_usd_per_u_per_year")
-    rack = result["rack_units"] * rack_price * years if rack_price is not None else None
-    unknown = [name for name, value in (("support", support), ("rack_space", rack)) if value is None]
-    unknown += ["capex"] if result["cost_is_lower_bound"] else []
-    unknown += ["energy"] if result["power_is_partial"] else []
-    total = result["cost_usd"] + energy + (support or 0) + (rack or 0)
+    rack = rack_units * rack_price * years if rack_price is not None else None
+    unknown = []
+    if support is None:
+        unknown.append("support")
+    if rack is None:
+        unknown.append("rack_space")
+    if cost_is_lower_bound:
+        unknown.append("capex")
+    if power_is_partial:
+        unknown.append("energy")
+    total = cost_usd + energy + (support or 0) + (rack or 0)
     gpus = context.get("gpus")
-    return {"horizon_years": years, "capex_usd": result["cost_usd"], "energy_usd": round(energy, 2),
+    return {"horizon_years": years, "capex_usd": cost_usd, "energy_usd": round(energy, 2),
             "support_usd": None if support is None else round(support, 2),
             "rack_space_usd": None if rack is None else round(rack, 2), "tco_usd": round(total, 2),
             "tco_is_lower_bound": bool(unknown), "unknown_parts": unknown,
-            "usd_per_usable_tb": round(total / (result["usable_capacity_bytes"] / 1e12), 2)
-            if result["usable_capacity_bytes"] else None,
-            "usd_per_gb_per_s": round(total / (result["read_bytes_per_s"] / 1e9), 2) if result["read_bytes_per_s"] else None,
+            "usd_per_usable_tb": round(total / (usable_bytes / 1e12), 2) if usable_bytes else None,
+            "usd_per_gb_per_s": round(total / (read_bytes_per_s / 1e9), 2) if read_bytes_per_s else None,
             "usd_per_gpu_hour": round(total / (gpus * HOURS_PER_YEAR * years), 6) if gpus else None,
-            "power_usd_per_kwh": procurement["power_usd_per_kwh"],
+            "power_usd_per_kwh": power_price,
             "sources": list(TCO_SOURCES)}
 
-
-# --- names -------------------------------------------------------------------------------------
-
-def ordered(groups):
-    """Keys of the groups in tier order (of each group's first tier)."""
-    return sorted(groups, key=lambda k: groups[k]["order"])

@@ -427,3 +427,29 @@ def test_a_frozen_set_of_quotes_is_applied_on_every_call_and_only_with_its_snaps
     assert [_json(ranked(catalog_=snapshot, quotes=frozen_quotes)) for _ in range(2)] == [plain] * 2
     assert _json(ranked(catalog_=snapshot)) == _json(ranked())
     assert _json(ranked(catalog_=snapshot, quotes=freeze({}))) == _json(ranked())
+
+
+def _quoted_ports_catalog():
+    """The shipped catalog with one network port quoted (a quoted port stays priced on its own line)."""
+    port = next(b for b in CATALOG["blocks"] if b["kind"] == "network_port")
+    return {**CATALOG, "blocks": [dict(b, price_usd=10.0, price_basis="quote") if b is port else b
+                                  for b in CATALOG["blocks"]]}
+
+
+@pytest.mark.parametrize("catalog_", [CATALOG, _quoted_ports_catalog()], ids=["shipped", "quoted-port"])
+@pytest.mark.parametrize("quantity", [1, 7, 64])
+def test_it_builds_the_same_bom_lines_directly_as_from_the_kept_templates(catalog_, quantity):
+    blocks = {b["id"]: b for b in catalog_["blocks"]}
+    for block in catalog_["blocks"]:
+        templates = ranking_parts.line_templates(block, blocks)
+        filled = [ranking_parts._filled(template, "shared_fast", quantity) for template in templates]
+        direct = ranking_parts.block_lines(block, blocks, "shared_fast", quantity)
+        assert json.dumps(direct) == json.dumps(filled), block["id"]
+
+
+def test_it_hands_out_a_fresh_copy_of_a_parsed_protection_scheme():
+    first = ranking_parts.protection({"protection": "ec:12+4/4"})
+    first["width"] = 99
+    assert ranking_parts.protection({"protection": "ec:12+4/4"})["width"] == 4
+    assert ranking_parts.protection({"protection": "within_unit:8+2", "usable_fraction": 0.8})["usable_ratio"] == 0.8
+    assert ranking_parts.protection({"protection": "within_unit:8+2"})["usable_ratio"] is None
