@@ -13,9 +13,10 @@ from experta.factlist import FactList
 from experta.matchers import ReteMatcher
 from experta.fact import Fact
 from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
-from experta.matchers.rete.check import FeatureCheck
+from experta.fieldconstraint import L
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import NoMemory
-from experta.matchers.rete.nodes import FeatureTesterNode
+from experta.matchers.rete.nodes import BusNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
 from experta.strategies import DepthStrategy
 
@@ -75,8 +76,7 @@ def _feature_tester_activate(node, token):
             return False
         token = _token_copy(token)
         token.context.update(match)
-    for child in node.children:
-        child.callback(token)
+    _pass_on(node, fact, token)
 
 
 def _bindings_agree(match, context):
@@ -93,9 +93,67 @@ def _bindings_agree(match, context):
     return True
 
 
+def _bus_add(bus, fact):
+    """experta's BusNode.add, the fact's first tests made here for the children that would fail them."""
+    token = Token.valid(fact)
+    watchers.MATCHER.debug("<BusNode> added %r", token)
+    _pass_on(bus, fact, token)
+
+
+# A child that is a feature tester of one fact's type, of a field's literal value (no binding), or of
+# any test of a field the fact lacks does nothing when its test fails (a failed type or literal test
+# logs a MATCH debug line; a missing field returns before any log). So while neither the MATCH nor the
+# MATCHER watcher logs debug lines, the parent makes those tests itself and calls only the children
+# that pass: most of the ~50–160 feature testers an evaluation activates fail their test.
+
+def _pass_on(node, fact, token):
+    """Send `token` (about `fact`) to each child of `node`, skipping those whose plain test fails."""
+    if 0 < watchers.MATCHER.level <= logging.DEBUG or MATCH.isEnabledFor(logging.DEBUG):
+        for child in node.children:
+            child.callback(token)
+        return
+    for callback, kind, what, value in _routes(node):
+        if kind is None or _may_pass(kind, what, value, fact):
+            callback(token)
+
+
+def _may_pass(kind, what, value, fact):
+    """False only where the child's own test certainly fails (see _route)."""
+    if kind == "type":
+        return type(fact) == value
+    if what not in fact:
+        return what in type(fact).__fields__
+    return kind == "field" or value == fact[what]
+
+
+def _routes(node):
+    """(callback, kind, field, literal or type) of each child of a node, read once (the network is fixed)."""
+    routes = node.__dict__.get("_routes")
+    if routes is None:
+        routes = node._routes = tuple(_route(child) for child in node.children)
+    return routes
+
+
+def _route(child):
+    """The plain test a child makes: 'type' (TypeCheck), 'literal' (a field equal to an unbound literal),
+    'field' (any other test of one field, which fails when the fact lacks it), or None."""
+    test = child.node.matcher if type(child.node) is FeatureTesterNode else None
+    if type(test) is TypeCheck:
+        return child.callback, "type", None, test.fact_type
+    if type(test) is not FeatureCheck or not isinstance(test.what, str):
+        return child.callback, None, None, None
+    what = test.what
+    if "__" in what or what.isnumeric():
+        return child.callback, None, None, None
+    if type(test.how) is L and test.how.__bind__ is None:
+        return child.callback, "literal", what, test.how.value
+    return child.callback, "field", what, None
+
+
 OneInputNode.activate = _one_input_activate
 TwoInputNode.activate_left, TwoInputNode.activate_right = _activate_left, _activate_right
 FeatureTesterNode._activate = _feature_tester_activate
+BusNode.add = _bus_add
 
 
 def _feature_check(check, data, is_fact=True):

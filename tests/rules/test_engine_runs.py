@@ -129,3 +129,19 @@ def test_a_fact_keeps_scalars_and_freezes_the_rest():
 def test_a_preset_is_known_without_a_copy():
     assert presets.known("workloads", "UNet3D") and not presets.known("workloads", "llama3.1-8b")
     assert not presets.known("models", ["not", "a", "name"])
+
+
+@pytest.mark.parametrize("path", USECASES, ids=lambda p: p.stem)
+def test_the_parent_made_tests_answer_as_the_children_would(path):
+    """With the MATCH watcher at DEBUG every child makes its own test (each failure logs a line);
+    without it, parents skip the children whose type, literal or field test fails."""
+    from experta import watchers
+
+    document = json.loads(path.read_text())
+    quiet = text(rules.evaluate(document))
+    level = watchers.MATCH.level
+    watchers.watch("MATCH")
+    try:
+        assert text(rules.evaluate(document)) == quiet
+    finally:
+        watchers.MATCH.setLevel(level)
