@@ -65,22 +65,33 @@ def module_parameters(m, index):
     return f.layer_parameters(m, moe)
 
 
+def module_counts(m):
+    """module_parameters of every DLIO module 0 … L+2, each block counted once per kind (dense, MoE):
+    blocks of a kind are alike, and an 80-layer model asked one by one cost ~250 block counts."""
+    layers = m["layers"]
+    dense = min(max(m.get("dense_layers") or 0, 0), layers) if m.get("experts") else layers
+    blocks = [f.layer_parameters(m, False)] * dense if dense else []
+    if layers > dense:
+        blocks += [f.layer_parameters(m, True)] * (layers - dense)
+    return [module_parameters(m, 0)] + blocks + [module_parameters(m, layers + 1), module_parameters(m, layers + 2)]
+
+
 def stage_fractions(model, pipeline):
     """Share of all parameters held by each pipeline stage; None when the dimensions are unknown."""
     if pipeline == 1:
         return [1.0]
     if not has_dims(model):
         return None
-    counts = [sum(module_parameters(model, i) for i in range(a, b + 1))
-              for a, b in stage_layer_ranges(model["layers"], pipeline)]
+    modules = module_counts(model)
+    counts = [sum(modules[a:b + 1]) for a, b in stage_layer_ranges(model["layers"], pipeline)]
     total = sum(counts)
     return [c / total for c in counts]
 
 
 def largest_module_fraction(model):
     """Share of the parameters in the biggest layer module (the largest per-layer file)."""
-    total = sum(module_parameters(model, i) for i in range(model["layers"] + 3))
-    return max(module_parameters(model, i) for i in range(model["layers"] + 3)) / total
+    modules = module_counts(model)
+    return max(modules) / sum(modules)
 
 
 # --- the layout ---------------------------------------------------------------------------------

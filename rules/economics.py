@@ -2,6 +2,7 @@
 that choose checkpoint interval, write and restore bandwidth together (idle GPUs + lost work + storage)."""
 import math
 
+from .formulas import daly_interval_s
 from .units import DAY
 
 HOUR = 3600.0
@@ -85,7 +86,6 @@ def storage_per_day(econ):
 
 def interval_s(delta_s, mtti_s, cap_s=None):
     """Daly's optimum for a blocking time δ, capped by a user's maximum interval."""
-    from .formulas import daly_interval_s
     tau = daly_interval_s(delta_s, mtti_s)
     return min(tau, cap_s) if cap_s else tau
 

@@ -1,5 +1,6 @@
 """Field checks shared by the use-case validators (top level in usecase.py; inference, rag, video, tabular, ingest)."""
 import math
+from functools import lru_cache
 
 _MISSING = object()
 
@@ -53,7 +54,22 @@ def canonical_choice(value, allowed):
     if not isinstance(value, str):
         return value if value in allowed else None
     key = value.strip().lower().replace("-", "_").replace(" ", "_")
-    return next((option for option in allowed if option.lower().replace("-", "_") == key), None)
+    spellings = _spellings(tuple(allowed))
+    if spellings is None:
+        return next((option for option in allowed if option.lower().replace("-", "_") == key), None)
+    return spellings.get(key)
+
+
+@lru_cache(maxsize=256)
+def _spellings(options):
+    """Each option's canonical spelling → the first option with it; None unless every option is a text.
+    Read ~11 times a validation, each a walk over the options; the option lists are the code's own."""
+    if not all(type(option) is str for option in options):
+        return None
+    spellings = {}
+    for option in options:
+        spellings.setdefault(option.lower().replace("-", "_"), option)
+    return spellings
 
 
 def choice(section, name, errors, prefix, options, default=_MISSING):

@@ -6,15 +6,29 @@ from experta import Fact, KnowledgeEngine
 from . import explain
 
 
-class Workload(Fact):
+_SCALARS = (int, float, str, bool, type(None))
+
+
+class ScalarFact(Fact):
+    """experta's Fact, keeping a scalar value as it is: experta's freeze (a singledispatch, ~1 µs a
+    field, ~50 fields an LLM-training evaluation) returns scalars unchanged; other values still pass it."""
+
+    def __setitem__(self, key, value):
+        if type(value) in _SCALARS and self.__factid__ is None:
+            dict.__setitem__(self, key, value)
+        else:
+            super().__setitem__(key, value)
+
+
+class Workload(ScalarFact):
     """One workload family present in the use case, e.g. Workload(kind="llm_training")."""
 
 
-class Need(Fact):
+class Need(ScalarFact):
     """A requirement that has been computed: Need(name="checkpoint", ...scalar fields)."""
 
 
-class Decision(Fact):
+class Decision(ScalarFact):
     """A choice a rule made that other rules build on, e.g. Decision(kv_tier="host_memory")."""
 
 

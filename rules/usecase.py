@@ -124,20 +124,24 @@ def check_raw(document):
     stack = [((), document)]
     while stack:
         path, value = stack.pop()
-        where = ".".join(str(p) for p in path)
         if len(path) > MAX_DEPTH:
             errors.add(str(path[0]), f"nested more than {MAX_DEPTH} levels deep")
             break
         if isinstance(value, str) and "\x00" in value:
-            errors.add(where, "must not contain NUL characters")
+            errors.add(_dotted(path), "must not contain NUL characters")
         elif isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(key, str) and "\x00" in key:
-                    errors.add(where or "", "has a field name with a NUL character")
+                    errors.add(_dotted(path) or "", "has a field name with a NUL character")
                 stack.append(((*path, key), item))
         elif isinstance(value, list):
             stack.extend(((*path, i), item) for i, item in enumerate(value))
     errors.raise_if_any()
+
+
+def _dotted(path):
+    """A field path as errors name it (model.layers), made only for a value that has a problem."""
+    return ".".join(str(p) for p in path)
 
 
 # --- small typed readers -----------------------------------------------------------------------
@@ -247,7 +251,7 @@ def _model(value, workloads, errors):
     if not isinstance(value, dict):
         errors.add("model", "must be an object")
         return None
-    if value.get("kind") == "training_workload" or ("preset" in value and presets.workload(value["preset"])):
+    if value.get("kind") == "training_workload" or ("preset" in value and presets.known("workloads", value["preset"])):
         return _training_workload(value, workloads, errors)  # other fields of a workload preset are its own
     for key in sorted(set(value) - MODEL_KEYS - DERIVED_MODEL):
         errors.add(f"model.{key}", "unknown model field")

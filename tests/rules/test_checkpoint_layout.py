@@ -4,6 +4,7 @@ import pytest
 import rules
 from rules import checkpoint_layout as layout
 from rules import formulas as f
+from rules import presets
 from rules.usecase import normalize
 from tests.rules import dlio_reference as dlio
 
@@ -140,6 +141,12 @@ def test_it_splits_modules_so_the_stages_add_up_to_the_parameter_count():
     model = normalize({"workload": "llm_training", "model": {"preset": "deepseek-v3"}})["model"]
     total = sum(layout.module_parameters(model, i) for i in range(model["layers"] + 3))
     assert total == f.parameter_count(model)
+
+
+@pytest.mark.parametrize("preset", presets.names("models"))
+def test_it_counts_the_modules_once_per_kind_as_one_by_one(preset):
+    model = normalize({"workload": "llm_training", "model": {"preset": preset}})["model"]
+    assert layout.module_counts(model) == [layout.module_parameters(model, i) for i in range(model["layers"] + 3)]
 
 
 from hypothesis import given, settings  # noqa: E402

@@ -86,3 +86,62 @@ def test_a_preset_is_a_deep_copy():
     again = presets.gpu("h100")
     assert "changed" not in again["aliases"] and again["hbm_bytes"] > 0
     assert again == presets._load("gpus")[presets.resolve("gpus", "h100")]
+
+
+def test_a_reset_leaves_every_node_memory_empty():
+    rules.evaluate(json.loads(USECASES[0].read_text()))
+    advisor = engine._local.engine
+    advisor.reset()
+    for node in recursive_nodes(advisor.matcher.root_node):
+        for name in ("memory", "left_memory", "right_memory"):
+            assert not getattr(node, name, None), (node, name)
+
+
+def test_the_watchers_still_log_what_experta_logs(caplog):
+    from experta import watchers
+
+    levels = {name: getattr(watchers, name).level for name in ("RULES", "MATCH", "MATCHER")}
+    watchers.watch(*levels)
+    try:
+        with caplog.at_level("DEBUG", logger="experta.watchers"):
+            rules.evaluate({"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "gpus": 8})
+    finally:
+        for name, level in levels.items():
+            getattr(watchers, name).setLevel(level)
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("FIRE 1 ") for line in lines)
+    assert any("activated with token" in line for line in lines)
+    assert any(line.startswith("what=") for line in lines)
+
+
+def test_a_fact_keeps_scalars_and_freezes_the_rest():
+    from experta.utils import frozenlist
+
+    from rules.kb import Need
+
+    need = Need(name="x", total_bytes=3, ratio=0.5, known=True, note=None, parts=[1, 2])
+    assert need["total_bytes"] == 3 and need["note"] is None and need["parts"] == frozenlist([1, 2])
+    need.__factid__ = 1
+    with pytest.raises(RuntimeError):
+        need["total_bytes"] = 4
+
+
+def test_a_preset_is_known_without_a_copy():
+    assert presets.known("workloads", "UNet3D") and not presets.known("workloads", "llama3.1-8b")
+    assert not presets.known("models", ["not", "a", "name"])
+
+
+@pytest.mark.parametrize("path", USECASES, ids=lambda p: p.stem)
+def test_the_parent_made_tests_answer_as_the_children_would(path):
+    """With the MATCH watcher at DEBUG every child makes its own test (each failure logs a line);
+    without it, parents skip the children whose type, literal or field test fails."""
+    from experta import watchers
+
+    document = json.loads(path.read_text())
+    quiet = text(rules.evaluate(document))
+    level = watchers.MATCH.level
+    watchers.watch("MATCH")
+    try:
+        assert text(rules.evaluate(document)) == quiet
+    finally:
+        watchers.MATCH.setLevel(level)

@@ -193,3 +193,20 @@ def test_it_still_names_a_choice_it_cannot_read():
         rules.evaluate({"workload": "llm_training", "model": {"preset": "llama3.1-8b"}, "gpus": 8,
                         "precision": "bf17"})
     assert error.value.errors["precision"] == ["must be one of fp32, bf16, fp16, fp8 (got 'bf17')"]
+
+
+@pytest.mark.parametrize("value,allowed,expected", [
+    ("AdamW", ("adam", "adamw"), "adamw"),
+    (" BF16 ", ("fp32", "bf16"), "bf16"),
+    ("llm-training", ("llm_training", "rag"), "llm_training"),
+    ("Megatron Legacy", ("megatron", "megatron_legacy"), "megatron_legacy"),
+    ("a-b", ("A_B", "a-b"), "A_B"),  # the first option with that spelling, as a walk over them finds
+    ("nope", ("adam",), None),
+    (3, ("adam",), None),
+    (3, (1, 3), 3),
+    ("x", ("x", 3), "x"),  # options that are not all texts: the walk itself
+])
+def test_it_reads_a_choice_in_any_case_and_separator(value, allowed, expected):
+    from rules.fields_serving import canonical_choice
+
+    assert canonical_choice(value, allowed) == expected
