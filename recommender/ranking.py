@@ -33,35 +33,63 @@ STATUS_ORDER = {"met": 0, "unknown": 1, "unmet": 2}
 EXPLAINED_OPTIONS = 12
 
 
-def rank(tiers, catalog, priority="balanced", measured=None, cluster=None, quotes=None):
+# Options returned in full: those ranked 1..DETAIL_LIMIT and every Pareto-front member; the others are summaries
+# (SUMMARY_KEYS and "detail": "summary"), their detail records never built. 20 is above what any shipped-catalog
+# use case returns (10 architectures, at most 10 options), so the shipped catalog's outputs are all full;
+# it is above EXPLAINED_OPTIONS, so every option a finding is written about is returned in full too.
+DETAIL_LIMIT = 20
+
+
+def rank(tiers, catalog, priority="balanced", measured=None, cluster=None, quotes=None, detail_limit=DETAIL_LIMIT):
     """Sized, costed, scored and ranked options; architectures with the same BOM are one option.
 
     `cluster` is the normalized use case (gpus, gpu_model, nodes, procurement) when known;
     `quotes` maps block id → the owner's quote ({unit_price_usd, vendor_ref, valid_until, block?}).
+    Options ranked 1..`detail_limit` and the Pareto front are returned in full, the others as summaries.
     """
     if priority not in WEIGHTS:
         raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
     paused = gc.isenabled()
     gc.disable()  # rank() makes no reference cycles; collector passes over its many small dicts cost ~20 % at 100×
     try:
-        return _rank(tiers, catalog, priority, measured, cluster, quotes)
+        return _rank(tiers, catalog, priority, measured, cluster, quotes, detail_limit)
     finally:
         if paused:
             gc.enable()
 
 
-def _rank(tiers, catalog, priority, measured, cluster, quotes):
+def _rank(tiers, catalog, priority, measured, cluster, quotes, detail_limit):
+    """Every option scored and ordered from its light part (sums, headroom, status); then the options a buyer
+    reads (and the ones findings are written about) are detailed, the rest summarised: the choice changes no
+    score and no order."""
     index = parts.Index(catalog, measured or {}, quotes or {})
     context = parts.context(tiers, cluster)
     tiers = [t for t in tiers if t.get("tier") in TIER_ORDER]
     proposals = _collapse([_propose(a, tiers, index, context) for a in catalog["architectures"]])
-    findings = _score(proposals, priority)
+    findings, explain = _score(proposals, priority)
     proposals.sort(key=lambda p: (STATUS_ORDER[p["status"]], -p["score"], p["cost_usd"], p["architecture"]))
     for position, proposal in enumerate(proposals, start=1):
         proposal["rank"] = position
-    explained = proposals[:EXPLAINED_OPTIONS]
-    findings += _unmet_findings(explained, proposals) + _gap_findings(explained) + _coincide_findings(explained)
-    return {"proposals": [_public(p) for p in proposals], "findings": findings, "pareto": pareto(proposals)}
+    full = {}
+
+    def detailed(proposal):
+        found = full.get(proposal["architecture"])
+        if found is None:
+            found = full[proposal["architecture"]] = _full(proposal, index, context)
+        return found
+
+    findings += explain(detailed)
+    explained = [detailed(p) for p in proposals[:EXPLAINED_OPTIONS]]
+    findings += _unmet_findings(explained, proposals, lambda p: _unmet_of(p, index))
+    findings += _gap_findings(explained) + _coincide_findings(explained)
+    for proposal in proposals:
+        _public(proposal)
+    for proposal in full.values():
+        _public(proposal)
+    front = pareto(proposals)
+    shown = set(front)
+    return {"proposals": [detailed(p) if p["rank"] <= detail_limit or p["architecture"] in shown else _summary(p)
+                          for p in proposals], "findings": findings, "pareto": front}
 
 
 # --- one architecture -------------------------------------------------------------------------
@@ -87,49 +115,92 @@ def _propose(architecture, tiers, index, context):
 
 
 def _option_body(groups, missing, index, context):
-    """(body, BOM signature, headroom index): what an option is, from the blocks it uses, not the architecture's id.
+    """(light body, BOM signature, headroom index): what an option is, from the blocks it uses, not the
+    architecture's id — what scoring and ranking read (sums, headroom, status, name); _full writes the rest.
 
-    Two passes over the sized parts: sums, BOM, records and figures in the groups' order; headroom, unmet needs,
-    gaps and names in tier order.
+    Two passes over the sized parts: sums, BOM signature and figures in the groups' order; headroom, the first
+    unmet need, gaps and names in tier order.
     """
     pieces = [(group, group["sized"] or parts.size_best(group, index, context)) for group in groups.values()]
     network = parts.network(pieces, index, context)
-    aggregates, bom, pairs, failure_domains, degraded, figures = [], [], [], [], [], "datasheet"
+    aggregates, pairs, figures = [], [], "datasheet"
     for _, part in pieces:
         aggregates.append(part["aggregate"])
-        bom += part["lines"]
         pairs += part["line_pairs"]
-        if part["failure_domains"]:
-            failure_domains.append(part["failure_domains"])
-        if part["degraded"]:
-            degraded.append(part["degraded"])
         if part["measured"]:
             figures = "measured"
     aggregates.append(network.get("aggregate", parts.EMPTY_AGGREGATE))
-    bom += network["bom"]
-    headroom, unmet, gaps, logs, labels, descriptions = {}, list(missing), [], [], [], []
-    for _, part in (sorted(pieces, key=_tier_order) if len(pieces) > 1 else pieces):
+    ordered = sorted(pieces, key=_tier_order) if len(pieces) > 1 else pieces
+    first = (missing[0]["requirement"], missing[0]["kind"]) if missing else None
+    headroom, gaps, logs, labels = {}, False, [], []
+    for _, part in ordered:
         headroom.update(part["headroom"])
-        unmet += part["unmet"]
-        gaps += part["gaps"]
+        if first is None and part["first_unmet"]:
+            first = part["first_unmet"]
+        gaps = gaps or bool(part["gaps"])
         logs += part["headroom_logs"] or _piece_logs(part)
         if part["label"] not in labels:
             labels.append(part["label"])
-        descriptions.append(part["description"])
     headroom.update(network["headroom"])
-    unmet += network["unmet"]
-    gaps += network["gaps"]
+    if first is None and network["unmet"]:
+        first = network["unmet"][0]["requirement"], network["unmet"][0]["kind"]
+    gaps = gaps or bool(network["gaps"])
     logs += _piece_logs(network)
-    body = parts.totals(aggregates, context)
-    status = "unmet" if unmet else ("unknown" if gaps else "met")
-    body.update(name=" + ".join(labels) if labels else "no storage needed", description="; ".join(descriptions),
-                bom=bom, headroom=headroom, unmet=unmet, gaps=gaps, status=status, meets_requirements=status == "met",
-                first_unmet=unmet[0]["requirement"] if unmet else None, breaks_on=unmet[0]["kind"] if unmet else None,
-                failure_domains=failure_domains, degraded=degraded, fabric=network["fabric"], figures=figures)
+    body = parts.totals(aggregates)
+    status = "unmet" if first else ("unknown" if gaps else "met")
+    body.update(name=" + ".join(labels) if labels else "no storage needed", headroom=headroom, status=status,
+                meets_requirements=status == "met", first_unmet=first[0] if first else None,
+                breaks_on=first[1] if first else None, figures=figures, parts=(ordered, pieces, network, missing))
     bom_signature = tuple(sorted(pairs + _line_pairs(network, network["bom"]) if network["bom"] else pairs))
     if len(logs) != len(headroom):  # a key given by two pieces: fall back to the merged ratios
         return body, bom_signature, headroom_index(headroom)
     return body, bom_signature, math.exp(sum(logs) / len(logs)) if logs else 1.0
+
+
+def _full(proposal, index, context):
+    """The option in full, as rank() has always returned it: the light body with its parts' records, BOM lines,
+    failure domains, degraded mode and TCO (the same keys in the same order)."""
+    ordered, pieces, network, missing = proposal["parts"]
+    bom, failure_domains, degraded = [], [], []
+    for _, part in pieces:
+        parts.records(part, index)
+        bom += part["lines"]
+        if part["failure_domains"]:
+            failure_domains.append(part["failure_domains"])
+        if part["degraded"]:
+            degraded.append(part["degraded"])
+    bom += network["bom"]
+    unmet, gaps, descriptions = list(missing), [], []
+    for _, part in ordered:
+        unmet += part["unmet"]
+        gaps += part["gaps"]
+        descriptions.append(part["description"])
+    unmet += network["unmet"]
+    gaps += network["gaps"]
+    full = {key: proposal[key] for key in TOTALS_KEYS}
+    full.update(tco=parts.option_tco(proposal, context), name=proposal["name"], description="; ".join(descriptions),
+                bom=bom, headroom=proposal["headroom"], unmet=unmet, gaps=gaps, status=proposal["status"],
+                meets_requirements=proposal["meets_requirements"], first_unmet=proposal["first_unmet"],
+                breaks_on=proposal["breaks_on"], failure_domains=failure_domains, degraded=degraded,
+                fabric=network["fabric"])
+    full.update({key: proposal[key] for key in RANKED_KEYS})
+    return full
+
+
+def _unmet_of(proposal, index):
+    """An option's unmet-need records (its full record's `unmet`), without the rest of it."""
+    ordered, _, network, missing = proposal["parts"]
+    unmet = list(missing)
+    for _, part in ordered:
+        unmet += parts.records(part, index)["unmet"]
+    return unmet + network["unmet"]
+
+
+TOTALS_KEYS = ("cost_usd", "cost_complete", "cost_is_lower_bound", "unpriced_items", "media_only_items", "power_w",
+               "power_is_partial", "unknown_power_items", "rack_units", "rack_units_is_partial", "unknown_rack_items",
+               "usable_capacity_bytes", "read_bytes_per_s", "usd_per_tb", "usd_per_gb_per_s")  # parts.totals()
+RANKED_KEYS = ("figures", "architecture", "coinciding_architectures", "headroom_index", "score_contributions",
+               "score", "rank")
 
 
 def _tier_order(piece):
@@ -208,7 +279,8 @@ def _ratio(best, value):
 
 
 def _score(proposals, priority):
-    """Score every option 0..100 and record each criterion's contribution, on the option and as a finding."""
+    """Score every option 0..100 and record each criterion's contribution on the option: (findings on skipped
+    criteria, explain(detailed) → the findings on each criterion of the top options)."""
     best = min((STATUS_ORDER[p["status"]] for p in proposals), default=0)
     pool = [p for p in proposals if STATUS_ORDER[p["status"]] == best] or proposals
     weights = {c: w for c, w in WEIGHTS[priority].items()
@@ -225,12 +297,16 @@ def _score(proposals, priority):
         proposal["score_contributions"] = contributions
         proposal["score"] = round(sum(contributions.values()), 2)
     # every option records its contributions; the sentences are written for the options a buyer reads (their
-    # criterion scores are worked out again for them: the same arithmetic on the same figures)
+    # criterion scores are worked out again for them: the same arithmetic on the same figures), from their full
+    # records (`detailed`: an option → its full record)
     top = heapq.nsmallest(EXPLAINED_OPTIONS, proposals, key=_explain_order)
-    wording = {c: _criterion_wording(c, w, priority) for c, w in weights.items()}
-    for proposal in top:
-        findings += [_criterion_finding(proposal, c, score(proposal, minima), wording[c]) for c, _, score in scorers]
-    return findings
+
+    def explain(detailed):
+        wording = {c: _criterion_wording(c, w, priority) for c, w in weights.items()}
+        return [_criterion_finding(detailed(p), c, score(p, minima), wording[c]) for p in top
+                for c, _, score in scorers]
+
+    return findings, explain
 
 
 def _explain_order(proposal):
@@ -298,7 +374,7 @@ def _criterion_finding(proposal, criterion, criterion_score, wording):
     }
 
 
-def _unmet_findings(explained, proposals):
+def _unmet_findings(explained, proposals, unmet_of):
     findings = []
     for proposal in explained:
         for unmet in proposal["unmet"]:
@@ -312,14 +388,15 @@ def _unmet_findings(explained, proposals):
                 "sources": unmet["sources"],
             })
     if proposals and not any(p["status"] != "unmet" for p in proposals):
-        broken = sorted({u["requirement"] for p in proposals for u in p["unmet"]})
+        unmet = [unmet_of(p) for p in proposals]  # every option's records: only when none meets every need
+        broken = sorted({u["requirement"] for records in unmet for u in records})
         findings.append({
             "rule": "ranking_no_architecture_meets_requirements",
             "text": f"No architecture in the catalog meets every requirement; the ones out of reach: "
                     f"{', '.join(broken)}. The ranking below orders them by how close they come.",
             "inputs": {"architectures": [p["architecture"] for p in proposals]},
             "result": {"unmet": broken}, "formula": "every candidate has meets_requirements false",
-            "sources": sorted({s for p in proposals for u in p["unmet"] for s in u["sources"]}),
+            "sources": sorted({s for records in unmet for u in records for s in u["sources"]}),
         })
     return findings
 
@@ -383,9 +460,23 @@ PUBLIC_KEYS = ("rank", "architecture", "coinciding_architectures", "name", "desc
                "usd_per_gb_per_s", "tco", "figures")
 
 
+# What a summarised option holds (in the full record's key order), then "detail": "summary": what the sweep,
+# validation, exports and pages read of every option, all worked out for scoring anyway.
+SUMMARY_KEYS = ("cost_usd", "cost_complete", "cost_is_lower_bound", "power_w", "power_is_partial", "rack_units",
+                "rack_units_is_partial", "usable_capacity_bytes", "read_bytes_per_s", "usd_per_tb", "usd_per_gb_per_s",
+                "name", "headroom", "status", "meets_requirements", "first_unmet", "breaks_on", "figures",
+                "architecture", "coinciding_architectures", "headroom_index", "score_contributions", "score", "rank")
+
+
 def _public(proposal):
     proposal["headroom_index"] = round(proposal["headroom_index"], 4)
     return proposal
+
+
+def _summary(proposal):
+    summary = {key: proposal[key] for key in SUMMARY_KEYS}
+    summary["detail"] = "summary"
+    return summary
 
 
 # --- GPU sweep --------------------------------------------------------------------------------
@@ -415,7 +506,8 @@ def sweep(use_case_document, catalog, gpu_counts=None, priority=None, evaluate=N
                 raise  # the document is wrong whatever the GPU count: report it once
             skipped.append({"gpus": gpus, "errors": error.errors})
             continue
-        ranked = rank(result["tiers"], catalog, priority=priority, cluster=result.get("use_case"), quotes=quotes)
+        ranked = rank(result["tiers"], catalog, priority=priority, cluster=result.get("use_case"), quotes=quotes,
+                      detail_limit=0)  # a point reads only what a summary holds
         points.append(_sweep_point(gpus, result, ranked))
         _record_breaks(breaks, gpus, ranked)
     if not points and skipped:

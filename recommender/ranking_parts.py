@@ -411,9 +411,29 @@ def _coverage(group, unit, units):
 
 
 def _detail(group, counted, index, nodes):
-    """The chosen size point with what it provides, its failure domains, degraded mode, headroom and BOM lines."""
-    block, unit, units = counted["block"], counted["unit"], counted["units"]
+    """The chosen size point with what every option needs of it to be scored and ranked: headroom, BOM lines and
+    their sums, label, its first unmet need. The records only a detailed option shows (gaps and unmet needs as
+    records, failure domains, degraded mode, description) are written by records(), once, when asked for."""
+    block = counted["block"]
     sized = counted  # the other size points' counts are dropped: this one is completed in place
+    sized["group"], sized["nodes"], sized["written"] = group, nodes, False
+    sized["first_unmet"] = _first_unmet(group, *sized["unmet"][0]) if sized["unmet"] else None
+    sized["label"] = block.get("label") or block["name"]
+    sized["headroom"] = headroom(group, sized)
+    lines, sized["aggregate"] = _group_lines(group, sized, index)
+    sized["lines"] = lines
+    sized["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
+    sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
+    sized["measured"] = block.get("figures") == "measured"
+    return sized
+
+
+def records(sized, index):
+    """A sized part's records for a detailed option: gaps and unmet needs, failure domains, degraded mode,
+    description (written in place once; the parts of options returned as summaries never get them)."""
+    if sized["written"]:
+        return sized
+    group, block, nodes = sized["group"], sized["block"], sized["nodes"]
     if sized["gaps"]:
         sized["gaps"] = [_gap(group, field, block) for field in sized["gaps"]]
     if sized["unmet"]:
@@ -422,17 +442,16 @@ def _detail(group, counted, index, nodes):
         sized["failure_domains"] = sized["degraded"] = None
     else:
         scheme = index.scheme(block)
-        sized["failure_domains"] = failure_domains(block, nodes, counted["units_for_needs"], scheme)
-        sized["degraded"] = degraded_mode(group, block, unit, units, scheme)
-    sized["label"] = block.get("label") or block["name"]
-    sized["description"] = f"{group['joined']}: {counted['quantity']} x {block['name']}"
-    sized["headroom"] = headroom(group, sized)
-    lines, sized["aggregate"] = _group_lines(group, sized, index)
-    sized["lines"] = lines
-    sized["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
-    sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
-    sized["measured"] = block.get("figures") == "measured"
+        sized["failure_domains"] = failure_domains(block, nodes, sized["units_for_needs"], scheme)
+        sized["degraded"] = degraded_mode(group, block, sized["unit"], sized["units"], scheme)
+    sized["description"] = f"{group['joined']}: {sized['quantity']} x {block['name']}"
+    sized["written"] = True
     return sized
+
+
+def _first_unmet(group, what, field, value, limit):
+    """(requirement, kind) of the record _unmet_record would write for a pending unmet need."""
+    return f"{group['tiers'][0]}.{field}", "slots" if what == "slots" else FIELD_KIND.get(field, field)
 
 
 def _gap(group, field, block):
@@ -797,8 +816,8 @@ def aggregate(lines, provided):
 EMPTY_AGGREGATE = aggregate([], {})
 
 
-def totals(aggregates, context):
-    """An option's sums over its parts' aggregates, and its TCO."""
+def totals(aggregates):
+    """An option's sums over its parts' aggregates (its TCO: option_tco)."""
     cost = power = rack = usable = read = 0
     unpriced, media, unknown_power, unknown_rack = [], [], [], []
     for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
@@ -824,8 +843,13 @@ def totals(aggregates, context):
               "usable_capacity_bytes": usable, "read_bytes_per_s": read,
               "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
               "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
-    result["tco"] = tco(cost_usd, lower_bound, power, bool(unknown_power), rack, usable, read, context)
     return result
+
+
+def option_tco(totals_, context):
+    """tco() of an option from its totals() (written for the options returned in full)."""
+    return tco(totals_["cost_usd"], totals_["cost_is_lower_bound"], totals_["power_w"], totals_["power_is_partial"],
+               totals_["rack_units"], totals_["usable_capacity_bytes"], totals_["read_bytes_per_s"], context)
 
 
 def tco(cost_usd, cost_is_lower_bound, power_w, power_is_partial, rack_units, usable_bytes, read_bytes_per_s,

@@ -53,6 +53,9 @@ class BomLineSerializer(serializers.Serializer):
 
 
 class RankedProposalSerializer(serializers.Serializer):
+    """One ranked option. Options ranked past recommender.ranking.DETAIL_LIMIT (20) that are not on the Pareto
+    front are summaries: `detail` is "summary" and they hold only ranking.SUMMARY_KEYS (no `bom`, `tco`,
+    `unmet`, `gaps`, `failure_domains`, `degraded`, `fabric`, `description`). Full options have no `detail`."""
     rank = serializers.IntegerField()
     architecture = serializers.CharField()
     name = serializers.CharField()
@@ -60,7 +63,11 @@ class RankedProposalSerializer(serializers.Serializer):
     cost_usd = serializers.FloatField()
     meets_requirements = serializers.BooleanField()
     first_unmet = serializers.CharField(allow_null=True)
-    bom = BomLineSerializer(many=True)
+    status = serializers.CharField(required=False, help_text="met | unknown | unmet")
+    headroom_index = serializers.FloatField(required=False)
+    detail = serializers.CharField(required=False, help_text='"summary" on an option returned without its records '
+                                   "(ranked past the first 20 and off the Pareto front); absent on full options")
+    bom = BomLineSerializer(many=True, required=False, help_text="absent on a summary")
     headroom = serializers.DictField(child=serializers.FloatField())
 
 

@@ -48,3 +48,14 @@ def test_it_keeps_price_gaps_visible_in_the_export():
 
 def test_it_writes_only_the_header_for_a_document_without_proposals():
     assert export.bom_csv({"proposals": []}).strip() == ",".join(export.BOM_COLUMNS)
+
+
+def test_a_summarised_option_has_no_bom_lines_to_export_and_the_full_ones_keep_theirs():
+    ranked = ranking.rank([tier("shared_fast", 1e15, 100e9, 50e9, nodes=4)], catalog(),
+                          cluster={"gpu_model": "h100", "gpus": 32, "nodes": 4}, detail_limit=1)
+    doc = {"proposals": ranked["proposals"]}
+    summaries = [p for p in doc["proposals"] if p.get("detail") == "summary"]
+    assert summaries and all("bom" not in p for p in summaries)
+    rows = export.bom_json(doc)
+    assert {row["architecture"] for row in rows} == {p["architecture"] for p in doc["proposals"] if "bom" in p}
+    assert len(rows) == sum(len(p["bom"]) for p in doc["proposals"] if "bom" in p)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import rules
+from recommender import ranking
 from recommender.models import Proposal, UseCase
 from recommender.reports import export
 
@@ -85,3 +86,15 @@ def test_it_renders_from_the_stored_document_without_running_the_rules(stored_pr
 
     monkeypatch.setattr(rules, "evaluate", refuse)
     assert "112.4 GB" in pdf_text(export.proposal_pdf(stored_proposal), tmp_path)
+
+
+def test_the_report_lists_a_summarised_option_without_a_bill_of_materials():
+    from recommender.reports.pdf import proposal_html
+
+    document = json.loads(SAMPLE.read_text())
+    last = document["proposals"][-1]
+    document["proposals"][-1] = {**{k: last[k] for k in ranking.SUMMARY_KEYS if k in last}, "detail": "summary"}
+    use_case = UseCase(pk=3, name=document["use_case"]["name"], workload="llm_training", document=document["use_case"])
+    html = proposal_html(Proposal(pk=7, use_case=use_case, priority="balanced", document=document))
+    assert f"#{last['rank']} " in html and "no bill of materials is shown for it" in html
+    assert html.count("no bill of materials is shown") == 1
