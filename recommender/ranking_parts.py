@@ -692,26 +692,9 @@ def _group_lines(group, sized, index):
         lines = [_filled(template, tier, quantity) for template in index.line_templates(block)]
     else:
         lines = block_lines(block, index.blocks, tier, quantity)
-    cost = power = rack = 0
-    unpriced, media, unknown_power, unknown_rack = [], [], [], []
-    for line in lines:
-        if line["price_known"]:
-            cost += line["subtotal_usd"]
-        else:
-            unpriced.append(line["item"])
-        if line["price_basis"] == "media_lower_bound":
-            media.append(line["item"])
-        line_power, line_rack = line["power_w"], line["rack_units"]
-        if line_power is None:
-            unknown_power.append(line["item"])
-        if line_rack is None:
-            unknown_rack.append(line["item"])
-        power += line_power or 0
-        rack += line_rack or 0
     unit, units = sized["unit"], sized["units"]
     usable, read = (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units
-    return lines, (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
-                   tuple(unknown_rack))
+    return lines, _sums(lines, usable, read)
 
 
 def _filled(template, tier, quantity):
@@ -794,6 +777,11 @@ def bom_line(block, tier, quantity):
 def aggregate(lines, provided):
     """Sums of a few BOM lines (one group's, or the fabric's), added up per option by totals():
     (cost, power, rack units, usable bytes, read bytes/s, unpriced, media-only, unknown power, unknown rack)."""
+    return _sums(lines, provided.get("capacity_bytes", 0.0), provided.get("read_bytes_per_s", 0.0))
+
+
+def _sums(lines, usable, read):
+    """aggregate()'s tuple for `lines`, with the usable bytes and read bytes/s they provide."""
     cost = power = rack = 0
     unpriced, media, unknown_power, unknown_rack = [], [], [], []
     for line in lines:
@@ -803,14 +791,15 @@ def aggregate(lines, provided):
             unpriced.append(line["item"])
         if line["price_basis"] == "media_lower_bound":
             media.append(line["item"])
-        if line["power_w"] is None:
+        line_power, line_rack = line["power_w"], line["rack_units"]
+        if line_power is None:
             unknown_power.append(line["item"])
-        if line["rack_units"] is None:
+        if line_rack is None:
             unknown_rack.append(line["item"])
-        power += line["power_w"] or 0
-        rack += line["rack_units"] or 0
-    return (cost, power, rack, provided.get("capacity_bytes", 0.0), provided.get("read_bytes_per_s", 0.0),
-            tuple(unpriced), tuple(media), tuple(unknown_power), tuple(unknown_rack))
+        power += line_power or 0
+        rack += line_rack or 0
+    return (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
+            tuple(unknown_rack))
 
 
 EMPTY_AGGREGATE = aggregate([], {})

@@ -10,7 +10,7 @@ import pytest
 from experta.matchers import ReteMatcher
 
 import rules
-from rules import engine, presets
+from rules import engine, presets, rete
 
 USECASES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "usecases").glob("*.json"))
 
@@ -69,7 +69,7 @@ def test_the_flat_reset_clears_every_node_experta_resets():
     advisor = engine.Advisor({})
     assert isinstance(advisor.matcher, ReteMatcher)
     touched = {id(n) for n in recursive_nodes(advisor.matcher.root_node)}
-    flat = engine._network_nodes(advisor.matcher.root_node)
+    flat = rete._network_nodes(advisor.matcher.root_node)
     assert {id(n) for n in flat} == touched and len(flat) == len(touched) > 20
 
 
