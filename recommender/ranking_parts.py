@@ -317,11 +317,14 @@ def unit_figures(block, index):
                "metadata_ops_per_s": None if metadata is None else float(metadata) * derate}
     port_id = block.get("network_port_block")
     port = index.blocks.get(port_id) if port_id else None
-    if port and block.get("network_ports"):
+    figures["bounds"] = {}
+    if port and block.get("network_ports") and port.get("read_bytes_per_s"):
         ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
         for field in ("read_bytes_per_s", "write_bytes_per_s"):
             if figures[field] is not None:
                 figures[field] = min(figures[field], ceiling)
+            else:  # no sourced figure: the unit carries at most what its ports do, so counting at that bound
+                figures["bounds"][field] = ceiling  # gives a lower bound on the unit count, still a gap
     return figures
 
 
@@ -379,7 +382,9 @@ def count(group, block, index, nodes):
         per_unit = unit[field]
         if not per_unit:
             gaps.append(field)
-            continue
+            per_unit = unit["bounds"].get(field)
+            if not per_unit:
+                continue
         wanted = math.ceil(need / per_unit - 1e-9)
         if units is None or wanted > units:
             units, binding = wanted, field  # the first of SIZED_FIELDS that asks for that count
@@ -435,7 +440,8 @@ def records(sized, index):
         return sized
     group, block, nodes = sized["group"], sized["block"], sized["nodes"]
     if sized["gaps"]:
-        sized["gaps"] = [_gap(group, field, block) for field in sized["gaps"]]
+        bounds = sized["unit"]["bounds"]
+        sized["gaps"] = [_gap(group, field, block, bounds.get(field)) for field in sized["gaps"]]
     if sized["unmet"]:
         sized["unmet"] = [_unmet_record(group, block, *pending) for pending in sized["unmet"]]
     if block.get("per_node"):
@@ -454,9 +460,13 @@ def _first_unmet(group, what, field, value, limit):
     return f"{group['tiers'][0]}.{field}", "slots" if what == "slots" else FIELD_KIND.get(field, field)
 
 
-def _gap(group, field, block):
+def _gap(group, field, block, bound=None):
+    why = f"{block['name']} has no sourced {field} figure (catalog gap)"
+    if bound:
+        why += (f"; sized at what its network ports carry, {bound / 1e9:.3g} GB/s a unit (an upper bound), "
+                f"so the unit count is a lower bound")
     return {"requirement": f"{group['tiers'][0]}.{field}", "block": block["id"], "sources": list(block.get("sources", [])),
-            "why": f"{block['name']} has no sourced {field} figure (catalog gap)"}
+            "why": why}
 
 
 def _unmet(group, field, why, block, kind=None):

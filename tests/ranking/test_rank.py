@@ -127,6 +127,19 @@ def test_it_reports_a_catalog_gap_as_unknown_never_as_a_failure():
     assert "shared_fast.iops" not in option["headroom"]
 
 
+def test_it_sizes_a_unit_of_unknown_bandwidth_at_no_more_than_its_network_ports_carry():
+    # 4 x 100 Gb/s ports at the port's 0.96 derating carry at most 48 GB/s a unit: 500 GB/s needs at least 11 units
+    catalog_ = copy.deepcopy(CATALOG)
+    chassis = next(b for b in catalog_["blocks"] if b["id"] == "flash-capacity-chassis")
+    chassis.update(read_bytes_per_s=None, write_bytes_per_s=None, network_ports=4, network_port_block="net-port-100g")
+    tiers = [tier("shared_fast", 100 * TB, 500 * GB, nodes=8)]
+    option = by_architecture(ranked(tiers, cluster={**H100, "nodes": 8}, catalog_=catalog_))["capacity-flash-hdd"]
+    assert line(option, "flash-capacity-chassis")["quantity"] == 11
+    assert option["status"] == "unknown" and "shared_fast.read_bytes_per_s" not in option["headroom"]
+    gap = next(g for g in option["gaps"] if g["requirement"] == "shared_fast.read_bytes_per_s")
+    assert "48 GB/s a unit (an upper bound)" in gap["why"] and "lower bound" in gap["why"]
+
+
 def test_it_ranks_options_that_meet_every_need_before_unknown_ones_before_failing_ones():
     order = [ranking.STATUS_ORDER[p["status"]] for p in ranked()["proposals"]]
     assert order == sorted(order)
