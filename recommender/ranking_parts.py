@@ -606,7 +606,7 @@ def network(pieces, index, context):
     `pieces`: (group, its sized part) of an option. Memoised per call on what it depends on: the shared tiers'
     read and write needs and the storage ports.
     """
-    read = write = ports = 0
+    read = write = ports = units = 0
     shared = False
     for group, part in pieces:
         block = part["block"]
@@ -614,13 +614,28 @@ def network(pieces, index, context):
             shared = True
             read += group["read_bytes_per_s"]
             write += group["write_bytes_per_s"]
-            ports += part["quantity"] * (block.get("network_ports") or 0)
+            count = part["quantity"] * (block.get("network_ports") or 0)
+            ports += count
+            if count:
+                port = index.blocks.get(block.get("network_port_block") or "") or {}
+                units += count * switch_port_share(port.get("read_bytes_per_s"), index.fabric)
     if not shared:
         return NO_NETWORK
-    result = index.networks.get((read, write, ports))
+    key = (read, write, ports, units)
+    result = index.networks.get(key)
     if result is None:
-        result = index.networks[(read, write, ports)] = _network(read, write, ports, index, context)
+        result = index.networks[key] = _network(read, write, (ports, units), index, context)
     return result
+
+
+def switch_port_share(port_bytes_per_s, fabric):
+    """The share of one switch port an endpoint port takes: a slower port shares a switch port through a
+    breakout (split) cable, down to the switch's largest logical port count; an unknown rate takes a whole one."""
+    breakout = fabric.get("switch_breakout") or {}
+    rate, most = breakout.get("port_bytes_per_s"), breakout.get("max_logical_ports")
+    if not (port_bytes_per_s and rate and most):
+        return 1.0
+    return max(min(port_bytes_per_s / rate, 1.0), breakout["physical_ports"] / most)
 
 
 NO_NETWORK = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None, "line_pairs": [],
@@ -653,7 +668,8 @@ def _node_ceiling(result, needs, nodes, server):
                 f"{ceiling / 1e9:.0f} GB/s one server's storage NICs carry")})
 
 
-def _switches(result, storage_ports, index, context, server):
+def _switches(result, storage, index, context, server):
+    storage_ports, storage_units = storage
     switch = index.blocks.get(index.fabric.get("switch_block") or "")
     gpu_ports = context["nodes"] * server["storage_ports"] if server and server.get("storage_ports") else None
     if not switch or not switch.get("switch_ports"):
@@ -661,17 +677,20 @@ def _switches(result, storage_ports, index, context, server):
     ports = int(switch["switch_ports"])
     oversubscription = float(context["procurement"].get("storage_oversubscription") or 1.0)
     endpoints = storage_ports + (gpu_ports or 0)
-    leaves, spines = leaf_spine(endpoints, ports, oversubscription)
+    gpu_units = gpu_ports * switch_port_share(server.get("port_bytes_per_s"), index.fabric) if gpu_ports else 0
+    switch_port_units = math.ceil(storage_units + gpu_units - 1e-9)
+    leaves, spines = leaf_spine(switch_port_units, ports, oversubscription)
     result["fabric"] = {"switch": switch["id"], "ports_per_switch": ports, "storage_ports": storage_ports,
-                        "gpu_server_ports": gpu_ports, "endpoints": endpoints, "oversubscription": oversubscription,
-                        "leaves": leaves, "spines": spines}
+                        "gpu_server_ports": gpu_ports, "endpoints": endpoints, "switch_port_units": switch_port_units,
+                        "oversubscription": oversubscription, "leaves": leaves, "spines": spines}
     if gpu_ports is None:
         result["gaps"].append({"requirement": "network.gpu_server_ports", "sources": NETWORK_SOURCES,
                                "why": "the GPU server preset has no sourced storage port count; switches count "
                                       "the storage side only"})
     if leaves > ports:
         result["unmet"].append({"requirement": "network.switch_ports", "kind": "fabric", "sources": switch["sources"],
-                                "why": f"{endpoints} storage-fabric ports need {leaves} leaves, more than a "
+                                "why": f"{endpoints} storage-fabric ports ({switch_port_units} switch ports after "
+                                       f"breakout) need {leaves} leaves, more than a "
                                        f"{ports}-port spine connects (a third switch tier is not modelled)"})
     if leaves + spines:
         result["bom"].append(_filled(index.line_templates(switch)[0], "fabric", leaves + spines))

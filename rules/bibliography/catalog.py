@@ -148,6 +148,12 @@ REFERENCES = {
                      "32 DIMMs, 2 x dual-port BlueField-3 storage NICs)",
         "url": "https://docs.nvidia.com/dgx/dgxb200-user-guide/",
     },
+    "nvidia-dgx-a100-datasheet": {
+        "kind": "datasheet",
+        "reference": "NVIDIA DGX A100 datasheet (2020): 8 x single-port ConnectX-6 VPI 200 Gb/s HDR InfiniBand "
+                     "(compute), 1 x dual-port ConnectX-6 VPI 10/25/50/100/200 Gb/s Ethernet (storage, in-band)",
+        "url": "https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/nvidia-dgx-a100-datasheet.pdf",
+    },
     "nvidia-dgx-basepod-ra-core-components": {
         "kind": "datasheet",
         "reference": "NVIDIA DGX BasePOD reference architecture, 'Core Components' (DGX H100/H200: 8 U.2 data bays, "
@@ -164,6 +170,12 @@ REFERENCES = {
         "kind": "url",
         "reference": "Converge Digest, 'NVIDIA unveils 51.2T Spectrum-4 switch' (2022-03): 128 x 400G or 64 x 800G",
         "url": "https://convergedigest.blogspot.com/2022/03/nvidia-unveils-512t-spectrum-4-switch.html",
+    },
+    "nvidia-sn5000-data-interfaces": {
+        "kind": "datasheet",
+        "reference": "NVIDIA Spectrum-4 SN5000 Switch Systems Hardware User Manual, 'Data Interfaces' (SN5600: 64 ports "
+                     "at 800GbE, 128 at 400GbE, 256 at 200GbE/100GbE and below with split cables)",
+        "url": "https://docs.nvidia.com/networking/display/sn5000/data+interfaces",
     },
     "nvidia-sn5000-hw-manual": {
         "kind": "datasheet",

@@ -182,6 +182,24 @@ def test_it_prices_the_fabric_with_its_rack_space():
     assert switches["quantity"] == 1 and switches["rack_units"] == 2 and switches["price_known"] is True
 
 
+# port rate → share of a 400 Gb/s switch port: split cables give 2 x 200G, and at most 256 logical ports (SN5600)
+BREAKOUT_CASES = [(50 * GB, 1.0), (25 * GB, 0.5), (12.5 * GB, 0.5), (100 * GB, 1.0), (None, 1.0)]
+
+
+@pytest.mark.parametrize("port_bytes_per_s, share", BREAKOUT_CASES)
+def test_it_lets_slower_ports_share_a_switch_port_through_breakout_cables(port_bytes_per_s, share):
+    assert ranking_parts.switch_port_share(port_bytes_per_s, CATALOG["fabric"]) == share
+
+
+def test_it_counts_200g_gpu_server_ports_as_half_a_switch_port_each():
+    # 100 DGX A100 x 2 ports at 200 Gb/s = 100 switch ports, plus the storage side's own
+    tiers = [tier("shared_fast", 100 * TB, 100 * GB, 50 * GB, nodes=100)]
+    option = by_architecture(ranked(tiers, cluster={**H100, "gpu_model": "a100", "nodes": 100}))["nvme-pfs-5u-object"]
+    fabric = option["fabric"]
+    assert fabric["gpu_server_ports"] == 200 and fabric["switch_port_units"] == 100 + fabric["storage_ports"]
+    assert option["headroom"]["network.read_bytes_per_s"] == 48.0  # 48 GB/s a DGX A100 over 1 GB/s a server
+
+
 def test_it_breaks_on_the_fabric_when_the_cluster_outgrows_two_switch_tiers():
     tiers = [tier("shared_fast", 1 * TB, 1 * GB, nodes=9000)]
     option = by_architecture(ranked(tiers, cluster={**H100, "nodes": 9000}))["nvme-pfs-5u-object"]
