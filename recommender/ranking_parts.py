@@ -42,7 +42,8 @@ class Index:
         self.protections = facts.protections if shared else None  # parsed schemes kept across calls
         self.tier_names_of, self.tier_names = None, ()  # the call's tiers and their names, for the layouts
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
-        self.networks = {}  # (read, write per server, storage ports) → network check and switches
+        self.networks = {}  # (read, write per server, storage ports, switch port units) → network check, switches
+        self.port_shares = {}  # storage block id → the share of a switch port each of its network ports takes
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
         self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
         self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
@@ -617,8 +618,7 @@ def network(pieces, index, context):
             count = part["quantity"] * (block.get("network_ports") or 0)
             ports += count
             if count:
-                port = index.blocks.get(block.get("network_port_block") or "") or {}
-                units += count * switch_port_share(port.get("read_bytes_per_s"), index.fabric)
+                units += count * _port_share(block, index)
     if not shared:
         return NO_NETWORK
     key = (read, write, ports, units)
@@ -626,6 +626,14 @@ def network(pieces, index, context):
     if result is None:
         result = index.networks[key] = _network(read, write, (ports, units), index, context)
     return result
+
+
+def _port_share(block, index):
+    share = index.port_shares.get(block["id"])
+    if share is None:
+        port = index.blocks.get(block.get("network_port_block") or "") or {}
+        share = index.port_shares[block["id"]] = switch_port_share(port.get("read_bytes_per_s"), index.fabric)
+    return share
 
 
 def switch_port_share(port_bytes_per_s, fabric):
