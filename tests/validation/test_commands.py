@@ -43,8 +43,10 @@ def test_it_prints_measurements_and_checks_as_json(tmp_path, proposal_file):
     assert checks["checkpoint.write_bytes_per_s"]["required"] == 4e9
     assert checks["checkpoint.write_bytes_per_s"]["clients"] == 2  # tiers[].nodes
     assert report["method"].startswith("O_DIRECT")
-    if shutil.which("fio"):
-        assert report["fio"]["checkpoint_write"]["fio_bytes_per_s"] > 0
+    if shutil.which("fio"):  # each repeat runs its fio twin, or says the budget left it no time (a loaded machine)
+        twin = report["fio"].get("checkpoint_write")
+        skipped = report["probes"]["checkpoint_write"].get("twins_skipped", "")
+        assert (twin and twin["fio_bytes_per_s"] > 0) or "no time left in the budget for fio" in skipped, report["fio"]
     assert os.listdir(target) == []
 
 
