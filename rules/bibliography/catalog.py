@@ -290,4 +290,12 @@ REFERENCES = {
                      "factors, 3.2/6.4/12.8/25.6 TB, 14,000/10,000 MB/s, 3.0-3.3M random read IOPS, <=18 W",
         "url": "https://korean.storagesserver.com/cases/micron-9550-max-review-balanced-performance-for-ai-db-and-analytics-48698.html",
     },
+    "fs-nvidia-ethernet-nics-2026": {
+        "kind": "url",
+        "reference": "FS.com US, 'NVIDIA Ethernet NICs' catalog page, prices as listed in September 2026: ConnectX-6 Dx "
+                     "100G QSFP56 2-port $1,550; ConnectX-7 200G QSFP112 2-port $2,129; ConnectX-7 400G OSFP 1-port "
+                     "$2,188 (retail street prices, card only, no optics; read through a public 2026-09-15 pricing "
+                     "compilation, not re-checked on the live page)",
+        "url": "https://www.fs.com/c/nvidia-ethernet-nics-4014",
+    },
 }

@@ -212,8 +212,16 @@ def _ports_priced_apart(catalog_, block_id):
     return {**catalog_, "blocks": blocks}
 
 
+def _price_unknown(catalog_, block_id):
+    """The catalog with `block_id` unpriced (a price gap), the way a block with no sourced price reads."""
+    gap = {"price_usd": None, "price_basis": "unknown", "price_year": None, "price_source": "", "price_date": None}
+    blocks = [dict(b, **gap) if b["id"] == block_id else b for b in catalog_["blocks"]]
+    return {**catalog_, "blocks": blocks}
+
+
 def test_it_never_totals_an_unknown_price_as_zero_and_says_which_line():
-    option = by_architecture(ranked(catalog_=_ports_priced_apart(CATALOG, "pfs-flash-5u")))["nvme-pfs-5u-object"]
+    catalog_ = _price_unknown(_ports_priced_apart(CATALOG, "pfs-flash-5u"), "net-port-400g")
+    option = by_architecture(ranked(catalog_=catalog_))["nvme-pfs-5u-object"]
     ports = line(option, "net-port-400g")
     assert ports["unit_price_usd"] is None and ports["subtotal_usd"] is None and ports["price_basis"] == "unknown"
     assert "net-port-400g" in option["unpriced_items"] and "pfs-flash-5u" not in option["media_only_items"]
@@ -405,8 +413,9 @@ def test_ports_inside_a_whole_system_price_are_listed_as_included_and_add_nothin
     ports = line(included, "net-port-400g")
     assert ports["price_basis"] == "included" and ports["price_known"] is True and ports["subtotal_usd"] == 0
     assert ports["included_in"] == "pfs-flash-5u" and ports["quantity"] == line(apart, "net-port-400g")["quantity"]
-    assert "net-port-400g" not in included["unpriced_items"] and "net-port-400g" in apart["unpriced_items"]
-    assert included["cost_usd"] == pytest.approx(apart["cost_usd"])
+    apart_ports = line(apart, "net-port-400g")
+    assert "net-port-400g" not in included["unpriced_items"] and apart_ports["subtotal_usd"] > 0
+    assert included["cost_usd"] == pytest.approx(apart["cost_usd"] - apart_ports["subtotal_usd"])
     assert ports["power_w"] == line(apart, "net-port-400g")["power_w"]
 
 
