@@ -632,18 +632,20 @@ def _port_share(block, index):
     share = index.port_shares.get(block["id"])
     if share is None:
         port = index.blocks.get(block.get("network_port_block") or "") or {}
-        share = index.port_shares[block["id"]] = switch_port_share(port.get("read_bytes_per_s"), index.fabric)
+        share = index.port_shares[block["id"]] = switch_port_share(port.get("read_bytes_per_s"), index.blocks,
+                                                                   index.fabric)
     return share
 
 
-def switch_port_share(port_bytes_per_s, fabric):
-    """The share of one switch port an endpoint port takes: a slower port shares a switch port through a
-    breakout (split) cable, down to the switch's largest logical port count; an unknown rate takes a whole one."""
-    breakout = fabric.get("switch_breakout") or {}
-    rate, most = breakout.get("port_bytes_per_s"), breakout.get("max_logical_ports")
-    if not (port_bytes_per_s and rate and most):
+def switch_port_share(port_bytes_per_s, blocks, fabric):
+    """The share of one switch port an endpoint port takes: a port slower than the fabric switch's own shares
+    one through a breakout (split) cable, down to the switch's largest logical port count
+    (`fabric.switch_breakout.max_logical_ports`); an unknown rate takes a whole one."""
+    switch = blocks.get(fabric.get("switch_block") or "") or {}
+    ports, most = switch.get("switch_ports"), (fabric.get("switch_breakout") or {}).get("max_logical_ports")
+    if not (port_bytes_per_s and ports and most and switch.get("read_bytes_per_s")):
         return 1.0
-    return max(min(port_bytes_per_s / rate, 1.0), breakout["physical_ports"] / most)
+    return max(min(port_bytes_per_s * ports / switch["read_bytes_per_s"], 1.0), ports / most)
 
 
 NO_NETWORK = {"headroom": {}, "unmet": [], "gaps": [], "bom": [], "fabric": None, "line_pairs": [],
@@ -685,7 +687,7 @@ def _switches(result, storage, index, context, server):
     ports = int(switch["switch_ports"])
     oversubscription = float(context["procurement"].get("storage_oversubscription") or 1.0)
     endpoints = storage_ports + (gpu_ports or 0)
-    gpu_units = gpu_ports * switch_port_share(server.get("port_bytes_per_s"), index.fabric) if gpu_ports else 0
+    gpu_units = gpu_ports * switch_port_share(server.get("port_bytes_per_s"), index.blocks, index.fabric) if gpu_ports else 0
     switch_port_units = math.ceil(storage_units + gpu_units - 1e-9)
     leaves, spines = leaf_spine(switch_port_units, ports, oversubscription)
     result["fabric"] = {"switch": switch["id"], "ports_per_switch": ports, "storage_ports": storage_ports,

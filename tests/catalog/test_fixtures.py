@@ -100,6 +100,7 @@ def test_it_sources_the_fabric_table_and_names_real_gpu_presets():
     for server in fabric["servers"].values():
         assert server["storage_bytes_per_s"] <= server["storage_ports"] * server["port_bytes_per_s"]
         assert bibliography.unknown(server["sources"]) == []
+    assert bibliography.unknown(fabric["switch_breakout"]["sources"]) == []
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES, ids=lambda a: a["id"])

@@ -18,6 +18,12 @@ def tier(name, capacity_bytes=0, read=0.0, write=0.0, iops=0.0, latency_s=None, 
             "needs": list(needs), "reason": "hand-built for a test", "sources": []}
 
 
+def unpriced(catalog_, block_id):
+    """The catalog with `block_id` as a price gap, the way a block with no sourced price reads."""
+    gap = {"price_usd": None, "price_basis": "unknown", "price_year": None, "price_source": "", "price_date": None}
+    return {**catalog_, "blocks": [dict(b, **gap) if b["id"] == block_id else b for b in catalog_["blocks"]]}
+
+
 def by_architecture(result):
     """Every architecture id → the option it belongs to (architectures with the same BOM share one)."""
     return {a: p for p in result["proposals"] for a in p["coinciding_architectures"]}

@@ -11,7 +11,7 @@ from recommender import ranking, ranking_parts
 from recommender.catalog.frozen import freeze
 from rules import procurement
 
-from .helpers import by_architecture, catalog, line, tier
+from .helpers import by_architecture, catalog, line, tier, unpriced
 
 TB, GB = 1e12, 1e9
 CATALOG = catalog()
@@ -183,12 +183,13 @@ def test_it_prices_the_fabric_with_its_rack_space():
 
 
 # port rate → share of a 400 Gb/s switch port: split cables give 2 x 200G, and at most 256 logical ports (SN5600)
+BLOCKS = {b["id"]: b for b in CATALOG["blocks"]}
 BREAKOUT_CASES = [(50 * GB, 1.0), (25 * GB, 0.5), (12.5 * GB, 0.5), (100 * GB, 1.0), (None, 1.0)]
 
 
 @pytest.mark.parametrize("port_bytes_per_s, share", BREAKOUT_CASES)
 def test_it_lets_slower_ports_share_a_switch_port_through_breakout_cables(port_bytes_per_s, share):
-    assert ranking_parts.switch_port_share(port_bytes_per_s, CATALOG["fabric"]) == share
+    assert ranking_parts.switch_port_share(port_bytes_per_s, BLOCKS, CATALOG["fabric"]) == share
 
 
 def test_it_counts_200g_gpu_server_ports_as_half_a_switch_port_each():
@@ -212,15 +213,8 @@ def _ports_priced_apart(catalog_, block_id):
     return {**catalog_, "blocks": blocks}
 
 
-def _price_unknown(catalog_, block_id):
-    """The catalog with `block_id` unpriced (a price gap), the way a block with no sourced price reads."""
-    gap = {"price_usd": None, "price_basis": "unknown", "price_year": None, "price_source": "", "price_date": None}
-    blocks = [dict(b, **gap) if b["id"] == block_id else b for b in catalog_["blocks"]]
-    return {**catalog_, "blocks": blocks}
-
-
 def test_it_never_totals_an_unknown_price_as_zero_and_says_which_line():
-    catalog_ = _price_unknown(_ports_priced_apart(CATALOG, "pfs-flash-5u"), "net-port-400g")
+    catalog_ = unpriced(_ports_priced_apart(CATALOG, "pfs-flash-5u"), "net-port-400g")
     option = by_architecture(ranked(catalog_=catalog_))["nvme-pfs-5u-object"]
     ports = line(option, "net-port-400g")
     assert ports["unit_price_usd"] is None and ports["subtotal_usd"] is None and ports["price_basis"] == "unknown"

@@ -4,7 +4,7 @@ import io
 
 from recommender import ranking
 from recommender.reports import export
-from tests.ranking.helpers import catalog, tier
+from tests.ranking.helpers import catalog, tier, unpriced
 
 
 def document():
@@ -36,15 +36,9 @@ def test_it_exports_price_basis_year_source_power_and_rack_units():
                           and r["price_year"] and r["source"] for r in priced)
 
 
-def _unpriced(catalog_, block_id):
-    """The catalog with `block_id` as a price gap (no sourced price)."""
-    gap = {"price_usd": None, "price_basis": "unknown", "price_year": None, "price_source": "", "price_date": None}
-    return {**catalog_, "blocks": [dict(b, **gap) if b["id"] == block_id else b for b in catalog_["blocks"]]}
-
-
 def test_it_keeps_price_gaps_visible_in_the_export():
     # the HDD object server's price holds no NICs: with its port unpriced, the ports stay unpriced lines
-    ranked = ranking.rank([tier("object", 5e15, 20e9, 10e9, nodes=4)], _unpriced(catalog(), "net-port-100g"),
+    ranked = ranking.rank([tier("object", 5e15, 20e9, 10e9, nodes=4)], unpriced(catalog(), "net-port-100g"),
                           cluster={"gpu_model": "h100", "gpus": 32, "nodes": 4})
     rows = export.bom_json({"proposals": ranked["proposals"]})
     ports = [r for r in rows if r["item"].startswith("net-port") and r["price_basis"] != "included"]
