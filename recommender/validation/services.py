@@ -271,9 +271,12 @@ def _revoke(task_ids):
 
 def run_log(run, line):
     """Append a timestamped line to the run's log (one UPDATE, no read-modify-write race)."""
+    ValidationRun.objects.filter(pk=run.pk).update(log=_log_appended(line))
+
+
+def _log_appended(line):
     stamp = timezone.now().strftime("%H:%M:%S")
-    ValidationRun.objects.filter(pk=run.pk).update(
-        log=Concat("log", Value(f"{stamp} {line}\n"), output_field=TextField()))
+    return Concat("log", Value(f"{stamp} {line}\n"), output_field=TextField())
 
 
 # ---------------------------------------------------------------- execute (on the host's worker)
@@ -476,8 +479,12 @@ def _settle(run, status, error="", results=None):
         fields["results"] = results
     if status == ValidationRun.SUCCEEDED:
         fields["progress"] = 1.0
-    ValidationRun.objects.filter(pk=run.pk).exclude(status=ValidationRun.CANCELLED).update(**fields)
-    run_log(run, f"run {status}" + (f": {error}" if error else ""))
+    # the status and its log line are one UPDATE: a poller that sees the status also sees the line
+    line = f"run {status}" + (f": {error}" if error else "")
+    settled = ValidationRun.objects.filter(pk=run.pk).exclude(status=ValidationRun.CANCELLED).update(
+        log=_log_appended(line), **fields)
+    if not settled:
+        run_log(run, line)
 
 
 def run_results(run, hosts):
