@@ -298,4 +298,18 @@ REFERENCES = {
                      "compilation, not re-checked on the live page)",
         "url": "https://www.fs.com/c/nvidia-ethernet-nics-4014",
     },
+    "glennklockwood-parallel-io-benchmarks": {
+        "kind": "url",
+        "reference": "Glenn K. Lockwood, 'Parallel I/O Benchmarks' (acceptance-test commands and results of NERSC "
+                     "file systems by the author of Perlmutter's acceptance criteria; Perlmutter: all-flash Lustre of "
+                     "274 OSSes and 16 MDSes, 4 KiB random-read IOR test with 230 clients x 32 processes = "
+                     "35,098,607.79 IOPS, client-limited; 1,024 clients = 116,434,587.92 read IOPS)",
+        "url": "https://www.glennklockwood.com/benchmarks/ior-results.html",
+    },
+    "nersc-perlmutter-scratch-docs": {
+        "kind": "url",
+        "reference": "NERSC documentation, 'Perlmutter Scratch' (all-flash Lustre: 35 PB, >5 TB/s aggregate, "
+                     "4 million IOPS (4 KiB random), 16 MDS, 274 OSSs, 3,792 dual-ported NVMe SSDs)",
+        "url": "https://docs.nersc.gov/filesystems/perlmutter-scratch/",
+    },
 }

@@ -61,7 +61,8 @@ SIZING_CASES = [
     ("nvme-sds-pfs-hdd-object", "object-hdd-server-4u", 11, "10 PB ÷ (60 × 24 TB × 0.6667) → 11 servers"),
     ("nvme-sds-pfs-hdd-object", "sds-pfs-server-1u", 13, "2 PB ÷ (14 × 15.36 TB × 0.75) → 13 servers"),
     ("pfs-only", "pfs-flash-5u", 15, "shared block: 0.32 + 2 + 10 + 20 PB ÷ 2.304 PB → 15"),
-    ("nvme-pfs-2u-object", "pfs-appliance-2u", 7, "2 PB ÷ (369 TB × 0.8) → 7; read 200 ÷ 99 → 3; write unknown"),
+    ("nvme-pfs-2u-object", "pfs-appliance-2u", 8,
+     "1M IOPS ÷ 128,097 → 8 (binds); 2 PB ÷ (369 TB × 0.8) → 7; read 200 ÷ 99 → 3; write 300 ÷ 80 → 4"),
 ]
 
 
