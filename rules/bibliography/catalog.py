@@ -306,6 +306,16 @@ REFERENCES = {
                      "35,098,607.79 IOPS, client-limited; 1,024 clients = 116,434,587.92 read IOPS)",
         "url": "https://www.glennklockwood.com/benchmarks/ior-results.html",
     },
+    "dell-pixstor-ready-solution": {
+        "kind": "url",
+        "reference": "Dell EMC, 'Dell EMC Ready Solution for HPC PixStor Storage' (IBM Spectrum Scale on PowerEdge "
+                     "R740 servers and PowerVault ME4 arrays), Performance characterization, Table 7 'Peak & "
+                     "Sustained Performance': mdtest on the High Demand Metadata Module (an HA pair of R740 metadata "
+                     "servers, one ME4024 SAS-SSD array), 16 client nodes, empty files: create 169.4K peak / 123.5K "
+                     "sustained op/s, stat 11M / 3.2M, read 4.7M / 2.4M, remove 170.6K / 156.5K (a public copy of "
+                     "Dell's document)",
+        "url": "https://www.manualshelf.com/manual/dell/storage-solution-resources/1-administrator-guide-english/page-35.html",
+    },
     "nersc-perlmutter-scratch-docs": {
         "kind": "url",
         "reference": "NERSC documentation, 'Perlmutter Scratch' (all-flash Lustre: 35 PB, >5 TB/s aggregate, "
