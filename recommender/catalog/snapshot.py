@@ -8,9 +8,11 @@ rebuilds its snapshot, through `selectors.catalog_current()`, only when the toke
 writes that send no signals (`QuerySet.update`, `bulk_create` alone) must call `catalog_changed()`.
 """
 import datetime
+import functools
 import threading
 import uuid
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
@@ -74,23 +76,52 @@ def _rebuild(token):
 
 
 def version_token():
-    """The shared version token; None when the table is not there yet (before `migrate`)."""
-    from .models import CatalogVersion
+    """The shared version token; None when the table is not there yet (before `migrate`).
 
-    sql = f"SELECT token FROM {connection.ops.quote_name(CatalogVersion._meta.db_table)} WHERE id = 1"
+    Read through the driver's cursor: Django's cursor wrappers cost ~2/3 of this one-row read
+    (~0.15 M instructions a sizing request). Django's cursor reads it inside a transaction and
+    wherever queries are watched (DEBUG, a test capturing them, an execute wrapper)."""
+    if connection.in_atomic_block or connection.queries_logged or connection.execute_wrappers:
+        return _version_token_through_django()
+    try:
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(_version_sql())
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+    except DatabaseError:
+        return None
+    return row[0] if row else ""
+
+
+def _version_token_through_django():
+    """The same read through Django's cursor (logged, wrapped; savepoint inside a transaction)."""
     try:
         with _savepoint_if_in_transaction(), connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(_version_sql())
             row = cursor.fetchone()
     except DatabaseError:
         return None
     return row[0] if row else ""
 
 
+def _version_sql():
+    return _version_sql_for(connection.vendor)
+
+
+@functools.lru_cache(maxsize=8)
+def _version_sql_for(vendor):
+    """The statement in this database's quoting (built once per process and vendor)."""
+    from .models import CatalogVersion
+
+    return f"SELECT token FROM {connection.ops.quote_name(CatalogVersion._meta.db_table)} WHERE id = 1"
+
+
 def _savepoint_if_in_transaction():
     """A failed read inside a transaction must not abort it (PostgreSQL), so it gets a savepoint."""
-    from contextlib import nullcontext
-
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 

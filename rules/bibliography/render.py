@@ -1,5 +1,7 @@
 """Renders the bibliography for readers: docs/sources.md (Markdown) and the cited-entries list a
 proposal carries, so UI, API and PDF show full references instead of bare keys."""
+import functools
+
 from . import AREAS, REFERENCES, cite, split
 
 AREA_TITLES = {"training": "Training: checkpoints, failures, training data",
@@ -37,12 +39,29 @@ def cited(sources):
     [{key, kind, reference, url, locators: [...]}]; an unknown key keeps reference None."""
     entries = {}
     for source in sources:
-        key, locator = split(source)
-        entry = entries.setdefault(key, dict(cite(key), locators=[]))
-        entry.pop("locator", None)
+        key, locator = _split(str(source))
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = dict(_entry(key), locators=[])
         if locator and locator not in entry["locators"]:
             entry["locators"].append(locator)
     return list(entries.values())
+
+
+# The bibliography is fixed for the life of a process (its modules are code), so what a source string
+# splits into and what a key cites are kept once per process: a proposal cites ~60-70 sources, ~0.5 M
+# instructions a sizing request rebuilt from scratch (docs/performance/README.md, "Sizing API").
+@functools.lru_cache(maxsize=4096)
+def _split(source):
+    return split(source)
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry(key):
+    """cite(key) without its locator (a cited entry lists every locator): copied by each caller."""
+    entry = cite(key)
+    del entry["locator"]
+    return entry
 
 
 def document_sources(document):

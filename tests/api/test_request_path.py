@@ -3,6 +3,7 @@ revocation counts at once), the per-process quotes of a user, and the orjson ren
 import datetime
 import json
 import math
+import struct
 from decimal import Decimal
 
 import pytest
@@ -131,6 +132,36 @@ def test_a_non_finite_number_is_refused_as_drf_refuses_it(bad):
         drf_json(bad)
     with pytest.raises(ValueError, match="not JSON compliant"):
         renderers.JSONRenderer().render(bad)
+
+
+def nested(depth, leaf):
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+@pytest.mark.parametrize("value, finite", [
+    ([1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -0.0], True),  # exponent bytes 0x7FEF, 0xFFEF
+    ([-1, -2**31, -2**62, 2**31 - 1, 127, 255, 2**70], True),  # integers whose bytes are 0x7F or 0xFF
+    (["\x7f" * 3, "\x7f" * 200, "ÿ ÿ"], True),  # U+007F (the byte 0x7F), past the candidates cap; U+00FF
+    ([-1] * 100 + [math.nan], False), (["\x7f" * 200, -math.inf], False),  # too many candidates: walked
+    ([float.fromhex("0x1.fffffffffffffp+1023") * 2], False), ([-math.nan, math.inf, -math.inf], False),
+    ([struct.unpack("<d", bytes.fromhex("01000000000000ff"))[0]], True),  # 0xFF last, exponent not all ones
+    ([struct.unpack("<d", bytes.fromhex("010000000000f8ff"))[0]], False),  # a NaN with another payload
+    ([nested(3000, 1.5)], True), ([nested(3000, math.nan)], False),  # deeper than marshal writes
+    ([{1.5, 2.5}], True), ([{1.5, math.nan}], False), ([frozenset([math.inf])], False),  # sets: DRF lists them
+    ([(1.5, ("x", -1))], True), ([Decimal("1.5"), datetime.date(2026, 12, 3), 2.5], True),
+])
+def test_the_finite_check_reads_floats_as_the_walk_does(value, finite):
+    assert renderers.all_finite(value) is finite
+    assert renderers._all_finite_walk(value) is finite
+
+
+@pytest.mark.parametrize("name, use_case", [case[:2] for case in usecases()], ids=lambda v: v if isinstance(v, str) else "")
+def test_a_finite_proposal_document_needs_no_walk(name, use_case, monkeypatch):
+    document = services.use_case_evaluate(use_case)
+    monkeypatch.setattr(renderers, "_all_finite_walk", lambda value: pytest.fail("walked a finite document"))
+    assert renderers.all_finite([document])
 
 
 def test_a_lone_surrogate_from_the_database_is_replaced():

@@ -191,3 +191,20 @@ def test_another_process_sees_a_change_made_here(transactional_db):
     before = float(_in_another_process(read, test_database_url()))
     set_price(before + 1)
     assert float(_in_another_process(read, test_database_url())) == before + 1
+
+
+def test_the_version_read_outside_a_transaction_is_the_one_django_reads(transactional_db):
+    catalog_services.catalog_load()
+    assert not connection.in_atomic_block and not connection.queries_logged  # the driver's cursor
+    first = snapshot.version_token()
+    assert first and first == snapshot._version_token_through_django()
+    set_price(4321.0)
+    assert snapshot.version_token() not in (first, None)
+    assert snapshot.version_token() == snapshot._version_token_through_django()
+
+
+def test_the_version_read_outside_a_transaction_is_none_without_the_table(transactional_db, monkeypatch):
+    monkeypatch.setattr(snapshot, "_version_sql", lambda: "SELECT token FROM no_such_table WHERE id = 1")
+    assert snapshot.version_token() is None
+    assert snapshot._version_token_through_django() is None
+    assert Block.objects.count() >= 0  # the connection still answers
