@@ -162,8 +162,8 @@ def _full(proposal, index, context):
     failure domains, degraded mode and TCO (the same keys in the same order)."""
     ordered, pieces, network, missing = proposal["parts"]
     bom, failure_domains, degraded = [], [], []
-    for _, part in pieces:
-        parts.records(part, index)
+    for group, part in pieces:
+        parts.records(group, part, index)
         bom += part["lines"]
         if part["failure_domains"]:
             failure_domains.append(part["failure_domains"])
@@ -191,8 +191,8 @@ def _unmet_of(proposal, index):
     """An option's unmet-need records (its full record's `unmet`), without the rest of it."""
     ordered, _, network, missing = proposal["parts"]
     unmet = list(missing)
-    for _, part in ordered:
-        unmet += parts.records(part, index)["unmet"]
+    for group, part in ordered:
+        unmet += parts.records(group, part, index)["unmet"]
     return unmet + network["unmet"]
 
 

@@ -36,7 +36,7 @@ class Index:
         facts = shared or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
-        self.port_lines = facts.port_lines
+        self.port_lines, self.costs = facts.port_lines, facts.costs
         self.kept = shared is not None  # facts kept across calls: BOM lines are filled from kept templates
         self.layouts = facts.layouts if shared else None  # a call's own facts: the layout is worked out in place
         self.protections = facts.protections if shared else None  # parsed schemes kept across calls
@@ -73,6 +73,13 @@ class Index:
         if templates is None:
             templates = self.templates[block["id"]] = line_templates(block, self.blocks, self.port_lines)
         return templates
+
+    def cost_lines(self, block):
+        """cost_lines(block), once per block."""
+        found = self.costs.get(block["id"])
+        if found is None:
+            found = self.costs[block["id"]] = cost_lines(block, self.blocks)
+        return found
 
     def scheme(self, block):
         """protection(block): parsed once per block (CatalogFacts), a copy of it once per call (the output holds it)."""
@@ -123,6 +130,7 @@ class CatalogFacts:
         self.floors = {}  # (block id, more than one node) → failure-domain floor
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
         self.port_lines = {}  # port block id → bom_line(port, None, 1), shared by the templates of its users
+        self.costs = {}  # block id → cost_lines(block): what the sums read of its BOM lines
         self.protections = {}  # block id → its parsed protection scheme (never handed out: calls get copies)
         # (id of an architecture, a call's tier names) → its blocks and their tiers; the catalog holds the
         # architecture, so its id is not reused while these facts are kept
@@ -422,24 +430,25 @@ def _detail(group, counted, index, nodes):
     records, failure domains, degraded mode, description) are written by records(), once, when asked for."""
     block = counted["block"]
     sized = counted  # the other size points' counts are dropped: this one is completed in place
-    sized["group"], sized["nodes"], sized["written"] = group, nodes, False
+    sized["nodes"], sized["written"] = nodes, False  # no "group": group → sized → group would be a cycle
     sized["first_unmet"] = _first_unmet(group, *sized["unmet"][0]) if sized["unmet"] else None
     sized["label"] = block.get("label") or block["name"]
     sized["headroom"] = headroom(group, sized)
-    lines, sized["aggregate"] = _group_lines(group, sized, index)
-    sized["lines"] = lines
-    sized["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
+    sized["aggregate"], sized["line_pairs"] = _group_sums(sized, index)
+    sized["lines"] = None  # written by records(), for the options returned in full
     sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
     sized["measured"] = block.get("figures") == "measured"
     return sized
 
 
-def records(sized, index):
+def records(group, sized, index):
     """A sized part's records for a detailed option: gaps and unmet needs, failure domains, degraded mode,
-    description (written in place once; the parts of options returned as summaries never get them)."""
+    description, BOM lines (written in place once; the parts of options returned as summaries never get them).
+
+    `group`: any group the part was sized for (they share it only when their needs are the same)."""
     if sized["written"]:
         return sized
-    group, block, nodes = sized["group"], sized["block"], sized["nodes"]
+    block, nodes = sized["block"], sized["nodes"]
     if sized["gaps"]:
         bounds = sized["unit"]["bounds"]
         sized["gaps"] = [_gap(group, field, block, bounds.get(field)) for field in sized["gaps"]]
@@ -452,6 +461,7 @@ def records(sized, index):
         sized["failure_domains"] = failure_domains(block, nodes, sized["units_for_needs"], scheme)
         sized["degraded"] = degraded_mode(group, block, sized["unit"], sized["units"], scheme)
     sized["description"] = f"{group['joined']}: {sized['quantity']} x {block['name']}"
+    sized["lines"] = _group_lines(group, sized, index)
     sized["written"] = True
     return sized
 
@@ -722,18 +732,22 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 # --- bill of materials and totals -------------------------------------------------------------
 
 def _group_lines(group, sized, index):
-    """(the unit's BOM line and its ports' line; their aggregate(), taken in its order and arithmetic).
+    """The unit's BOM line and its ports' line (their sums and pairs: _group_sums).
 
     Kept catalog facts fill the lines from the block's templates; a call's own facts build them directly (a
     template would be made for the one or two parts of the call that use the block, then dropped)."""
     tier, quantity, block = group["joined"], sized["quantity"], sized["block"]
     if index.kept:
-        lines = [_filled(template, tier, quantity) for template in index.line_templates(block)]
-    else:
-        lines = block_lines(block, index.blocks, tier, quantity)
+        return [_filled(template, tier, quantity) for template in index.line_templates(block)]
+    return block_lines(block, index.blocks, tier, quantity)
+
+
+def _group_sums(sized, index):
+    """(aggregate() of the part's BOM lines, their (item, quantity) pairs), from the block's cost_lines: the
+    lines themselves are built only for the options returned in full."""
     unit, units = sized["unit"], sized["units"]
     usable, read = (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units
-    return lines, _sums(lines, usable, read)
+    return line_sums(index.cost_lines(sized["block"]), sized["quantity"], usable, read)
 
 
 def _filled(template, tier, quantity):
@@ -842,6 +856,54 @@ def _sums(lines, usable, read):
 
 
 EMPTY_AGGREGATE = aggregate([], {})
+
+
+def cost_lines(block, blocks):
+    """[(item, unit price or None, media-only, unit power or None, unit rack units or None, ports per unit)] of
+    the BOM lines block_lines() gives for a block (its own, then its ports'): what _sums reads of them, at any
+    quantity (ports per unit None: the unit's own line)."""
+    lines = [_cost_line(block, None, False)]
+    port = blocks.get(block.get("network_port_block") or "")
+    if port and block.get("network_ports"):
+        # a user's own quote for the ports is the buyer's fact and stays on its line
+        included = block.get("ports_included_in_price") and port.get("price_basis") != "quote"
+        lines.append(_cost_line(port, block["network_ports"], included))
+    return lines
+
+
+def _cost_line(block, per_unit, included):
+    price, power, rack = block.get("price_usd"), block.get("power_w"), block.get("rack_units")
+    basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
+    known = price is not None and basis != "unknown"
+    return (block["id"], 0.0 if included else (float(price) if known else None),
+            not included and basis == "media_lower_bound", None if power is None else float(power),
+            None if rack is None else float(rack), per_unit)
+
+
+def line_sums(costs, quantity, usable, read):
+    """(_sums() of the BOM lines at `quantity`, their (item, quantity) pairs), in _sums' order and arithmetic,
+    from cost_lines() (no line is built)."""
+    cost = power = rack = 0
+    unpriced, media, unknown_power, unknown_rack, pairs = [], [], [], [], []
+    for item, price, media_only, unit_power, unit_rack, per_unit in costs:
+        count = quantity if per_unit is None else quantity * per_unit
+        pairs.append((item, int(count)))
+        if price is None:
+            unpriced.append(item)
+        else:
+            cost += price * count
+        if media_only:
+            media.append(item)
+        if unit_power is None:
+            unknown_power.append(item)
+        else:
+            power += unit_power * count or 0  # `or 0`: as _sums adds a zero figure
+        if unit_rack is None:
+            unknown_rack.append(item)
+        else:
+            rack += unit_rack * count or 0
+    return (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
+            tuple(unknown_rack)), pairs
 
 
 def totals(aggregates):
