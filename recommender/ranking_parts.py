@@ -907,9 +907,10 @@ def line_sums(costs, quantity, usable, read):
 
 
 def totals(aggregates):
-    """An option's sums over its parts' aggregates (its TCO: option_tco)."""
+    """An option's sums over its parts' aggregates (its TCO: option_tco), without the lists of the items behind
+    its partial figures (item_lists(): for the options returned in full)."""
     cost = power = rack = usable = read = 0
-    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    unpriced = media = unknown_power = unknown_rack = False
     for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
         cost += part_cost
         power += part_power
@@ -917,23 +918,31 @@ def totals(aggregates):
         usable += part_usable
         read += part_read
         if no_price:
-            unpriced += no_price
+            unpriced = True
         if media_only:
-            media += media_only
+            media = True
         if no_power:
-            unknown_power += no_power
+            unknown_power = True
         if no_rack:
-            unknown_rack += no_rack
-    cost_usd, lower_bound = round(cost, 2), bool(unpriced or media)
-    result = {"cost_usd": cost_usd, "cost_complete": not unpriced and not media,
-              "cost_is_lower_bound": lower_bound, "unpriced_items": unpriced, "media_only_items": media,
-              "power_w": power, "power_is_partial": bool(unknown_power),
-              "unknown_power_items": unknown_power, "rack_units": rack,
-              "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
-              "usable_capacity_bytes": usable, "read_bytes_per_s": read,
-              "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
-              "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
-    return result
+            unknown_rack = True
+    return {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
+            "cost_is_lower_bound": unpriced or media, "power_w": power, "power_is_partial": unknown_power,
+            "rack_units": rack, "rack_units_is_partial": unknown_rack, "usable_capacity_bytes": usable,
+            "read_bytes_per_s": read, "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
+            "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
+
+
+def item_lists(aggregates):
+    """{unpriced_items, media_only_items, unknown_power_items, unknown_rack_items}: the items behind an option's
+    partial figures, in its parts' order."""
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for *_, no_price, media_only, no_power, no_rack in aggregates:
+        unpriced += no_price
+        media += media_only
+        unknown_power += no_power
+        unknown_rack += no_rack
+    return {"unpriced_items": unpriced, "media_only_items": media, "unknown_power_items": unknown_power,
+            "unknown_rack_items": unknown_rack}
 
 
 def option_tco(totals_, context):
