@@ -65,6 +65,7 @@ def _rank(tiers, catalog, priority, measured, cluster, quotes, detail_limit):
     index = parts.Index(catalog, measured or {}, quotes or {})
     context = parts.context(tiers, cluster)
     tiers = [t for t in tiers if t.get("tier") in TIER_ORDER]
+    context["tiers_in_order"] = _in_tier_order(tiers)
     proposals = _collapse([_propose(a, tiers, index, context) for a in catalog["architectures"]])
     findings, explain = _score(proposals, priority)
     proposals.sort(key=lambda p: (STATUS_ORDER[p["status"]], -p["score"], p["cost_usd"], p["architecture"]))
@@ -128,7 +129,8 @@ def _option_body(groups, missing, index, context):
         pairs += part["line_pairs"]
         if part["measured"]:
             figures = "measured"
-    ordered = sorted(pieces, key=_tier_order) if len(pieces) > 1 else pieces
+    # groups come in their first tier's order: already in tier order when the call's tiers are
+    ordered = pieces if context["tiers_in_order"] or len(pieces) < 2 else sorted(pieces, key=_tier_order)
     first = (missing[0]["requirement"], missing[0]["kind"]) if missing else None
     headroom, gaps, logs, labels = {}, False, [], []
     for _, part in ordered:
@@ -207,6 +209,11 @@ def _aggregates(pieces, network):
     return [part["aggregate"] for _, part in pieces] + [network.get("aggregate", parts.EMPTY_AGGREGATE)]
 
 
+def _in_tier_order(tiers):
+    orders = [TIER_ORDER.index(tier["tier"]) for tier in tiers]
+    return orders == sorted(orders)
+
+
 def _tier_order(piece):
     return piece[0]["order"]  # the tier order of the group's first tier
 
@@ -238,7 +245,8 @@ def _collapse(built):
         else:
             first["coinciding_architectures"].append(proposal["architecture"])
     for option in options.values():
-        option["coinciding_architectures"].sort()
+        if len(option["coinciding_architectures"]) > 1:
+            option["coinciding_architectures"].sort()
     return list(options.values())
 
 

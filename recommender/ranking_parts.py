@@ -44,6 +44,7 @@ class Index:
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.networks = {}  # (read, write per server, storage ports, switch port units) → network check, switches
         self.port_shares = {}  # storage block id → the share of a switch port each of its network ports takes
+        self.rate_shares = {}  # port rate (bytes/s or None) → that share
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
         self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
         self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
@@ -64,7 +65,7 @@ class Index:
         key = (block["id"], nodes > 1)
         floor = self.floors.get(key)
         if floor is None:
-            floor = self.floors[key] = min_units(block, nodes, self.scheme(block))
+            floor = self.floors[key] = min_units(block, nodes, _kept_protection(block)["width"])
         return floor
 
     def line_templates(self, block):
@@ -438,6 +439,9 @@ def _detail(group, counted, index, nodes):
     sized["lines"] = None  # written by records(), for the options returned in full
     sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
     sized["measured"] = block.get("figures") == "measured"
+    # what network() adds of a shared block: its storage ports (None: a per-node block) and their switch-port share
+    sized["storage_ports"] = None if block.get("per_node") else sized["quantity"] * (block.get("network_ports") or 0)
+    sized["port_share"] = _port_share(block, index) if sized["storage_ports"] else None
     return sized
 
 
@@ -518,13 +522,7 @@ def _unmet_record(group, block, what, field, value, limit):
 
 def protection(block):
     """{'scheme': 'ec'|'replica'|'within_unit'|'none', 'k', 'm', 'width'} from a block's protection string."""
-    text = str(block.get("protection") or "none")
-    parsed = _PARSED_PROTECTION.get(text)
-    if parsed is None:
-        parsed = _parse_protection(text)
-        if len(_PARSED_PROTECTION) >= PARSED_PROTECTION_KEPT:
-            _PARSED_PROTECTION.clear()  # a catalog has a handful of strings; a flood of new ones starts afresh
-        _PARSED_PROTECTION[text] = parsed
+    parsed = _kept_protection(block)
     if parsed["width"] is None:  # no erasure code or replica count: the block's usable fraction stands
         return {**parsed, "usable_ratio": block.get("usable_fraction")}
     return parsed.copy()  # flat: the output holds it, the kept one is never handed out
@@ -532,6 +530,18 @@ def protection(block):
 
 PARSED_PROTECTION_KEPT = 256
 _PARSED_PROTECTION = {}  # protection string → what _parse_protection makes of it (a function of the string alone)
+
+
+def _kept_protection(block):
+    """The kept parse of a block's protection string (read only: protection() hands out copies)."""
+    text = str(block.get("protection") or "none")
+    parsed = _PARSED_PROTECTION.get(text)
+    if parsed is None:
+        parsed = _parse_protection(text)
+        if len(_PARSED_PROTECTION) >= PARSED_PROTECTION_KEPT:
+            _PARSED_PROTECTION.clear()  # a catalog has a handful of strings; a flood of new ones starts afresh
+        _PARSED_PROTECTION[text] = parsed
+    return parsed
 
 
 def _parse_protection(text):
@@ -564,9 +574,10 @@ def _floors(block, nodes, scheme):
     return floors
 
 
-def min_units(block, nodes, scheme):
-    """The failure-domain floor of a shared block (failure_domains()['min_units'] without the record)."""
-    floor = max(block.get("min_units") or 1, scheme["width"] or 1)
+def min_units(block, nodes, width):
+    """The failure-domain floor of a shared block (failure_domains()['min_units'] without the record), given its
+    protection width."""
+    floor = max(block.get("min_units") or 1, width or 1)
     return max(floor, MULTI_NODE_MIN_UNITS) if nodes > 1 and not block.get("min_units") else floor
 
 
@@ -620,15 +631,14 @@ def network(pieces, index, context):
     read = write = ports = units = 0
     shared = False
     for group, part in pieces:
-        block = part["block"]
-        if not block.get("per_node"):
+        count = part["storage_ports"]
+        if count is not None:  # a shared block
             shared = True
             read += group["read_bytes_per_s"]
             write += group["write_bytes_per_s"]
-            count = part["quantity"] * (block.get("network_ports") or 0)
             ports += count
             if count:
-                units += count * _port_share(block, index)
+                units += count * part["port_share"]
     if not shared:
         return NO_NETWORK
     key = (read, write, ports, units)
@@ -642,8 +652,15 @@ def _port_share(block, index):
     share = index.port_shares.get(block["id"])
     if share is None:
         port = index.blocks.get(block.get("network_port_block") or "") or {}
-        share = index.port_shares[block["id"]] = switch_port_share(port.get("read_bytes_per_s"), index.blocks,
-                                                                   index.fabric)
+        share = index.port_shares[block["id"]] = _rate_share(port.get("read_bytes_per_s"), index)
+    return share
+
+
+def _rate_share(port_bytes_per_s, index):
+    """switch_port_share() of a port rate, once per call and rate (blocks on ports of one speed share it)."""
+    share = index.rate_shares.get(port_bytes_per_s)
+    if share is None:
+        share = index.rate_shares[port_bytes_per_s] = switch_port_share(port_bytes_per_s, index.blocks, index.fabric)
     return share
 
 
