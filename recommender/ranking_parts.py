@@ -327,15 +327,19 @@ def unit_figures(block, index):
                "metadata_ops_per_s": None if metadata is None else float(metadata) * derate}
     port_id = block.get("network_port_block")
     port = index.blocks.get(port_id) if port_id else None
-    figures["bounds"] = {}
+    figures["bounds"] = NO_BOUNDS
     if port and block.get("network_ports") and port.get("read_bytes_per_s"):
         ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
         for field in ("read_bytes_per_s", "write_bytes_per_s"):
             if figures[field] is not None:
                 figures[field] = min(figures[field], ceiling)
             else:  # no sourced figure: the unit carries at most what its ports do, so counting at that bound
-                figures["bounds"][field] = ceiling  # gives a lower bound on the unit count, still a gap
+                # gives a lower bound on the unit count, still a gap
+                figures["bounds"] = {**figures["bounds"], field: ceiling}
     return figures
+
+
+NO_BOUNDS = FrozenDict()  # read only: the bounds of a unit with every figure sourced (most units)
 
 
 def size_best(group, index, context):
