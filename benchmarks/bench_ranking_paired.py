@@ -5,11 +5,15 @@ Catalogs: bench_ranking.py's growths (distinct, recombined, snapshot_distinct) a
 (`copied`: copies that keep their families). The other revision's recommender/ranking.py and ranking_parts.py (and catalog/frozen.py) are exported
 into a temporary package; rules, fixtures and catalog growths (bench_ranking.py) are this checkout's.
 Each pair is timed in CPU seconds of this process; minimum (the least disturbed call) and median.
+`--collect`: each call is followed, inside its timing, by gc.collect(0), so a call that leaves reference cycles
+pays for freeing them itself (rank() runs with the collector paused; without the flag the young generation is
+collected only after the timed loop, and a revision that leaves cycles looks faster than the work it causes).
 
-Run: uv run python benchmarks/bench_ranking_paired.py [--base main] [--cases rag,train_serve_rag]
+Run: uv run python benchmarks/bench_ranking_paired.py [--base main] [--cases rag,train_serve_rag] [--collect]
      > benchmarks/results/ranking_paired.json
 """
 import argparse
+import gc
 import importlib
 import json
 import os
@@ -60,12 +64,14 @@ def base_ranking(revision):
     return importlib.import_module("base_ranking.ranking")
 
 
-def pair(old, new, tiers, catalog, cluster, repeats):
+def pair(old, new, tiers, catalog, cluster, repeats, collect=False):
     times = {"base": [], "this": []}
     for _ in range(repeats):
         for side, module in (("base", old), ("this", new)):
             start = time.process_time()
             module.rank(tiers, catalog, cluster=cluster)
+            if collect:
+                gc.collect(0)
             times[side].append(time.process_time() - start)
     row = {f"{side}_{stat}_ms": round(fn(values) * 1e3, 3) for side, values in times.items()
            for stat, fn in (("min", min), ("median", statistics.median))}
@@ -78,6 +84,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="main")
     parser.add_argument("--cases", default="")
+    parser.add_argument("--collect", action="store_true", help="gc.collect(0) after every call, inside its timing")
     args = parser.parse_args()
     import rules
     from recommender import ranking
@@ -97,11 +104,12 @@ def main():
             result = rules.evaluate(json.loads(path.read_text()))
             repeats = 41 if factor == 1 else (21 if factor == 10 else 9)
             row = {"case": path.stem, "catalog": f"{grow}_{factor}x", "pairs": repeats,
-                   **pair(old, ranking, result["tiers"], catalog, result["use_case"], repeats)}
+                   **pair(old, ranking, result["tiers"], catalog, result["use_case"], repeats, args.collect)}
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     print(json.dumps({"base": f"{args.base} ({base_commit})", "this": this_commit,
-                      "timer": "time.process_time, alternating base/this per pair",
+                      "timer": "time.process_time, alternating base/this per pair"
+                      + (", gc.collect(0) after each call inside its timing" if args.collect else ""),
                       "load_average": {"before": load_before, "after": os.getloadavg()}, "rows": rows}, indent=1))
 
 

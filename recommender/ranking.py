@@ -65,6 +65,7 @@ def _rank(tiers, catalog, priority, measured, cluster, quotes, detail_limit):
     index = parts.Index(catalog, measured or {}, quotes or {})
     context = parts.context(tiers, cluster)
     tiers = [t for t in tiers if t.get("tier") in TIER_ORDER]
+    context["tiers_in_order"] = _in_tier_order(tiers)
     proposals = _collapse([_propose(a, tiers, index, context) for a in catalog["architectures"]])
     findings, explain = _score(proposals, priority)
     proposals.sort(key=lambda p: (STATUS_ORDER[p["status"]], -p["score"], p["cost_usd"], p["architecture"]))
@@ -123,14 +124,13 @@ def _option_body(groups, missing, index, context):
     """
     pieces = [(group, group["sized"] or parts.size_best(group, index, context)) for group in groups.values()]
     network = parts.network(pieces, index, context)
-    aggregates, pairs, figures = [], [], "datasheet"
+    pairs, figures = [], "datasheet"
     for _, part in pieces:
-        aggregates.append(part["aggregate"])
         pairs += part["line_pairs"]
         if part["measured"]:
             figures = "measured"
-    aggregates.append(network.get("aggregate", parts.EMPTY_AGGREGATE))
-    ordered = sorted(pieces, key=_tier_order) if len(pieces) > 1 else pieces
+    # groups come in their first tier's order: already in tier order when the call's tiers are
+    ordered = pieces if context["tiers_in_order"] or len(pieces) < 2 else sorted(pieces, key=_tier_order)
     first = (missing[0]["requirement"], missing[0]["kind"]) if missing else None
     headroom, gaps, logs, labels = {}, False, [], []
     for _, part in ordered:
@@ -146,7 +146,7 @@ def _option_body(groups, missing, index, context):
         first = network["unmet"][0]["requirement"], network["unmet"][0]["kind"]
     gaps = gaps or bool(network["gaps"])
     logs += _piece_logs(network)
-    body = parts.totals(aggregates)
+    body = parts.totals(_aggregates(pieces, network))
     status = "unmet" if first else ("unknown" if gaps else "met")
     body.update(name=" + ".join(labels) if labels else "no storage needed", headroom=headroom, status=status,
                 meets_requirements=status == "met", first_unmet=first[0] if first else None,
@@ -162,8 +162,8 @@ def _full(proposal, index, context):
     failure domains, degraded mode and TCO (the same keys in the same order)."""
     ordered, pieces, network, missing = proposal["parts"]
     bom, failure_domains, degraded = [], [], []
-    for _, part in pieces:
-        parts.records(part, index)
+    for group, part in pieces:
+        parts.records(group, part, index)
         bom += part["lines"]
         if part["failure_domains"]:
             failure_domains.append(part["failure_domains"])
@@ -177,7 +177,8 @@ def _full(proposal, index, context):
         descriptions.append(part["description"])
     unmet += network["unmet"]
     gaps += network["gaps"]
-    full = {key: proposal[key] for key in TOTALS_KEYS}
+    items = parts.item_lists(_aggregates(pieces, network))
+    full = {key: proposal[key] if key not in items else items[key] for key in TOTALS_KEYS}
     full.update(tco=parts.option_tco(proposal, context), name=proposal["name"], description="; ".join(descriptions),
                 bom=bom, headroom=proposal["headroom"], unmet=unmet, gaps=gaps, status=proposal["status"],
                 meets_requirements=proposal["meets_requirements"], first_unmet=proposal["first_unmet"],
@@ -191,16 +192,26 @@ def _unmet_of(proposal, index):
     """An option's unmet-need records (its full record's `unmet`), without the rest of it."""
     ordered, _, network, missing = proposal["parts"]
     unmet = list(missing)
-    for _, part in ordered:
-        unmet += parts.records(part, index)["unmet"]
+    for group, part in ordered:
+        unmet += parts.records(group, part, index)["unmet"]
     return unmet + network["unmet"]
 
 
 TOTALS_KEYS = ("cost_usd", "cost_complete", "cost_is_lower_bound", "unpriced_items", "media_only_items", "power_w",
                "power_is_partial", "unknown_power_items", "rack_units", "rack_units_is_partial", "unknown_rack_items",
-               "usable_capacity_bytes", "read_bytes_per_s", "usd_per_tb", "usd_per_gb_per_s")  # parts.totals()
+               "usable_capacity_bytes", "read_bytes_per_s", "usd_per_tb", "usd_per_gb_per_s")  # totals(), item_lists()
 RANKED_KEYS = ("figures", "architecture", "coinciding_architectures", "headroom_index", "score_contributions",
                "score", "rank")
+
+
+def _aggregates(pieces, network):
+    """The sums of an option's parts and of its fabric (parts.aggregate() tuples)."""
+    return [part["aggregate"] for _, part in pieces] + [network.get("aggregate", parts.EMPTY_AGGREGATE)]
+
+
+def _in_tier_order(tiers):
+    orders = [TIER_ORDER.index(tier["tier"]) for tier in tiers]
+    return orders == sorted(orders)
 
 
 def _tier_order(piece):
@@ -234,7 +245,8 @@ def _collapse(built):
         else:
             first["coinciding_architectures"].append(proposal["architecture"])
     for option in options.values():
-        option["coinciding_architectures"].sort()
+        if len(option["coinciding_architectures"]) > 1:
+            option["coinciding_architectures"].sort()
     return list(options.values())
 
 
@@ -262,19 +274,20 @@ def _pool_minima(pool):
     return {c: min(p[CRITERION_INPUT[c]] for p in pool) for c in ("cost", "power", "rack_units")}
 
 
-CRITERION_SCORE = {  # criterion → its 0..1 score of an option, given the pool minima
-    "cost": lambda p, minima: _ratio(minima["cost"], p["cost_usd"]),
-    "headroom": lambda p, minima: max(0.0, math.log(min(p["headroom_index"], HEADROOM_CAP)) / math.log(HEADROOM_CAP)),
-    "power": lambda p, minima: _ratio(minima["power"], p["power_w"]),
-    "rack_units": lambda p, minima: _ratio(minima["rack_units"], p["rack_units"]),
-}
+LOG_HEADROOM_CAP = math.log(HEADROOM_CAP)
 
 
-def _ratio(best, value):
-    """best ÷ value for lower-is-better criteria, within 0..1; 1.0 when the value is zero."""
+def _share(value, best):
+    """A criterion's 0..1 score of an option's figure (its CRITERION_INPUT), given the pool's lowest one (`best`):
+    best ÷ value for lower-is-better criteria, 1.0 when the value is zero; headroom (best None): log of the
+    index capped at HEADROOM_CAP ÷ log(HEADROOM_CAP), at least 0. min and max are spelt as the comparisons
+    they make."""
+    if best is None:
+        share = math.log(HEADROOM_CAP if HEADROOM_CAP < value else value) / LOG_HEADROOM_CAP
+        return share if share > 0.0 else 0.0
     if value <= 0:
         return 1.0
-    share = (best if best > 0.0 else 0.0) / value  # min(1.0, max(0.0, best) / value), as the comparisons it makes
+    share = (best if best > 0.0 else 0.0) / value
     return share if share < 1.0 else 1.0
 
 
@@ -289,11 +302,12 @@ def _score(proposals, priority):
     weights = {c: w / total for c, w in weights.items()}
     findings = [_skipped_finding(c, pool, priority) for c in WEIGHTS[priority] if c not in weights]
     minima = _pool_minima(pool) if pool else {}
-    scorers = [(c, 100 * w, CRITERION_SCORE[c]) for c, w in weights.items()]  # 100 × weight, as each contribution
+    # (criterion, 100 × weight as each contribution, its input, the pool's lowest input or None for headroom)
+    scorers = [(c, 100 * w, CRITERION_INPUT[c], minima.get(c)) for c, w in weights.items()]
     for proposal in proposals:
         contributions = {}
-        for criterion, points, score in scorers:
-            contributions[criterion] = round(points * score(proposal, minima), 2)
+        for criterion, points, key, best in scorers:
+            contributions[criterion] = round(points * _share(proposal[key], best), 2)
         proposal["score_contributions"] = contributions
         proposal["score"] = round(sum(contributions.values()), 2)
     # every option records its contributions; the sentences are written for the options a buyer reads (their
@@ -303,8 +317,8 @@ def _score(proposals, priority):
 
     def explain(detailed):
         wording = {c: _criterion_wording(c, w, priority) for c, w in weights.items()}
-        return [_criterion_finding(detailed(p), c, score(p, minima), wording[c]) for p in top
-                for c, _, score in scorers]
+        return [_criterion_finding(detailed(p), c, _share(p[key], best), wording[c]) for p in top
+                for c, _, key, best in scorers]
 
     return findings, explain
 
@@ -473,10 +487,17 @@ def _public(proposal):
     return proposal
 
 
+# What the light body holds besides SUMMARY_KEYS (which it holds in their order, tests/ranking/test_detail_limit.py)
+LIGHT_ONLY_KEYS = ("parts",)
+
+
 def _summary(proposal):
-    summary = {key: proposal[key] for key in SUMMARY_KEYS}
-    summary["detail"] = "summary"
-    return summary
+    """The light body made a summary in place (it is not read again): dropping a few keys is cheaper than
+    copying the others."""
+    for key in LIGHT_ONLY_KEYS:
+        del proposal[key]
+    proposal["detail"] = "summary"
+    return proposal
 
 
 # --- GPU sweep --------------------------------------------------------------------------------

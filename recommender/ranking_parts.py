@@ -36,7 +36,7 @@ class Index:
         facts = shared or CatalogFacts(catalog, measured, quotes)
         self.blocks, self.families, self.fabric = facts.blocks, facts.families, facts.fabric
         self.units, self.floors, self.templates = facts.units, facts.floors, facts.templates
-        self.port_lines = facts.port_lines
+        self.port_lines, self.costs = facts.port_lines, facts.costs
         self.kept = shared is not None  # facts kept across calls: BOM lines are filled from kept templates
         self.layouts = facts.layouts if shared else None  # a call's own facts: the layout is worked out in place
         self.protections = facts.protections if shared else None  # parsed schemes kept across calls
@@ -44,6 +44,7 @@ class Index:
         self.sized = {}  # (block id or family, tiers) → sizing: needs depend only on the tiers a block holds
         self.networks = {}  # (read, write per server, storage ports, switch port units) → network check, switches
         self.port_shares = {}  # storage block id → the share of a switch port each of its network ports takes
+        self.rate_shares = {}  # port rate (bytes/s or None) → that share
         self.groups = {}  # (block id, tiers) → the needs those tiers put on the block
         self.schemes = {}  # block id → its protection scheme, parsed once (a record the output holds: per call)
         self.needs = {}  # (tiers, per-node block) → those needs, the same whichever block holds the tiers
@@ -64,7 +65,7 @@ class Index:
         key = (block["id"], nodes > 1)
         floor = self.floors.get(key)
         if floor is None:
-            floor = self.floors[key] = min_units(block, nodes, self.scheme(block))
+            floor = self.floors[key] = min_units(block, nodes, _kept_protection(block)["width"])
         return floor
 
     def line_templates(self, block):
@@ -73,6 +74,13 @@ class Index:
         if templates is None:
             templates = self.templates[block["id"]] = line_templates(block, self.blocks, self.port_lines)
         return templates
+
+    def cost_lines(self, block):
+        """cost_lines(block), once per block."""
+        found = self.costs.get(block["id"])
+        if found is None:
+            found = self.costs[block["id"]] = cost_lines(block, self.blocks)
+        return found
 
     def scheme(self, block):
         """protection(block): parsed once per block (CatalogFacts), a copy of it once per call (the output holds it)."""
@@ -123,6 +131,7 @@ class CatalogFacts:
         self.floors = {}  # (block id, more than one node) → failure-domain floor
         self.templates = {}  # block id → its BOM line templates (the unit's, its ports')
         self.port_lines = {}  # port block id → bom_line(port, None, 1), shared by the templates of its users
+        self.costs = {}  # block id → cost_lines(block): what the sums read of its BOM lines
         self.protections = {}  # block id → its parsed protection scheme (never handed out: calls get copies)
         # (id of an architecture, a call's tier names) → its blocks and their tiers; the catalog holds the
         # architecture, so its id is not reused while these facts are kept
@@ -318,15 +327,19 @@ def unit_figures(block, index):
                "metadata_ops_per_s": None if metadata is None else float(metadata) * derate}
     port_id = block.get("network_port_block")
     port = index.blocks.get(port_id) if port_id else None
-    figures["bounds"] = {}
+    figures["bounds"] = NO_BOUNDS
     if port and block.get("network_ports") and port.get("read_bytes_per_s"):
         ceiling = block["network_ports"] * port["read_bytes_per_s"] * float(port.get("derating") or 1.0)
         for field in ("read_bytes_per_s", "write_bytes_per_s"):
             if figures[field] is not None:
                 figures[field] = min(figures[field], ceiling)
             else:  # no sourced figure: the unit carries at most what its ports do, so counting at that bound
-                figures["bounds"][field] = ceiling  # gives a lower bound on the unit count, still a gap
+                # gives a lower bound on the unit count, still a gap
+                figures["bounds"] = {**figures["bounds"], field: ceiling}
     return figures
+
+
+NO_BOUNDS = FrozenDict()  # read only: the bounds of a unit with every figure sourced (most units)
 
 
 def size_best(group, index, context):
@@ -422,24 +435,28 @@ def _detail(group, counted, index, nodes):
     records, failure domains, degraded mode, description) are written by records(), once, when asked for."""
     block = counted["block"]
     sized = counted  # the other size points' counts are dropped: this one is completed in place
-    sized["group"], sized["nodes"], sized["written"] = group, nodes, False
+    sized["nodes"], sized["written"] = nodes, False  # no "group": group → sized → group would be a cycle
     sized["first_unmet"] = _first_unmet(group, *sized["unmet"][0]) if sized["unmet"] else None
     sized["label"] = block.get("label") or block["name"]
     sized["headroom"] = headroom(group, sized)
-    lines, sized["aggregate"] = _group_lines(group, sized, index)
-    sized["lines"] = lines
-    sized["line_pairs"] = [(line["item"], line["quantity"]) for line in lines]
+    sized["aggregate"], sized["line_pairs"] = _group_sums(sized, index)
+    sized["lines"] = None  # written by records(), for the options returned in full
     sized["headroom_logs"] = None  # ranking.py takes them (with its headroom cap) once per part
     sized["measured"] = block.get("figures") == "measured"
+    # what network() adds of a shared block: its storage ports (None: a per-node block) and their switch-port share
+    sized["storage_ports"] = None if block.get("per_node") else sized["quantity"] * (block.get("network_ports") or 0)
+    sized["port_share"] = _port_share(block, index) if sized["storage_ports"] else None
     return sized
 
 
-def records(sized, index):
+def records(group, sized, index):
     """A sized part's records for a detailed option: gaps and unmet needs, failure domains, degraded mode,
-    description (written in place once; the parts of options returned as summaries never get them)."""
+    description, BOM lines (written in place once; the parts of options returned as summaries never get them).
+
+    `group`: any group the part was sized for (they share it only when their needs are the same)."""
     if sized["written"]:
         return sized
-    group, block, nodes = sized["group"], sized["block"], sized["nodes"]
+    block, nodes = sized["block"], sized["nodes"]
     if sized["gaps"]:
         bounds = sized["unit"]["bounds"]
         sized["gaps"] = [_gap(group, field, block, bounds.get(field)) for field in sized["gaps"]]
@@ -452,6 +469,7 @@ def records(sized, index):
         sized["failure_domains"] = failure_domains(block, nodes, sized["units_for_needs"], scheme)
         sized["degraded"] = degraded_mode(group, block, sized["unit"], sized["units"], scheme)
     sized["description"] = f"{group['joined']}: {sized['quantity']} x {block['name']}"
+    sized["lines"] = _group_lines(group, sized, index)
     sized["written"] = True
     return sized
 
@@ -508,13 +526,7 @@ def _unmet_record(group, block, what, field, value, limit):
 
 def protection(block):
     """{'scheme': 'ec'|'replica'|'within_unit'|'none', 'k', 'm', 'width'} from a block's protection string."""
-    text = str(block.get("protection") or "none")
-    parsed = _PARSED_PROTECTION.get(text)
-    if parsed is None:
-        parsed = _parse_protection(text)
-        if len(_PARSED_PROTECTION) >= PARSED_PROTECTION_KEPT:
-            _PARSED_PROTECTION.clear()  # a catalog has a handful of strings; a flood of new ones starts afresh
-        _PARSED_PROTECTION[text] = parsed
+    parsed = _kept_protection(block)
     if parsed["width"] is None:  # no erasure code or replica count: the block's usable fraction stands
         return {**parsed, "usable_ratio": block.get("usable_fraction")}
     return parsed.copy()  # flat: the output holds it, the kept one is never handed out
@@ -522,6 +534,18 @@ def protection(block):
 
 PARSED_PROTECTION_KEPT = 256
 _PARSED_PROTECTION = {}  # protection string → what _parse_protection makes of it (a function of the string alone)
+
+
+def _kept_protection(block):
+    """The kept parse of a block's protection string (read only: protection() hands out copies)."""
+    text = str(block.get("protection") or "none")
+    parsed = _PARSED_PROTECTION.get(text)
+    if parsed is None:
+        parsed = _parse_protection(text)
+        if len(_PARSED_PROTECTION) >= PARSED_PROTECTION_KEPT:
+            _PARSED_PROTECTION.clear()  # a catalog has a handful of strings; a flood of new ones starts afresh
+        _PARSED_PROTECTION[text] = parsed
+    return parsed
 
 
 def _parse_protection(text):
@@ -554,9 +578,10 @@ def _floors(block, nodes, scheme):
     return floors
 
 
-def min_units(block, nodes, scheme):
-    """The failure-domain floor of a shared block (failure_domains()['min_units'] without the record)."""
-    floor = max(block.get("min_units") or 1, scheme["width"] or 1)
+def min_units(block, nodes, width):
+    """The failure-domain floor of a shared block (failure_domains()['min_units'] without the record), given its
+    protection width."""
+    floor = max(block.get("min_units") or 1, width or 1)
     return max(floor, MULTI_NODE_MIN_UNITS) if nodes > 1 and not block.get("min_units") else floor
 
 
@@ -610,15 +635,14 @@ def network(pieces, index, context):
     read = write = ports = units = 0
     shared = False
     for group, part in pieces:
-        block = part["block"]
-        if not block.get("per_node"):
+        count = part["storage_ports"]
+        if count is not None:  # a shared block
             shared = True
             read += group["read_bytes_per_s"]
             write += group["write_bytes_per_s"]
-            count = part["quantity"] * (block.get("network_ports") or 0)
             ports += count
             if count:
-                units += count * _port_share(block, index)
+                units += count * part["port_share"]
     if not shared:
         return NO_NETWORK
     key = (read, write, ports, units)
@@ -632,8 +656,15 @@ def _port_share(block, index):
     share = index.port_shares.get(block["id"])
     if share is None:
         port = index.blocks.get(block.get("network_port_block") or "") or {}
-        share = index.port_shares[block["id"]] = switch_port_share(port.get("read_bytes_per_s"), index.blocks,
-                                                                   index.fabric)
+        share = index.port_shares[block["id"]] = _rate_share(port.get("read_bytes_per_s"), index)
+    return share
+
+
+def _rate_share(port_bytes_per_s, index):
+    """switch_port_share() of a port rate, once per call and rate (blocks on ports of one speed share it)."""
+    share = index.rate_shares.get(port_bytes_per_s)
+    if share is None:
+        share = index.rate_shares[port_bytes_per_s] = switch_port_share(port_bytes_per_s, index.blocks, index.fabric)
     return share
 
 
@@ -722,18 +753,22 @@ def leaf_spine(endpoints, ports, oversubscription=1.0):
 # --- bill of materials and totals -------------------------------------------------------------
 
 def _group_lines(group, sized, index):
-    """(the unit's BOM line and its ports' line; their aggregate(), taken in its order and arithmetic).
+    """The unit's BOM line and its ports' line (their sums and pairs: _group_sums).
 
     Kept catalog facts fill the lines from the block's templates; a call's own facts build them directly (a
     template would be made for the one or two parts of the call that use the block, then dropped)."""
     tier, quantity, block = group["joined"], sized["quantity"], sized["block"]
     if index.kept:
-        lines = [_filled(template, tier, quantity) for template in index.line_templates(block)]
-    else:
-        lines = block_lines(block, index.blocks, tier, quantity)
+        return [_filled(template, tier, quantity) for template in index.line_templates(block)]
+    return block_lines(block, index.blocks, tier, quantity)
+
+
+def _group_sums(sized, index):
+    """(aggregate() of the part's BOM lines, their (item, quantity) pairs), from the block's cost_lines: the
+    lines themselves are built only for the options returned in full."""
     unit, units = sized["unit"], sized["units"]
     usable, read = (unit["capacity_bytes"] or 0.0) * units, (unit["read_bytes_per_s"] or 0.0) * units
-    return lines, _sums(lines, usable, read)
+    return line_sums(index.cost_lines(sized["block"]), sized["quantity"], usable, read)
 
 
 def _filled(template, tier, quantity):
@@ -844,10 +879,59 @@ def _sums(lines, usable, read):
 EMPTY_AGGREGATE = aggregate([], {})
 
 
+def cost_lines(block, blocks):
+    """[(item, unit price or None, media-only, unit power or None, unit rack units or None, ports per unit)] of
+    the BOM lines block_lines() gives for a block (its own, then its ports'): what _sums reads of them, at any
+    quantity (ports per unit None: the unit's own line)."""
+    lines = [_cost_line(block, None, False)]
+    port = blocks.get(block.get("network_port_block") or "")
+    if port and block.get("network_ports"):
+        # a user's own quote for the ports is the buyer's fact and stays on its line
+        included = block.get("ports_included_in_price") and port.get("price_basis") != "quote"
+        lines.append(_cost_line(port, block["network_ports"], included))
+    return lines
+
+
+def _cost_line(block, per_unit, included):
+    price, power, rack = block.get("price_usd"), block.get("power_w"), block.get("rack_units")
+    basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
+    known = price is not None and basis != "unknown"
+    return (block["id"], 0.0 if included else (float(price) if known else None),
+            not included and basis == "media_lower_bound", None if power is None else float(power),
+            None if rack is None else float(rack), per_unit)
+
+
+def line_sums(costs, quantity, usable, read):
+    """(_sums() of the BOM lines at `quantity`, their (item, quantity) pairs), in _sums' order and arithmetic,
+    from cost_lines() (no line is built)."""
+    cost = power = rack = 0
+    unpriced, media, unknown_power, unknown_rack, pairs = [], [], [], [], []
+    for item, price, media_only, unit_power, unit_rack, per_unit in costs:
+        count = quantity if per_unit is None else quantity * per_unit
+        pairs.append((item, int(count)))
+        if price is None:
+            unpriced.append(item)
+        else:
+            cost += price * count
+        if media_only:
+            media.append(item)
+        if unit_power is None:
+            unknown_power.append(item)
+        else:
+            power += unit_power * count or 0  # `or 0`: as _sums adds a zero figure
+        if unit_rack is None:
+            unknown_rack.append(item)
+        else:
+            rack += unit_rack * count or 0
+    return (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
+            tuple(unknown_rack)), pairs
+
+
 def totals(aggregates):
-    """An option's sums over its parts' aggregates (its TCO: option_tco)."""
+    """An option's sums over its parts' aggregates (its TCO: option_tco), without the lists of the items behind
+    its partial figures (item_lists(): for the options returned in full)."""
     cost = power = rack = usable = read = 0
-    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    unpriced = media = unknown_power = unknown_rack = False
     for part_cost, part_power, part_rack, part_usable, part_read, no_price, media_only, no_power, no_rack in aggregates:
         cost += part_cost
         power += part_power
@@ -855,23 +939,31 @@ def totals(aggregates):
         usable += part_usable
         read += part_read
         if no_price:
-            unpriced += no_price
+            unpriced = True
         if media_only:
-            media += media_only
+            media = True
         if no_power:
-            unknown_power += no_power
+            unknown_power = True
         if no_rack:
-            unknown_rack += no_rack
-    cost_usd, lower_bound = round(cost, 2), bool(unpriced or media)
-    result = {"cost_usd": cost_usd, "cost_complete": not unpriced and not media,
-              "cost_is_lower_bound": lower_bound, "unpriced_items": unpriced, "media_only_items": media,
-              "power_w": power, "power_is_partial": bool(unknown_power),
-              "unknown_power_items": unknown_power, "rack_units": rack,
-              "rack_units_is_partial": bool(unknown_rack), "unknown_rack_items": unknown_rack,
-              "usable_capacity_bytes": usable, "read_bytes_per_s": read,
-              "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
-              "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
-    return result
+            unknown_rack = True
+    return {"cost_usd": round(cost, 2), "cost_complete": not unpriced and not media,
+            "cost_is_lower_bound": unpriced or media, "power_w": power, "power_is_partial": unknown_power,
+            "rack_units": rack, "rack_units_is_partial": unknown_rack, "usable_capacity_bytes": usable,
+            "read_bytes_per_s": read, "usd_per_tb": round(cost / (usable / 1e12), 2) if usable else None,
+            "usd_per_gb_per_s": round(cost / (read / 1e9), 2) if read else None}
+
+
+def item_lists(aggregates):
+    """{unpriced_items, media_only_items, unknown_power_items, unknown_rack_items}: the items behind an option's
+    partial figures, in its parts' order."""
+    unpriced, media, unknown_power, unknown_rack = [], [], [], []
+    for *_, no_price, media_only, no_power, no_rack in aggregates:
+        unpriced += no_price
+        media += media_only
+        unknown_power += no_power
+        unknown_rack += no_rack
+    return {"unpriced_items": unpriced, "media_only_items": media, "unknown_power_items": unknown_power,
+            "unknown_rack_items": unknown_rack}
 
 
 def option_tco(totals_, context):

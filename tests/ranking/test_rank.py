@@ -482,6 +482,25 @@ def test_it_builds_the_same_bom_lines_directly_as_from_the_kept_templates(catalo
         assert json.dumps(direct) == json.dumps(filled), block["id"]
 
 
+def _odd_figures_catalog():
+    """The shipped catalog with zero power and rack units, an unknown price and a media-only price."""
+    odd = ({"power_w": 0, "rack_units": 0.0}, {"price_usd": None, "price_basis": None},
+           {"price_basis": "media_lower_bound"}, {"power_w": None, "rack_units": None})
+    return {**CATALOG, "blocks": [dict(b, **odd[i % len(odd)]) for i, b in enumerate(CATALOG["blocks"])]}
+
+
+@pytest.mark.parametrize("catalog_", [CATALOG, _quoted_ports_catalog(), _odd_figures_catalog()],
+                         ids=["shipped", "quoted-port", "odd-figures"])
+@pytest.mark.parametrize("quantity", [1, 7, 64])
+def test_it_sums_a_blocks_cost_lines_as_it_sums_its_bom_lines(catalog_, quantity):
+    blocks = {b["id"]: b for b in catalog_["blocks"]}
+    for block in catalog_["blocks"]:
+        lines = ranking_parts.block_lines(block, blocks, "shared_fast", quantity)
+        sums, pairs = ranking_parts.line_sums(ranking_parts.cost_lines(block, blocks), quantity, 5.0, 3.0)
+        assert json.dumps(sums) == json.dumps(ranking_parts._sums(lines, 5.0, 3.0)), block["id"]
+        assert pairs == [(line["item"], line["quantity"]) for line in lines], block["id"]
+
+
 def test_it_hands_out_a_fresh_copy_of_a_parsed_protection_scheme():
     first = ranking_parts.protection({"protection": "ec:12+4/4"})
     first["width"] = 99
