@@ -232,24 +232,24 @@ def groups(architecture, tiers, index, nodes):
 
 
 def _groups_in_place(architecture, tiers, index, nodes):
+    """groups() of a call's own tiers. A block's tiers are held as the tier itself (a list only for a block
+    that holds several), in the call's order, blocks in first-use order."""
     mapping, blocks = architecture["tiers"], index.blocks
     members, missing = {}, []
     for tier in tiers:
-        name = tier["tier"]
-        block_id = mapping.get(name)
+        block_id = mapping.get(tier["tier"])
         if block_id not in blocks:
-            missing.append(_unmapped(name))
-        elif block_id in members:
-            members[block_id][0].append(tier)
-            members[block_id][1].append(name)
+            missing.append(_unmapped(tier["tier"]))
         else:
-            members[block_id] = ([tier], [name])
-    result = {}
-    for block_id, (block_tiers, names) in members.items():
-        key = (block_id, tuple(names))
-        group = index.groups.get(key)
+            held = members.get(block_id)
+            members[block_id] = tier if held is None else (held + [tier] if type(held) is list else [held, tier])
+    known, result = index.groups, {}
+    for block_id, held in members.items():
+        several = type(held) is list
+        key = (block_id, tuple([t["tier"] for t in held]) if several else (held["tier"],))
+        group = known.get(key)
         if group is None:
-            group = _group(index, key, block_tiers, nodes)
+            group = _group(index, key, held if several else [held], nodes)
         result[block_id] = group
     return result, missing
 
