@@ -215,7 +215,7 @@ def _in_tier_order(tiers):
 
 
 def _tier_order(piece):
-    return piece[0]["order"]  # the tier order of the group's first tier
+    return piece[0]["needs"]["order"]  # the tier order of the group's first tier
 
 
 def _line_pairs(part, lines):

@@ -261,7 +261,7 @@ def _group(index, key, block_tiers, nodes):
     needs = index.needs.get(needs_key)
     if needs is None:
         needs = index.needs[needs_key] = _needs(needs_key[1], block_tiers, nodes, key[1])
-    group = index.groups[key] = {**needs, "block": block, "key": key, "sized": None}
+    group = index.groups[key] = {"needs": needs, "block": block, "key": key, "sized": None}  # needs: shared, read only
     return group
 
 
@@ -288,22 +288,22 @@ def _unmapped(tier):
 
 def _needs(block_per_node, tiers, nodes, names):
     """What tiers put on a block: the same for every block of the same per-node kind that holds them, so
-    computed once per call and tier set (read only: every group of those tiers shares its lists)."""
-    group = {"tiers": list(names), "joined": "+".join(names), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
+    computed once per call and tier set (read only: every group of those tiers refers to it)."""
+    needs = {"tiers": list(names), "joined": "+".join(names), "latency_s": None, **dict.fromkeys(SIZED_FIELDS, 0.0),
              "order": TIER_ORDER.index(names[0])}
     for tier in tiers:
         scale = _scale(bool(tier.get("per_node", tier["tier"] in PER_NODE_TIERS)), block_per_node, nodes)
         for field in SIZED_FIELDS:
             value = tier.get(field)
             if value:  # a zero or missing figure adds 0.0, which changes no sum
-                group[field] += float(value) * scale
+                needs[field] += float(value) * scale
         latency = tier.get("latency_s")
-        if latency and not (group["latency_s"] and group["latency_s"] <= latency):
-            group["latency_s"] = latency  # the strictest need
-    group["asked"] = [(field, group[field]) for field in SIZED_FIELDS if not group[field] <= 0]
-    group["needed"] = [(field, need, [f"{tier}.{field}" for tier in group["tiers"]])
-                       for field, need in group["asked"] if need > 0]
-    return group
+        if latency and not (needs["latency_s"] and needs["latency_s"] <= latency):
+            needs["latency_s"] = latency  # the strictest need
+    needs["asked"] = [(field, needs[field]) for field in SIZED_FIELDS if not needs[field] <= 0]
+    needs["needed"] = [(field, need, [f"{tier}.{field}" for tier in needs["tiers"]])
+                       for field, need in needs["asked"] if need > 0]
+    return needs
 
 
 def _scale(tier_per_node, block_per_node, nodes):
@@ -391,8 +391,8 @@ def count(group, block, index, nodes):
     """
     block_id = block["id"]
     unit = index.units.get(block_id) or index.unit(block)
-    units, binding, gaps = None, "capacity_bytes", []
-    for field, need in group["asked"]:  # the largest unit count any sized need asks for (at least 1)
+    units, binding, gaps, needs = None, "capacity_bytes", [], group["needs"]
+    for field, need in needs["asked"]:  # the largest unit count any sized need asks for (at least 1)
         per_unit = unit[field]
         if not per_unit:
             gaps.append(field)
@@ -409,7 +409,7 @@ def count(group, block, index, nodes):
         if minimum > units:
             units, binding = minimum, "failure_domains"
     unmet, units = _unit_limit(group, block, units, binding)
-    need = group["latency_s"]
+    need = needs["latency_s"]
     if need:
         latency = block.get("latency_s")
         if latency is None:
@@ -418,15 +418,15 @@ def count(group, block, index, nodes):
             unmet.append(("latency", "latency_s", latency, need))
     return {"block": block, "units": units, "units_for_needs": for_needs, "unit": unit, "unmet": unmet,
             "gaps": gaps, "binding": binding, "quantity": units * nodes if per_node else units,
-            "coverage": _coverage(group, unit, units) if unmet else ()}
+            "coverage": _coverage(needs, unit, units) if unmet else ()}
 
 
-def _coverage(group, unit, units):
+def _coverage(needs, unit, units):
     """What share of each sized need the units deliver, capped at 1, the worst share first.
 
     Scaling every need by k divides each share by k, so the order between two size points never flips as
     the need grows (a ceil of unit counts would: a tie broken by price then picks a smaller drive)."""
-    return tuple(sorted(min(unit[field] * units / need, 1.0) for field, need in group["asked"] if unit[field] and need))
+    return tuple(sorted(min(unit[field] * units / need, 1.0) for field, need in needs["asked"] if unit[field] and need))
 
 
 def _detail(group, counted, index, nodes):
@@ -468,7 +468,7 @@ def records(group, sized, index):
         scheme = index.scheme(block)
         sized["failure_domains"] = failure_domains(block, nodes, sized["units_for_needs"], scheme)
         sized["degraded"] = degraded_mode(group, block, sized["unit"], sized["units"], scheme)
-    sized["description"] = f"{group['joined']}: {sized['quantity']} x {block['name']}"
+    sized["description"] = f"{group['needs']['joined']}: {sized['quantity']} x {block['name']}"
     sized["lines"] = _group_lines(group, sized, index)
     sized["written"] = True
     return sized
@@ -476,7 +476,7 @@ def records(group, sized, index):
 
 def _first_unmet(group, what, field, value, limit):
     """(requirement, kind) of the record _unmet_record would write for a pending unmet need."""
-    return f"{group['tiers'][0]}.{field}", "slots" if what == "slots" else FIELD_KIND.get(field, field)
+    return f"{group['needs']['tiers'][0]}.{field}", "slots" if what == "slots" else FIELD_KIND.get(field, field)
 
 
 def _gap(group, field, block, bound=None):
@@ -484,12 +484,12 @@ def _gap(group, field, block, bound=None):
     if bound:
         why += (f"; sized at what its network ports carry, {bound / 1e9:.3g} GB/s a unit (an upper bound), "
                 f"so the unit count is a lower bound")
-    return {"requirement": f"{group['tiers'][0]}.{field}", "block": block["id"], "sources": list(block.get("sources", [])),
-            "why": why}
+    return {"requirement": f"{group['needs']['tiers'][0]}.{field}", "block": block["id"],
+            "sources": list(block.get("sources", [])), "why": why}
 
 
 def _unmet(group, field, why, block, kind=None):
-    return {"requirement": f"{group['tiers'][0]}.{field}", "kind": kind or FIELD_KIND.get(field, field),
+    return {"requirement": f"{group['needs']['tiers'][0]}.{field}", "kind": kind or FIELD_KIND.get(field, field),
             "why": why, "sources": list(block.get("sources", []))}
 
 
@@ -587,17 +587,17 @@ def min_units(block, nodes, width):
 
 def degraded_mode(group, block, unit, units, scheme=None):
     """Headroom with one unit lost, rebuild time, and whether the tier still meets its needs."""
-    after = units - 1
-    headroom = {f: round(unit[f] * after / need, 4) for f, need, _ in group["needed"] if unit[f]}
+    after, needs = units - 1, group["needs"]
+    headroom = {f: round(unit[f] * after / need, 4) for f, need, _ in needs["needed"] if unit[f]}
     width = (scheme or protection(block))["width"]
     kept = width is None or after >= width
-    lost_bytes = min(group["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
+    lost_bytes = min(needs["capacity_bytes"], unit["capacity_bytes"] * units) / units if unit["capacity_bytes"] else 0
     survivors_write = (unit["write_bytes_per_s"] or 0) * after
     rebuild = block.get("rebuild_bytes_per_s")
     rebuild_s = lost_bytes / rebuild if rebuild else None
     fastest = lost_bytes / survivors_write if survivors_write else None
     short = sorted(f for f, h in headroom.items() if h < 1)
-    return {"block": block["id"], "tiers": list(group["tiers"]), "units": units, "units_after_loss": after,
+    return {"block": block["id"], "tiers": list(needs["tiers"]), "units": units, "units_after_loss": after,
             "headroom": headroom, "protection_kept": kept, "rebuild_s": rebuild_s,
             "rebuild_s_lower_bound": round(fastest, 1) if fastest else None,
             "rebuild_bytes_per_s": rebuild, "meets": bool(after) and not short and kept, "short": short}
@@ -609,17 +609,17 @@ def headroom(group, sized):
     """provided ÷ needed per 'tier.field' (latency: needed ÷ provided); ≥ 1 means the need is met.
 
     What the units provide of a field is the unit's figure × units (no figure: 0, and no ratio)."""
-    result, unit, units = {}, sized["unit"], sized["units"]
-    for field, need, names in group["needed"]:
+    result, unit, units, needs = {}, sized["unit"], sized["units"], group["needs"]
+    for field, need, names in needs["needed"]:
         per_unit = unit[field]
         if per_unit:
             ratio = round(per_unit * units / need, 4)  # the same for every tier of the group
             for name in names:
                 result[name] = ratio
     latency = sized["block"].get("latency_s")
-    if group["latency_s"] and latency:
-        ratio = round(group["latency_s"] / latency, 4)
-        for tier in group["tiers"]:
+    if needs["latency_s"] and latency:
+        ratio = round(needs["latency_s"] / latency, 4)
+        for tier in needs["tiers"]:
             result[f"{tier}.latency_s"] = ratio
     return result
 
@@ -638,8 +638,9 @@ def network(pieces, index, context):
         count = part["storage_ports"]
         if count is not None:  # a shared block
             shared = True
-            read += group["read_bytes_per_s"]
-            write += group["write_bytes_per_s"]
+            needs = group["needs"]
+            read += needs["read_bytes_per_s"]
+            write += needs["write_bytes_per_s"]
             ports += count
             if count:
                 units += count * part["port_share"]
@@ -757,7 +758,7 @@ def _group_lines(group, sized, index):
 
     Kept catalog facts fill the lines from the block's templates; a call's own facts build them directly (a
     template would be made for the one or two parts of the call that use the block, then dropped)."""
-    tier, quantity, block = group["joined"], sized["quantity"], sized["block"]
+    tier, quantity, block = group["needs"]["joined"], sized["quantity"], sized["block"]
     if index.kept:
         return [_filled(template, tier, quantity) for template in index.line_templates(block)]
     return block_lines(block, index.blocks, tier, quantity)
