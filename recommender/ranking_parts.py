@@ -834,11 +834,18 @@ def _included_in(line, block):
             "source": block.get("price_source") or "", "included_in": block["id"]}
 
 
+def _price_basis(block):
+    """(the block's price basis, whether its price is known): a missing basis is a street estimate when a
+    price is given and unknown when none is."""
+    price = block.get("price_usd")
+    basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
+    return basis, price is not None and basis != "unknown"
+
+
 def bom_line(block, tier, quantity):
     """One BOM line; an unknown price stays None ('price unknown'), never an invented or zero price."""
     price, power, rack = block.get("price_usd"), block.get("power_w"), block.get("rack_units")
-    basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
-    known = price is not None and basis != "unknown"
+    basis, known = _price_basis(block)
     return {"item": block["id"], "name": block["name"], "tier": tier, "quantity": int(quantity),
             "unit_price_usd": float(price) if known else None,
             "subtotal_usd": float(price) * quantity if known else None,
@@ -856,28 +863,12 @@ def aggregate(lines, provided):
 
 
 def _sums(lines, usable, read):
-    """aggregate()'s tuple for `lines`, with the usable bytes and read bytes/s they provide."""
-    cost = power = rack = 0
-    unpriced, media, unknown_power, unknown_rack = [], [], [], []
-    for line in lines:
-        if line["price_known"]:
-            cost += line["subtotal_usd"]
-        else:
-            unpriced.append(line["item"])
-        if line["price_basis"] == "media_lower_bound":
-            media.append(line["item"])
-        line_power, line_rack = line["power_w"], line["rack_units"]
-        if line_power is None:
-            unknown_power.append(line["item"])
-        if line_rack is None:
-            unknown_rack.append(line["item"])
-        power += line_power or 0
-        rack += line_rack or 0
-    return (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
-            tuple(unknown_rack))
-
-
-EMPTY_AGGREGATE = aggregate([], {})
+    """aggregate()'s tuple for `lines`, with the usable bytes and read bytes/s they provide: line_sums() of
+    each line taken as one unit at its line totals."""
+    costs = [(line["item"], line["subtotal_usd"] if line["price_known"] else None,
+              line["price_basis"] == "media_lower_bound", line["power_w"], line["rack_units"], None)
+             for line in lines]
+    return line_sums(costs, 1, usable, read)[0]
 
 
 def cost_lines(block, blocks):
@@ -895,8 +886,7 @@ def cost_lines(block, blocks):
 
 def _cost_line(block, per_unit, included):
     price, power, rack = block.get("price_usd"), block.get("power_w"), block.get("rack_units")
-    basis = block.get("price_basis") or ("unknown" if price is None else "street_estimate")
-    known = price is not None and basis != "unknown"
+    basis, known = _price_basis(block)
     return (block["id"], 0.0 if included else (float(price) if known else None),
             not included and basis == "media_lower_bound", None if power is None else float(power),
             None if rack is None else float(rack), per_unit)
@@ -926,6 +916,9 @@ def line_sums(costs, quantity, usable, read):
             rack += unit_rack * count or 0
     return (cost, power, rack, usable, read, tuple(unpriced), tuple(media), tuple(unknown_power),
             tuple(unknown_rack)), pairs
+
+
+EMPTY_AGGREGATE = aggregate([], {})
 
 
 def totals(aggregates):
